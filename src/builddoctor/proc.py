@@ -1,0 +1,223 @@
+"""The one subprocess helper: argv lists, a timeout, bytes in, text decoded without ever raising.
+
+Every child runs in its own process group (POSIX) or process group + job-like kill (Windows) so a
+timeout or Ctrl-C ends the whole tree, not just the direct child.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import IO, Callable, Mapping, Sequence
+
+DEFAULT_TIMEOUT = 20.0
+MAX_CAPTURE = 4 * 1024 * 1024  # bytes kept per stream; the rest is dropped from the middle
+
+
+@dataclass(frozen=True)
+class ProcResult:
+    """What running a program gave. `error` is set when it could not run or did not finish."""
+
+    argv: tuple[str, ...]
+    returncode: int | None
+    stdout: str
+    stderr: str
+    error: str | None = None  # "not-found" | "permission-denied" | "timeout" | "os-error: ..."
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.returncode == 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "argv": list(self.argv),
+            "returncode": self.returncode,
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> ProcResult:
+        rc = data.get("returncode")
+        err = data.get("error")
+        argv = data.get("argv") or []
+        return cls(
+            argv=tuple(str(a) for a in argv) if isinstance(argv, list) else (),
+            returncode=int(rc) if isinstance(rc, int) else None,
+            stdout=str(data.get("stdout") or ""),
+            stderr=str(data.get("stderr") or ""),
+            error=str(err) if err is not None else None,
+        )
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 first (with BOM and UTF-16 sniffing), then the locale; never raises."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        try:
+            return data.decode("mbcs")
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return data.decode("utf-8", errors="backslashreplace")
+
+
+def _popen_kwargs() -> dict[str, object]:
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    """End the child and everything it started."""
+    if proc.poll() is not None and sys.platform == "win32":  # pragma: no cover
+        return
+    try:
+        if sys.platform == "win32":  # pragma: no cover - Windows only
+            subprocess.run(
+                ["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=10,
+                check=False,
+            )
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        proc.kill()
+    except OSError:
+        pass
+
+
+def _trim(data: bytes) -> bytes:
+    if len(data) <= MAX_CAPTURE:
+        return data
+    half = MAX_CAPTURE // 2
+    return data[:half] + b"\n[... output trimmed ...]\n" + data[-half:]
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    stdin_data: bytes | None = None,
+) -> ProcResult:
+    """Run argv (never through a shell) and capture both streams.
+
+    Failure to start, a timeout and a non-zero exit are all data in the result, never exceptions.
+    """
+    argv_t = tuple(str(a) for a in argv)
+    try:
+        proc = subprocess.Popen(  # noqa: S603 - argv list, no shell
+            argv_t,
+            stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            **_popen_kwargs(),  # type: ignore[arg-type]
+        )
+    except FileNotFoundError:
+        return ProcResult(argv_t, None, "", "", "not-found")
+    except PermissionError:
+        return ProcResult(argv_t, None, "", "", "permission-denied")
+    except OSError as exc:
+        return ProcResult(argv_t, None, "", "", f"os-error: {exc.strerror or exc}")
+    try:
+        out, err = proc.communicate(stdin_data, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_tree(proc)
+        try:
+            out, err = proc.communicate(timeout=2)
+        except (subprocess.TimeoutExpired, ValueError):
+            out, err = b"", b""
+        return ProcResult(argv_t, None, decode(_trim(out or b"")), decode(_trim(err or b"")), "timeout")
+    except BaseException:
+        kill_tree(proc)
+        raise
+    return ProcResult(argv_t, proc.returncode, decode(_trim(out)), decode(_trim(err)))
+
+
+def stream(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    idle_timeout: float | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    on_line: Callable[[str], None] | None = None,
+    log: IO[str] | None = None,
+) -> tuple[int | None, str | None, list[str]]:
+    """Run a long child (a build), passing each output line to `on_line`.
+
+    Returns (returncode, error, last lines). error is "timeout" or "idle-timeout" when the whole
+    tree had to be killed. stdout and stderr are merged, as a person would see them.
+    """
+    import threading
+    from collections import deque
+
+    tail: deque[str] = deque(maxlen=60)
+    try:
+        proc = subprocess.Popen(  # noqa: S603
+            [str(a) for a in argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            **_popen_kwargs(),  # type: ignore[arg-type]
+        )
+    except FileNotFoundError:
+        return None, "not-found", []
+    except OSError as exc:
+        return None, f"os-error: {exc}", []
+    last_output = [time.monotonic()]
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for raw in iter(proc.stdout.readline, b""):
+            line = decode(raw).rstrip("\r\n")
+            last_output[0] = time.monotonic()
+            tail.append(line)
+            if log is not None:
+                log.write(line + "\n")
+            if on_line is not None:
+                on_line(line)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    start = time.monotonic()
+    error: str | None = None
+    try:
+        while proc.poll() is None:
+            now = time.monotonic()
+            if now - start > timeout:
+                error = "timeout"
+            elif idle_timeout is not None and now - last_output[0] > idle_timeout:
+                error = "idle-timeout"
+            if error:
+                kill_tree(proc)
+                break
+            time.sleep(0.05)
+    except BaseException:
+        kill_tree(proc)
+        raise
+    # A daemon grandchild may keep the pipe open after the child exits: bounded drain.
+    reader.join(timeout=2.0)
+    if reader.is_alive():
+        kill_tree(proc)
+        reader.join(timeout=2.0)
+    rc = proc.wait() if error is None else None
+    return rc, error, list(tail)
