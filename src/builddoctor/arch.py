@@ -30,6 +30,8 @@ class Arch:
     pe_machine: int | None = None
     elf: tuple[int, int, int] | None = None  # (e_machine, class, data)
     macho_cputype: int | None = None
+    compat32: str | None = None
+    uv_arch: str | None = None
 
     def __str__(self) -> str:
         return self.name
@@ -58,6 +60,8 @@ def _build(name: str, raw: Mapping[str, Any]) -> Arch:
         pe_machine=raw.get("pe_machine"),
         elf=elf,
         macho_cputype=raw.get("macho_cputype"),
+        compat32=raw.get("compat32"),
+        uv_arch=raw.get("uv_arch"),
     )
 
 

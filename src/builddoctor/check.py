@@ -1,0 +1,70 @@
+"""`builddoctor check`: probe, diagnose, return a result the CLI renders."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from .facts import Facts
+from .machine import LiveMachine, Machine, RecordingMachine, ReplayMachine, load_snapshot
+from .probes import probe_all
+from .rules import Diagnosis, diagnose
+
+JSON_SCHEMA = "builddoctor.check/1"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    facts: Facts
+    diagnosis: Diagnosis
+    source: str  # "live" or the replay file
+
+
+def _project_arg(machine: Machine, project: str | None) -> str | None:
+    if project is not None:
+        return project
+    return None
+
+
+def run_check(python: str | None, project: str | None, replay: str | None = None) -> CheckResult:
+    if replay:
+        doc = load_snapshot(replay)
+        machine: Machine = ReplayMachine(doc)
+        inv = doc.get("invocation") or {}
+        python = python if python is not None else inv.get("python")
+        project = project if project is not None else inv.get("project")
+        facts = probe_all(machine, python, project)
+        return CheckResult(facts, diagnose(facts), replay)
+    live = LiveMachine()
+    try:
+        facts = probe_all(live, python, _abs(project))
+    finally:
+        live.close()
+    return CheckResult(facts, diagnose(facts), "live")
+
+
+def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, Any], CheckResult]:
+    live = LiveMachine()
+    rec = RecordingMachine(live)
+    project = _abs(project)
+    try:
+        facts = probe_all(rec, python, project)
+    finally:
+        live.close()
+    doc = rec.snapshot({"python": python, "project": project})
+    return doc, CheckResult(facts, diagnose(facts), "live")
+
+
+def _abs(project: str | None) -> str | None:
+    if project is None:
+        here = os.getcwd()
+        has = any(os.path.isfile(os.path.join(here, n)) for n in ("pyproject.toml", "setup.py"))
+        return here if has else None
+    return os.path.abspath(project)
+
+
+def to_json(result: CheckResult) -> dict[str, Any]:
+    from .rules import to_json as diag_json
+
+    return {"schema": JSON_SCHEMA, "source": "live" if result.source == "live" else "replay",
+            **diag_json(result.diagnosis), "facts": result.facts.to_json()}

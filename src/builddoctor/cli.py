@@ -1,0 +1,139 @@
+"""Thin CLI: parse, call one function per command, map errors to one line and an exit code."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from . import __version__
+from .errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{self.prog}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
+    p.add_argument("--version", action="version", version=f"builddoctor {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="probe every layer and compare it with the interpreter's target")
+    c.add_argument("--python", help="interpreter: a path or a version such as 3.12 (default: venv or PATH)")
+    c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
+    c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
+    c.add_argument("--json", action="store_true", help="print the versioned JSON report")
+
+    s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
+    s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
+    s.add_argument("--python")
+    s.add_argument("--project")
+    s.add_argument("--force", action="store_true", help="replace an existing output file")
+
+    e = sub.add_parser("explain", help="the long form of a finding id")
+    e.add_argument("id", nargs="?", help="finding id; without it, list them all")
+    return p
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import run_check
+
+    result = run_check(args.python, args.project, args.replay)
+    if args.json:
+        from .report import render_json
+
+        render_json(result)
+    else:
+        from .report import render
+
+        render(result)
+    return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    import json
+
+    from .check import record_snapshot
+
+    out = args.output
+    if out != "-" and os.path.exists(out) and not args.force:
+        raise UserError(f"{out} already exists; pass --force to replace it or -o another file")
+    doc, _ = record_snapshot(args.python, args.project)
+    text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    if out == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    _write_new(out, text, replace=args.force)
+    print(f"wrote {out} ({len(doc['reads'])} reads); diagnose it anywhere with: builddoctor check --replay {out}")
+    return EXIT_OK
+
+
+def _write_new(path: str, text: str, *, replace: bool) -> None:
+    """Write beside the destination, then rename: never a half-written file, never a silent clobber."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".builddoctor-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}", exit_code=6) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if the file appeared meanwhile
+    except FileExistsError:
+        raise UserError(f"{path} already exists; pass --force to replace it", exit_code=6) from None
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}", exit_code=6) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .rules.explain import EXPLAIN
+
+    if not args.id:
+        for key in sorted(EXPLAIN):
+            print(key)
+        return EXIT_OK
+    text = EXPLAIN.get(args.id)
+    if text is None:
+        raise UserError(f"unknown finding id {args.id!r}; 'builddoctor explain' lists them")
+    print(f"{args.id}\n\n{' '.join(text.split())}")
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "explain": cmd_explain}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"builddoctor: error: {exc.message}", file=sys.stderr)
+        if exc.tip:
+            print(f"builddoctor: tip: {exc.tip}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("builddoctor: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a user
+        if os.environ.get("BUILDDOCTOR_DEBUG"):
+            raise
+        print(f"builddoctor: internal error: {exc.__class__.__name__}: {exc} "
+              "(set BUILDDOCTOR_DEBUG=1 for a traceback and please report it)", file=sys.stderr)
+        return 70
+    return EXIT_USAGE  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

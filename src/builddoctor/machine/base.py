@@ -1,0 +1,72 @@
+"""The interface every probe uses to read a machine."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Mapping, Sequence
+
+from ..proc import DEFAULT_TIMEOUT, ProcResult
+
+
+class Machine(ABC):
+    """Reads of one machine. Keys of `reads` in a snapshot mirror these method names."""
+
+    #: "windows", "linux" or "macos": the OS of the machine being read
+    os: str
+
+    @abstractmethod
+    def env(self) -> Mapping[str, str]:
+        """The environment variables builddoctor may look at (an allow-list, see redact.py)."""
+
+    @abstractmethod
+    def which(self, name: str) -> str | None:
+        """First match for a program on PATH; empty and relative PATH entries never count."""
+
+    @abstractmethod
+    def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
+            env: Mapping[str, str] | None = None) -> ProcResult:
+        """Run a program from a fresh empty folder; `key` names the read when argv is long.
+
+        `env` adds variables on top of the machine's environment for this run only.
+        """
+
+    @abstractmethod
+    def read_text(self, path: str, limit: int = 1 << 20) -> str | None:
+        """A small text file, or None when it is missing or unreadable."""
+
+    @abstractmethod
+    def read_head(self, path: str, size: int = 1 << 16) -> bytes | None:
+        """The first bytes of a (binary) file, or None."""
+
+    @abstractmethod
+    def is_file(self, path: str) -> bool: ...
+
+    @abstractmethod
+    def is_dir(self, path: str) -> bool: ...
+
+    @abstractmethod
+    def listdir(self, path: str) -> list[str] | None: ...
+
+    @abstractmethod
+    def uname_machine(self) -> str:
+        """os.uname().machine (POSIX) or PROCESSOR_ARCHITECTURE (Windows): the process's view."""
+
+    @abstractmethod
+    def native_machine(self) -> int | None:
+        """Windows: IsWow64Process2's native machine (IMAGE_FILE_MACHINE_*); None elsewhere."""
+
+    @abstractmethod
+    def proc_translated(self) -> int | None:
+        """macOS: sysctl.proc_translated (1 under Rosetta 2, 0 native); None elsewhere/unknown."""
+
+    @abstractmethod
+    def home(self) -> str: ...
+
+    def path_sep(self) -> str:
+        return "\\" if self.os == "windows" else "/"
+
+    def join(self, *parts: str) -> str:
+        sep = self.path_sep()
+        out = parts[0]
+        for p in parts[1:]:
+            out = out.rstrip("/\\") + sep + p.lstrip("/\\")
+        return out

@@ -1,0 +1,100 @@
+"""Answer every read from a snapshot file: diagnose a recorded machine on any OS."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from ..errors import UserError
+from ..proc import DEFAULT_TIMEOUT, ProcResult
+from .base import Machine
+from .record import SCHEMA, run_key
+
+_OSES = ("windows", "linux", "macos")
+
+
+def load_snapshot(path: str | Path) -> dict[str, Any]:
+    """Read and validate a snapshot file; any problem is a one-line UserError."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read snapshot {p}: {exc.strerror or exc}") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"{p} is not a builddoctor snapshot: not JSON ({exc.__class__.__name__})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("schema"), str):
+        raise UserError(f"{p} is not a builddoctor snapshot: no 'schema' field")
+    if doc["schema"] != SCHEMA:
+        raise UserError(f"{p} has snapshot schema {doc['schema']!r}; this builddoctor reads {SCHEMA!r}")
+    if doc.get("os") not in _OSES or not isinstance(doc.get("reads"), dict):
+        raise UserError(f"{p} is not a valid builddoctor snapshot: 'os' or 'reads' missing or wrong")
+    return doc
+
+
+class ReplayMachine(Machine):
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self.doc = doc
+        self.os = str(doc["os"])
+        self._reads: Mapping[str, Any] = doc["reads"]
+
+    def _get(self, key: str, default: Any = None) -> Any:
+        return self._reads.get(key, default)
+
+    def env(self) -> Mapping[str, str]:
+        value = self._get("env", {})
+        if not isinstance(value, dict):
+            return {}
+        return {str(k): str(v) for k, v in value.items() if v is not None}
+
+    def which(self, name: str) -> str | None:
+        value = self._get(f"which {name}")
+        return value if isinstance(value, str) else None
+
+    def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
+            env: Mapping[str, str] | None = None) -> ProcResult:
+        value = self._get(run_key(argv, key, env))
+        if not isinstance(value, dict):
+            return ProcResult(tuple(argv), None, "", "", "not-found")
+        return ProcResult.from_json(value)
+
+    def read_text(self, path: str, limit: int = 1 << 20) -> str | None:
+        value = self._get(f"read_text {path}")
+        return value[:limit] if isinstance(value, str) else None
+
+    def read_head(self, path: str, size: int = 1 << 16) -> bytes | None:
+        value = self._get(f"read_head {path}")
+        if not isinstance(value, str):
+            return None
+        try:
+            return base64.b64decode(value, validate=True)[:size]
+        except (binascii.Error, ValueError):
+            return None
+
+    def is_file(self, path: str) -> bool:
+        return self._get(f"is_file {path}") is True
+
+    def is_dir(self, path: str) -> bool:
+        return self._get(f"is_dir {path}") is True
+
+    def listdir(self, path: str) -> list[str] | None:
+        value = self._get(f"listdir {path}")
+        return [str(v) for v in value] if isinstance(value, list) else None
+
+    def uname_machine(self) -> str:
+        return str(self._get("uname_machine", "") or "")
+
+    def native_machine(self) -> int | None:
+        value = self._get("native_machine")
+        return value if isinstance(value, int) else None
+
+    def proc_translated(self) -> int | None:
+        value = self._get("proc_translated")
+        return value if isinstance(value, int) else None
+
+    def home(self) -> str:
+        value = self._get("home")
+        return value if isinstance(value, str) else "~"

@@ -1,0 +1,160 @@
+"""Which interpreter, and everything it says about itself (read from inside it, never guessed)."""
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+from .. import arch as archmod
+from ..binfmt import BinaryFormatError, identify
+from ..facts import InterpreterFacts
+from ..machine import Machine
+
+PROBE_TIMEOUT = 15.0
+_SENTINEL = re.compile(r"@@BUILDDOCTOR@@(\{.*\})@@END@@", re.S)
+_VERSION = re.compile(r"^\d+(\.\d+){0,2}t?$")
+
+
+def _script() -> str:
+    return resources.files("builddoctor.probes").joinpath("_interp_script.py").read_text(encoding="utf-8")
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    one_line = " ".join(text.split())
+    return one_line[:limit] + ("..." if len(one_line) > limit else "")
+
+
+def _venv_python(machine: Machine, venv: str) -> str:
+    if machine.os == "windows":
+        return machine.join(venv, "Scripts", "python.exe")
+    return machine.join(venv, "bin", "python")
+
+
+def find_interpreter(machine: Machine, requested: str | None) -> str | None:
+    """A path for `--python` (path or version like 3.12), or the active venv's / PATH's python."""
+    env = machine.env()
+    if not requested:
+        venv = env.get("VIRTUAL_ENV")
+        if venv and machine.is_file(_venv_python(machine, venv)):
+            return _venv_python(machine, venv)
+        names = ("python", "python3") if machine.os == "windows" else ("python3", "python")
+        for name in names:
+            found = machine.which(name)
+            if found:
+                return found
+        return None
+    if not _VERSION.match(requested):
+        return requested  # a path (checked by probe_interpreter)
+    for name in (f"python{requested}",) if machine.os != "windows" else ():
+        for root in (machine.join(machine.home(), ".pyenv", "versions"),
+                     machine.join(machine.home(), ".local", "share", "uv", "python")):
+            for entry in machine.listdir(root) or []:
+                bare = entry.removeprefix("cpython-")
+                if bare == requested or bare.startswith(requested + ".") or bare.startswith(requested + "-"):
+                    candidate = machine.join(root, entry, "bin", "python3")
+                    if machine.is_file(candidate):
+                        return candidate
+        found = machine.which(name)
+        if found:
+            return found
+    return machine.which(f"python{requested}") or None
+
+
+def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFacts:
+    label = requested or "(default)"
+    path = find_interpreter(machine, requested)
+    if path is None:
+        what = f"no Python {requested} found" if requested else "no python on PATH"
+        return InterpreterFacts(requested=label, error="not-found", error_detail=what)
+    if not machine.is_file(path):
+        why = "is a folder, not a program" if machine.is_dir(path) else "does not exist"
+        return InterpreterFacts(requested=label, error="not-found", error_detail=f"{path} {why}")
+    result = machine.run([path, "-I", "-c", _script()], timeout=PROBE_TIMEOUT, key=f"python-probe {path}")
+    if result.error == "timeout":
+        return InterpreterFacts(requested=label, executable=path, error="timeout",
+                                error_detail=f"{path} did not answer within {PROBE_TIMEOUT:.0f} s")
+    if result.error:
+        return InterpreterFacts(requested=label, executable=path, error=result.error.split(":")[0],
+                                error_detail=f"{path} could not be run ({result.error})")
+    match = _SENTINEL.search(result.stdout)
+    if not match:
+        both = result.stderr + result.stdout
+        if re.search(r"unknown option.*-I|option -I not recognized", both, re.I):
+            return InterpreterFacts(requested=label, executable=path, error="unsupported",
+                                    error_detail=f"{path} is too old (no -I option: Python 2?)")
+        return InterpreterFacts(requested=label, executable=path, error="not-python",
+                                error_detail=f"{path} is not a Python interpreter: {_excerpt(both) or 'no output'}")
+    try:
+        raw = json.loads(match.group(1))
+    except json.JSONDecodeError:
+        return InterpreterFacts(requested=label, executable=path, error="not-python",
+                                error_detail=f"{path} answered with unreadable data")
+    return _facts_from(machine, label, raw)
+
+
+def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> InterpreterFacts:
+    def s(key: str) -> str:
+        v = raw.get(key)
+        return v if isinstance(v, str) else ""
+
+    libc = raw.get("libc")
+    exe = s("executable")
+    base = s("base_executable") or exe
+    exe_format, exe_arches = "", ()
+    for candidate in (base, exe):
+        head = machine.read_head(candidate) if candidate else None
+        if head is None:
+            continue
+        try:
+            info = identify(head)
+        except BinaryFormatError:
+            info = None
+        if info is not None:
+            exe_format, exe_arches = info.format, tuple(a.name for a in info.arches)
+            break
+    markers = raw.get("markers")
+    backends = raw.get("backends")
+    return InterpreterFacts(
+        requested=label,
+        executable=exe,
+        base_executable=base,
+        in_venv=s("prefix") != s("base_prefix"),
+        version=s("version"),
+        implementation=s("implementation"),
+        sys_version=s("sys_version"),
+        platform=s("platform"),
+        soabi=s("soabi"),
+        ext_suffix=s("ext_suffix"),
+        pointer_bits=int(raw.get("pointer_bits") or 0),  # type: ignore[call-overload]
+        free_threaded=bool(raw.get("free_threaded")),
+        sys_platform=s("sys_platform"),
+        markers={str(k): str(v) for k, v in markers.items()} if isinstance(markers, dict) else {},
+        libc=(str(libc[0]), str(libc[1])) if isinstance(libc, list) and len(libc) == 2 else None,
+        mac_machine=s("mac_machine"),
+        winver=s("winver"),
+        include_dir=s("include_dir"),
+        has_headers=bool(raw.get("has_headers")),
+        import_lib=s("import_lib"),
+        has_import_lib=bool(s("import_lib")) or not s("platform").startswith("win"),
+        backends={str(k): str(v) for k, v in backends.items() if v} if isinstance(backends, dict) else {},
+        exe_format=exe_format,
+        exe_arches=exe_arches,
+    )
+
+
+def interpreter_arch(facts: InterpreterFacts) -> archmod.Arch | None:
+    """The arch the interpreter's extensions must be built for.
+
+    The executable's header wins (it is what the OS loads); for a universal2 binary, or when the
+    header cannot be read, sysconfig's platform and the pointer width decide.
+    """
+    if len(facts.exe_arches) == 1:
+        return archmod.get(facts.exe_arches[0])
+    platform_arch = archmod.parse(facts.platform.rsplit("-", 1)[-1]) if facts.platform else None
+    if facts.mac_machine and archmod.os_from_platform(facts.platform) == "macos":
+        platform_arch = archmod.parse(facts.mac_machine) or platform_arch
+    if platform_arch is not None and facts.pointer_bits and platform_arch.bits != facts.pointer_bits:
+        # 32-bit interpreter on a 64-bit kernel reports the kernel's platform on Linux.
+        if platform_arch.compat32:
+            return archmod.get(platform_arch.compat32)
+    return platform_arch

@@ -1,0 +1,91 @@
+"""The project: its build backend, the kind of native build, and its platform-dependent markers."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from .._compat.tomllib import TOMLDecodeError, loads
+from ..facts import Dependency, ProjectFacts
+from ..machine import Machine
+
+_PLATFORM_VARS = ("platform_machine", "platform_system", "sys_platform", "os_name")
+# backend module (or a requirement name) -> kind of native build
+_KINDS = (
+    ("maturin", "maturin"),
+    ("setuptools_rust", "setuptools-rust"),
+    ("setuptools-rust", "setuptools-rust"),
+    ("scikit_build_core", "scikit-build-core"),
+    ("scikit-build-core", "scikit-build-core"),
+    ("mesonpy", "meson-python"),
+    ("meson-python", "meson-python"),
+)
+RUST_KINDS = {"maturin", "setuptools-rust"}
+C_KINDS = {"scikit-build-core", "meson-python", "setuptools-ext"}
+
+
+def _deps(doc: dict[str, Any]) -> list[Dependency]:
+    project = doc.get("project") or {}
+    groups: list[tuple[str, Any]] = [("", project.get("dependencies") or [])]
+    groups += [(f"extra:{k}", v) for k, v in (project.get("optional-dependencies") or {}).items()]
+    groups += [(f"group:{k}", v) for k, v in (doc.get("dependency-groups") or {}).items()]
+    out: list[Dependency] = []
+    for group, items in groups:
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, str):
+                continue
+            try:
+                req = Requirement(item)
+            except InvalidRequirement:
+                continue
+            marker = str(req.marker) if req.marker else ""
+            used = tuple(v for v in _PLATFORM_VARS if re.search(rf"\b{v}\b", marker))
+            out.append(Dependency(item, req.name, marker, used, group))
+    return out
+
+
+def probe_project(machine: Machine, path: str) -> ProjectFacts:
+    pyproject = machine.join(path, "pyproject.toml")
+    text = machine.read_text(pyproject)
+    has_setup = machine.is_file(machine.join(path, "setup.py"))
+    has_cargo = machine.is_file(machine.join(path, "Cargo.toml"))
+    if text is None and not has_setup:
+        return ProjectFacts(path=path, kind="")
+    doc: dict[str, Any] = {}
+    error = ""
+    if text is not None:
+        try:
+            doc = loads(text)
+        except TOMLDecodeError as exc:
+            error = f"{pyproject}: invalid TOML: {exc}"
+    build = doc.get("build-system") or {}
+    backend = str(build.get("build-backend") or ("setuptools.build_meta:__legacy__" if has_setup or text else ""))
+    requires = tuple(str(r) for r in build.get("requires") or [] if isinstance(r, str))
+    haystack = " ".join([backend, *requires]).lower()
+    kind = next((k for needle, k in _KINDS if needle in haystack), "")
+    if not kind and has_setup:
+        setup = machine.read_text(machine.join(path, "setup.py")) or ""
+        if "RustExtension" in setup:
+            kind = "setuptools-rust"
+        elif re.search(r"\bExtension\s*\(|ext_modules", setup):
+            kind = "setuptools-ext"
+    if not kind and ((doc.get("tool") or {}).get("setuptools") or {}).get("ext-modules"):
+        kind = "setuptools-ext"
+    if not kind:
+        kind = "pure" if backend else "unknown"
+    return ProjectFacts(
+        path=path,
+        error=error,
+        has_pyproject=text is not None,
+        has_setup_py=has_setup,
+        backend=backend,
+        requires=requires,
+        kind=kind,
+        is_rust=kind in RUST_KINDS or (has_cargo and kind == "unknown"),
+        is_c=kind in C_KINDS,
+        has_cargo_toml=has_cargo,
+        dependencies=tuple(_deps(doc)),
+    )

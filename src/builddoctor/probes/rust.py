@@ -1,0 +1,142 @@
+"""rustup, rustc and cargo: which host, which toolchain and why, which targets are installed."""
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .._compat.tomllib import TOMLDecodeError, loads
+from ..facts import RustFacts
+from ..machine import Machine
+from ..proc import ProcResult
+
+TIMEOUT = 15.0
+_TRIPLE = re.compile(r"^[a-z0-9_]+(-[a-z0-9_.]+){1,4}$")
+
+
+def _first(pattern: str, text: str) -> str:
+    m = re.search(pattern, text, re.M)
+    return m.group(1).strip() if m else ""
+
+
+def _project_toolchain(machine: Machine, project: str | None) -> tuple[str, str]:
+    if not project:
+        return "", ""
+    for name in ("rust-toolchain.toml", "rust-toolchain"):
+        path = machine.join(project, name)
+        text = machine.read_text(path, 65536)
+        if text is None:
+            continue
+        try:
+            channel = loads(text).get("toolchain", {}).get("channel", "")
+        except TOMLDecodeError:
+            channel = text.strip().splitlines()[0].strip() if text.strip() else ""
+        return str(channel), path
+    return "", ""
+
+
+def _parents(machine: Machine, path: str) -> list[str]:
+    sep = machine.path_sep()
+    parts = [p for p in re.split(r"[\\/]", path) if p]
+    prefix = "" if machine.os == "windows" else "/"
+    return [prefix + sep.join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+def _cargo_configs(machine: Machine, project: str | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """build.target and target.<triple>.linker from every cargo config that applies to the project."""
+    env = machine.env()
+    home = env.get("CARGO_HOME") or machine.join(machine.home(), ".cargo")
+    files = []
+    for d in _parents(machine, project) if project else []:
+        files += [machine.join(d, ".cargo", "config.toml"), machine.join(d, ".cargo", "config")]
+    files += [machine.join(home, "config.toml"), machine.join(home, "config")]
+    targets: list[tuple[str, str]] = []
+    linkers: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for f in files:
+        if f in seen:
+            continue
+        seen.add(f)
+        text = machine.read_text(f, 1 << 20)
+        if text is None:
+            continue
+        try:
+            doc: dict[str, Any] = loads(text)
+        except TOMLDecodeError:
+            continue
+        build_target = doc.get("build", {}).get("target")
+        if isinstance(build_target, list):
+            build_target = ",".join(str(t) for t in build_target)
+        if build_target:
+            targets.append((f, str(build_target)))
+        for triple, table in (doc.get("target") or {}).items():
+            if isinstance(table, dict) and table.get("linker"):
+                linkers.append((str(triple), str(table["linker"])))
+    for name, value in env.items():
+        m = re.match(r"CARGO_TARGET_([A-Z0-9_]+)_LINKER$", name.upper())
+        if m and value:
+            linkers.append((m.group(1).lower().replace("_", "-"), value))
+    return targets, linkers
+
+
+def probe_rust(machine: Machine, project: str | None) -> RustFacts:
+    env = machine.env()
+    rustup, rustc, cargo = machine.which("rustup"), machine.which("rustc"), machine.which("cargo")
+    pinned, pinned_file = _project_toolchain(machine, project)
+    toolchain_args = ["--toolchain", pinned] if pinned else []
+    jobs: dict[str, list[str]] = {}
+    if rustup:
+        jobs |= {
+            "version": [rustup, "--version"],
+            "show": [rustup, "show"],
+            "active": [rustup, "show", "active-toolchain"],
+            "toolchains": [rustup, "toolchain", "list"],
+            "targets": [rustup, "target", "list", "--installed", *toolchain_args],
+        }
+    if rustc:
+        jobs["rustc"] = [rustc, *(["+" + pinned] if pinned and rustup else []), "-vV"]
+    if cargo:
+        jobs["cargo"] = [cargo, "-V"]
+    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+        futures = {k: pool.submit(machine.run, argv, timeout=TIMEOUT) for k, argv in jobs.items()}
+        out: dict[str, ProcResult] = {k: f.result() for k, f in futures.items()}
+
+    def text(key: str) -> str:
+        r = out.get(key)
+        return r.stdout if r is not None and r.ok else ""
+
+    active_line = text("active").strip().splitlines()[0] if text("active").strip() else ""
+    active_name, _, reason = active_line.partition(" ")
+    targets_result = out.get("targets")
+    installed = None
+    if targets_result is not None and targets_result.ok:
+        installed = tuple(t for t in targets_result.stdout.split() if _TRIPLE.match(t))
+    rustc_result = out.get("rustc")
+    rustc_host = _first(r"^host:\s*(\S+)", text("rustc"))
+    rustc_error = ""
+    if rustc_result is not None and not rustc_host:
+        detail = rustc_result.error or f"exit {rustc_result.returncode}"
+        excerpt = " ".join((rustc_result.stderr or rustc_result.stdout).split())[:200]
+        rustc_error = f"rustc -vV gave no host line ({detail}){': ' + excerpt if excerpt else ''}"
+    config_targets, linkers = _cargo_configs(machine, project)
+    return RustFacts(
+        rustup=rustup,
+        rustup_version=_first(r"^rustup\s+(\S+)", text("version")),
+        default_host=_first(r"^Default host:\s*(\S+)", text("show")),
+        active_toolchain=active_name,
+        active_reason=reason.strip("() "),
+        toolchains=tuple(line.split()[0] for line in text("toolchains").splitlines() if line.strip()),
+        installed_targets=installed,
+        rustc=rustc,
+        rustc_version=_first(r"^release:\s*(\S+)", text("rustc")),
+        rustc_host=rustc_host if _TRIPLE.match(rustc_host or "-") else "",
+        rustc_error=rustc_error,
+        cargo=cargo,
+        cargo_version=_first(r"^cargo\s+(\S+)", text("cargo")),
+        cargo_build_target=env.get("CARGO_BUILD_TARGET", ""),
+        config_targets=tuple(config_targets),
+        linkers=tuple(linkers),
+        project_toolchain=pinned,
+        project_toolchain_file=pinned_file,
+        rustup_toolchain_env=env.get("RUSTUP_TOOLCHAIN", ""),
+    )

@@ -1,0 +1,78 @@
+"""Render a check result for a person (rich when on a terminal, plain otherwise) or as JSON."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import IO, Any
+
+from .check import CheckResult, to_json
+from .machine.redact import Redactor
+from .rules.model import ERROR, OK, WARNING, top_fixes
+
+_MARK = {"match": "ok", "mismatch": "MISMATCH", "unknown": "?", "absent": "-"}
+_SEV = {ERROR: "error", WARNING: "warn ", OK: "ok   "}
+_STYLE = {ERROR: "bold red", WARNING: "yellow", OK: "green", "MISMATCH": "bold red", "ok": "green"}
+
+
+def _display(result: CheckResult) -> Redactor:
+    """Show the home folder as ~ so a live run and a replay of its snapshot read the same."""
+    home = os.path.expanduser("~") if result.source == "live" else ""
+    return Redactor(home, None, None, windows=result.facts.os == "windows")
+
+
+def lines(result: CheckResult) -> list[tuple[str, str]]:
+    """(style, text) lines; style "" means plain."""
+    d, facts = result.diagnosis, result.facts
+    red = _display(result)
+    out: list[tuple[str, str]] = []
+    i = facts.interpreter
+    who = f"{i.executable} ({i.implementation} {i.version})" if i.usable else i.requested
+    target = d.target.describe() if d.target else "unknown"
+    out.append(("bold", red.text(f"Target: {target}  <- {who}")))
+    out.append(("", ""))
+    w1 = max([len(layer.name) for layer in d.layers] + [5])
+    w2 = min(max([len(red.text(layer.says)) for layer in d.layers] + [4]), 60)
+    out.append(("dim", f"  {'layer'.ljust(w1)}  {'says'.ljust(w2)}  {'arch'.ljust(11)}  status"))
+    for layer in d.layers:
+        says = red.text(layer.says)
+        says = says if len(says) <= w2 else says[: w2 - 3] + "..."
+        mark = _MARK[layer.status]
+        out.append((_STYLE.get(mark, ""),
+                    f"  {layer.name.ljust(w1)}  {says.ljust(w2)}  {(layer.arch or '-').ljust(11)}  {mark}"))
+    out.append(("", ""))
+    for f in d.findings:
+        out.append((_STYLE[f.severity], f"{_SEV[f.severity]}  {red.text(f.title)}  [{f.id}]"))
+        for fix in f.fixes[:3]:
+            out.append(("", f"         fix: {red.text(fix.command)}"))
+            out.append(("dim", f"              {red.text(fix.why)}"))
+    errors = sum(f.severity == ERROR for f in d.findings)
+    warnings = sum(f.severity == WARNING for f in d.findings)
+    ranked = top_fixes(d.findings)
+    if ranked and ranked[0][1] and len(ranked[0][1]) > 1:
+        out.append(("", ""))
+        out.append(("bold", f"Fixes most at once: {red.text(ranked[0][0].command)}  ({', '.join(ranked[0][1])})"))
+    out.append(("", ""))
+    summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    out.append((_STYLE[ERROR] if errors else _STYLE[OK], summary + "  (builddoctor explain ID for details)"))
+    return out
+
+
+def render(result: CheckResult, stream: IO[str] | None = None) -> None:
+    stream = stream or sys.stdout
+    use_color = stream.isatty() and not os.environ.get("NO_COLOR")
+    if not use_color:
+        stream.write("\n".join(text for _, text in lines(result)) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False)
+    for style, text in lines(result):
+        console.print(Text(text, style=style or ""))
+
+
+def render_json(result: CheckResult, stream: IO[str] | None = None) -> None:
+    stream = stream or sys.stdout
+    doc: Any = _display(result).deep(to_json(result))
+    stream.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

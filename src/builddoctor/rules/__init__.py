@@ -1,0 +1,94 @@
+"""diagnose(): facts -> one target, every layer side by side with it, and findings with fixes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .. import arch as archmod
+from ..facts import Facts
+from ..target import Target, derive_target
+from .core import host_rules, interpreter_rules, marker_rules, rust_layers, rust_rules
+from .model import Finding, Layer, rank_fixes
+
+RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
+LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
+
+#: Extra rule and layer functions registered by other concerns (C/C++, MSVC, CMake).
+EXTRA_RULES: list[RuleFn] = []
+EXTRA_LAYERS: list[LayerFn] = []
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    target: Target | None
+    layers: list[Layer]
+    findings: list[Finding]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+def _status(a: archmod.Arch | None, target: Target | None) -> str:
+    if a is None or target is None:
+        return "unknown"
+    return "match" if a == target.arch else "mismatch"
+
+
+def base_layers(facts: Facts, target: Target | None) -> list[Layer]:
+    i, h = facts.interpreter, facts.host
+    if not i.usable:
+        return [Layer("interpreter", i.error_detail, None, "probe", "unknown")]
+    exe = "+".join(i.exe_arches) or "unknown"
+    exe_arch = archmod.get(i.exe_arches[0]) if len(i.exe_arches) == 1 else (target.arch if target else None)
+    plat_arch = archmod.parse(i.platform) or archmod.parse(i.platform.rsplit("-", 1)[-1])
+    marker = i.markers.get("platform_machine", "")
+    host = archmod.get(h.arch) if h.arch else None
+    return [
+        Layer("interpreter binary", f"{i.exe_format or '?'} {exe}", exe_arch.name if exe_arch else None,
+              "executable header", _status(exe_arch, target)),
+        Layer("interpreter platform", f"{i.platform} ({target.platform_tag if target else '?'})",
+              plat_arch.name if plat_arch else None, "sysconfig.get_platform(), wheel tags",
+              _status(plat_arch, target)),
+        Layer("platform_machine marker", marker or "?", _name(archmod.parse(marker)), "platform.machine()",
+              _status(archmod.parse(marker), target)),
+        Layer("host CPU", h.arch or "unknown", h.arch, h.source, _status(host, target)),
+    ]
+
+
+def _name(a: archmod.Arch | None) -> str | None:
+    return a.name if a else None
+
+
+def diagnose(facts: Facts) -> Diagnosis:
+    target = derive_target(facts.interpreter)
+    project = facts.project
+    native = bool(project and (project.is_rust or project.is_c))
+    findings: list[Finding] = []
+    if project and project.error:
+        findings.append(Finding("project.invalid", "error", project.error, {"path": project.path}))
+    findings += interpreter_rules(facts, target, native)
+    findings += host_rules(facts, target)
+    findings += marker_rules(facts, target)
+    findings += rust_rules(facts, target)
+    layers = base_layers(facts, target) + rust_layers(facts, target)
+    for rule in EXTRA_RULES:
+        findings += rule(facts, target)
+    for layer_fn in EXTRA_LAYERS:
+        layers += layer_fn(facts, target)
+    return Diagnosis(target, layers, rank_fixes(findings))
+
+
+def to_json(d: Diagnosis) -> dict[str, Any]:
+    from .model import top_fixes
+
+    return {
+        "target": d.target.to_json() if d.target else None,
+        "layers": [vars(layer) for layer in d.layers],
+        "findings": [
+            {"id": f.id, "severity": f.severity, "title": f.title, "facts": f.facts,
+             "fixes": [{"command": x.command, "why": x.why} for x in f.fixes]}
+            for f in d.findings
+        ],
+        "fixes": [{"command": fix.command, "why": fix.why, "fixes": ids} for fix, ids in top_fixes(d.findings)],
+    }

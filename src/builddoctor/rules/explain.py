@@ -1,0 +1,50 @@
+"""Long forms for `builddoctor explain ID`."""
+from __future__ import annotations
+
+EXPLAIN: dict[str, str] = {
+    "interpreter.unusable": """The interpreter builddoctor was asked to check could not be run or did not answer
+like a Python 3 interpreter (not found, not executable, timed out, printed something else, or is
+Python 2). Every other layer is compared against the interpreter, so nothing can be decided
+without one. Pass --python with a path or a version (3.12) of a working CPython.""",
+    "interpreter.unknown-platform": """The interpreter ran, but neither its executable header nor
+sysconfig.get_platform() named an architecture builddoctor knows (toolchains/arches.toml).""",
+    "interpreter.old": """The interpreter is older than the oldest CPython that still gets security fixes.
+Build backends (maturin, setuptools-rust, scikit-build-core) drop such versions first.""",
+    "interpreter.header-mismatch": """sysconfig.get_platform() names one architecture and the executable
+file's header (PE / ELF / Mach-O machine field) another. The header is what the OS loads, so
+builddoctor builds for the header's arch; the sysconfig value is what setuptools tags wheels with.""",
+    "interpreter.headers-missing": """Python.h is not in the interpreter's include folder, so no C or Rust
+(PyO3) extension can compile for it. Linux distributions ship headers in a separate -dev package.""",
+    "interpreter.import-lib-missing": """On Windows, extensions link against libs\\pythonXY.lib of the
+interpreter. It is missing, so the link step will fail.""",
+    "host.emulated": """The interpreter's executable is built for another architecture than the CPU: Windows on
+ARM runs x64 programs through emulation, macOS runs x86_64 ones through Rosetta 2, Linux through
+qemu-user. Everything the interpreter starts - cargo, build scripts, compilers - may then run
+emulated too, and each tool decides on its own whether to build for the CPU or the interpreter.
+platform.machine() reports the CPU (Windows, Python 3.12+), the interpreter's wheel tags report
+the interpreter: that is where uv#15693 began. A native interpreter removes the whole class of
+problems; otherwise every layer must be told the interpreter's target (builddoctor build does).""",
+    "host.32bit-python": """A 32-bit Python on a 64-bit OS needs 32-bit extensions. Rust and C toolchains
+default to the 64-bit host, so each must be told the 32-bit target.""",
+    "host.home-non-ascii": """The home folder name has non-ASCII characters. Visual Studio dev shells and
+8.3 short names rewrite it (in uv#15693 'ø' became 'o'), which breaks paths that tools store.""",
+    "markers.host-cpu": """PEP 508 defines platform_machine as platform.machine(). On Windows ARM64 with an
+emulated x64 CPython 3.12+, that is 'ARM64' (the CPU, read through WMI), while the interpreter
+installs win_amd64 wheels. Markers written for the CPU then pick packages for the wrong
+interpreter: in uv#15693 'polars-lts-cpu; platform_machine==\"ARM64\"' was selected, the lock kept
+only its win_arm64 wheel, and uv built the sdist. No marker variable names the interpreter's
+architecture on Windows; use a native interpreter, or resolve for the interpreter's platform.""",
+    "rust.missing": """The project builds a Rust extension, and neither rustc nor cargo is on PATH.""",
+    "rust.rustc-broken": """rustc -vV did not print a 'host:' line: the rustc on PATH is broken or not rustc.""",
+    "rust.toolchain-missing": """rust-toolchain.toml in the project pins a toolchain that is not installed.
+builddoctor never lets rustup download it during a probe (RUSTUP_AUTO_INSTALL=0).""",
+    "rust.host-mismatch": """rustc's default target (its host) is not the interpreter's target. maturin >= 1.12.3
+and setuptools-rust pass --target for some of these cases, older ones build for the host; cargo
+then needs the standard library for the interpreter's target (rustup target add).""",
+    "rust.target-missing": """The Rust standard library for the interpreter's target triple is not installed
+in the toolchain that will build, so cargo --target fails with E0463 (can't find crate for std).""",
+    "rust.target-override": """CARGO_BUILD_TARGET or build.target in a .cargo/config.toml forces cargo to a
+target other than the interpreter's; the extension would not load.""",
+    "rust.ok": """rustc's host is the interpreter's target: no cross-compilation is involved.""",
+    "project.invalid": """The project's pyproject.toml could not be parsed.""",
+}

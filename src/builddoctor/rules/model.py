@@ -1,0 +1,67 @@
+"""Findings and fixes: what `check` reports."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ERROR, WARNING, OK = "error", "warning", "ok"
+_ORDER = {ERROR: 0, WARNING: 1, OK: 2}
+
+
+@dataclass(frozen=True)
+class Fix:
+    command: str  # an exact command to run (or a one-line edit when no command exists)
+    why: str
+    rank: int = 50  # lower is tried first among fixes that fix equally much
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    severity: str
+    title: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    fixes: tuple[Fix, ...] = ()
+
+    @property
+    def order(self) -> int:
+        return _ORDER[self.severity]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer's own idea of the architecture, side by side with the target."""
+
+    name: str
+    says: str  # the layer's spelling, exactly as it reports it
+    arch: str | None  # canonical arch, None when unknown / not applicable
+    source: str
+    status: str  # match | mismatch | unknown | absent
+
+
+def rank_fixes(findings: list[Finding]) -> list[Finding]:
+    """Order each finding's fixes by how many findings the same command fixes, then by rank."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        if f.severity == OK:
+            continue
+        for cmd in {x.command for x in f.fixes}:
+            counts[cmd] = counts.get(cmd, 0) + 1
+    out = []
+    for f in findings:
+        fixes = tuple(sorted(f.fixes, key=lambda x: (-counts.get(x.command, 0), x.rank)))
+        out.append(Finding(f.id, f.severity, f.title, f.facts, fixes))
+    return sorted(out, key=lambda f: f.order)
+
+
+def top_fixes(findings: list[Finding]) -> list[tuple[Fix, list[str]]]:
+    """Every distinct fix with the ids of the problems it fixes, most useful first."""
+    by_cmd: dict[str, tuple[Fix, list[str]]] = {}
+    for f in findings:
+        if f.severity == OK:
+            continue
+        for fix in f.fixes:
+            entry = by_cmd.setdefault(fix.command, (fix, []))
+            if f.id not in entry[1]:
+                entry[1].append(f.id)
+    return sorted(by_cmd.values(), key=lambda e: (-len(e[1]), e[0].rank))
