@@ -61,6 +61,12 @@ class Machine(ABC):
     @abstractmethod
     def home(self) -> str: ...
 
+    def home_shape(self) -> dict[str, object]:
+        """Shape of the home folder (spaces, non-ASCII ...) without its name; see redact.home_shape."""
+        from .redact import home_shape
+
+        return home_shape(self.home())
+
     def path_sep(self) -> str:
         return "\\" if self.os == "windows" else "/"
 

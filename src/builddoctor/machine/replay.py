@@ -95,6 +95,10 @@ class ReplayMachine(Machine):
         value = self._get("proc_translated")
         return value if isinstance(value, int) else None
 
+    def home_shape(self) -> dict[str, object]:
+        shape = self.doc.get("home_shape")
+        return dict(shape) if isinstance(shape, dict) else {}
+
     def home(self) -> str:
         value = self._get("home")
         return value if isinstance(value, str) else "~"

@@ -4,11 +4,10 @@ from __future__ import annotations
 from .. import arch as archmod
 from ..facts import HostFacts
 from ..machine import Machine
-from ..machine.redact import home_shape
 
 
 def probe_host(machine: Machine) -> HostFacts:
-    shape = home_shape(machine.home()) if machine.home() not in ("", "~") else {}
+    shape = machine.home_shape()
     view = machine.uname_machine()
     if machine.os == "windows":
         return _windows(machine, view, shape)

@@ -10,7 +10,10 @@ from ..binfmt import BinaryFormatError, identify
 from ..facts import InterpreterFacts
 from ..machine import Machine
 
-PROBE_TIMEOUT = 15.0
+import os as _os
+
+# Seconds the interpreter gets to describe itself; BUILDDOCTOR_PROBE_TIMEOUT overrides it.
+PROBE_TIMEOUT = float(_os.environ.get("BUILDDOCTOR_PROBE_TIMEOUT") or 15.0)
 _SENTINEL = re.compile(r"@@BUILDDOCTOR@@(\{.*\})@@END@@", re.S)
 _VERSION = re.compile(r"^\d+(\.\d+){0,2}t?$")
 

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MACHINES = ROOT / "examples" / "machines"
+PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: str | Path | None = None,
+            timeout: float = 120) -> Run:
+    """Run the real command line, as a user would, in a child process."""
+    full_env = dict(os.environ)
+    full_env.pop("VIRTUAL_ENV", None)
+    if env:
+        full_env.update(env)
+    p = subprocess.run([sys.executable, "-m", "builddoctor", *args], capture_output=True, text=True,
+                       env=full_env, cwd=cwd, timeout=timeout, encoding="utf-8", errors="replace")
+    return Run(p.returncode, p.stdout, p.stderr)
+
+
+def cpython(version: str) -> Path:
+    """A real CPython from pyenv; the test is skipped when that version is not installed."""
+    found = sorted(PYENV.glob(f"{version}*/bin/python3"))
+    if not found:
+        pytest.skip(f"CPython {version} is not installed under {PYENV}")
+    return found[-1]
+
+
+def assert_one_line_error(run: Run) -> None:
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert lines and lines[0].startswith("builddoctor: error: "), run.stderr
+    assert len([x for x in lines if "error:" in x]) == 1, run.stderr
