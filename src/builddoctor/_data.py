@@ -16,7 +16,8 @@ def toolchains_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "toolchains"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def table(name: str) -> dict[str, Any]:
     """The parsed contents of toolchains/<name>.toml."""
-    return loads((toolchains_dir() / f"{name}.toml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = loads((toolchains_dir() / f"{name}.toml").read_text(encoding="utf-8"))
+    return data

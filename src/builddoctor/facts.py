@@ -117,7 +117,8 @@ class Facts:
     cmake: Any = None  # CMakeFacts (issue 3)
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(dataclasses.asdict(self))
+        out: dict[str, Any] = _jsonable(dataclasses.asdict(self))
+        return out
 
 
 def _jsonable(value: Any) -> Any:

@@ -10,8 +10,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Callable, Mapping, Sequence
+from typing import IO, Callable
 
 DEFAULT_TIMEOUT = 20.0
 MAX_CAPTURE = 4 * 1024 * 1024  # bytes kept per stream; the rest is dropped from the middle
@@ -70,10 +71,9 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors="backslashreplace")
 
 
-def _popen_kwargs() -> dict[str, object]:
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True}
+# Each child leads its own process group, so the whole tree can be ended at once.
+_NEW_SESSION = sys.platform != "win32"
+_CREATIONFLAGS = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) if sys.platform == "win32" else 0
 
 
 def kill_tree(proc: subprocess.Popen[bytes]) -> None:
@@ -120,14 +120,15 @@ def run(
     """
     argv_t = tuple(str(a) for a in argv)
     try:
-        proc = subprocess.Popen(  # noqa: S603 - argv list, no shell
+        proc = subprocess.Popen(
             argv_t,
             stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=dict(env) if env is not None else None,
             cwd=cwd,
-            **_popen_kwargs(),  # type: ignore[arg-type]
+            start_new_session=_NEW_SESSION,
+            creationflags=_CREATIONFLAGS,
         )
     except FileNotFoundError:
         return ProcResult(argv_t, None, "", "", "not-found")
@@ -170,14 +171,15 @@ def stream(
 
     tail: deque[str] = deque(maxlen=60)
     try:
-        proc = subprocess.Popen(  # noqa: S603
+        proc = subprocess.Popen(
             [str(a) for a in argv],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=dict(env) if env is not None else None,
             cwd=cwd,
-            **_popen_kwargs(),  # type: ignore[arg-type]
+            start_new_session=_NEW_SESSION,
+            creationflags=_CREATIONFLAGS,
         )
     except FileNotFoundError:
         return None, "not-found", []

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, assert_one_line_error, cpython, run_cli
 
 pytestmark = pytest.mark.live

@@ -16,7 +16,7 @@ REQUIRED = {"aliases", "bits", "wheel", "rust", "marker_machine", "uv_arch"}
 def test_every_arch_has_the_required_spellings():
     raw = table("arches")
     for a in arch.all_arches():
-        assert REQUIRED <= set(raw[a.name]), a.name
+        assert set(raw[a.name]) >= REQUIRED, a.name
         assert a.bits in (32, 64)
 
 

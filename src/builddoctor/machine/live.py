@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .. import proc
 from ..proc import DEFAULT_TIMEOUT, ProcResult
@@ -43,8 +43,8 @@ class LiveMachine(Machine):
         exts = [""]
         if self.os == "windows":  # pragma: no cover - Windows only
             exts = [""] + [e.lower() for e in os.environ.get("PATHEXT", ".COM;.EXE;.BAT;.CMD").split(";") if e]
-        for entry in path.split(os.pathsep):
-            entry = entry.strip().strip('"')
+        for raw in path.split(os.pathsep):
+            entry = raw.strip().strip('"')
             if not entry or not os.path.isabs(entry):
                 continue  # an empty or relative entry would mean "the current folder"
             for ext in exts:

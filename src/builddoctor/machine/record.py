@@ -7,8 +7,9 @@ import json
 import os
 import socket
 import threading
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .. import __version__
 from ..proc import DEFAULT_TIMEOUT, ProcResult

@@ -6,7 +6,8 @@ the snapshot records the *shape* of the home folder (spaces, parentheses, non-AS
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 _NAMES = {
     "PATH", "PATHEXT", "HOME", "USERPROFILE", "CC", "CXX", "CPP", "AR", "LD", "CFLAGS", "CXXFLAGS",

@@ -4,8 +4,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..errors import UserError
 from ..proc import DEFAULT_TIMEOUT, ProcResult

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os as _os
 import re
 from importlib import resources
 
@@ -9,8 +10,6 @@ from .. import arch as archmod
 from ..binfmt import BinaryFormatError, identify
 from ..facts import InterpreterFacts
 from ..machine import Machine
-
-import os as _os
 
 # Seconds the interpreter gets to describe itself; BUILDDOCTOR_PROBE_TIMEOUT overrides it.
 PROBE_TIMEOUT = float(_os.environ.get("BUILDDOCTOR_PROBE_TIMEOUT") or 15.0)
@@ -103,7 +102,7 @@ def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> Interpr
     libc = raw.get("libc")
     exe = s("executable")
     base = s("base_executable") or exe
-    exe_format, exe_arches = "", ()
+    exe_format, exe_arches = "", tuple[str, ...]()
     for candidate in (base, exe):
         head = machine.read_head(candidate) if candidate else None
         if head is None:
@@ -156,8 +155,8 @@ def interpreter_arch(facts: InterpreterFacts) -> archmod.Arch | None:
     platform_arch = archmod.parse(facts.platform.rsplit("-", 1)[-1]) if facts.platform else None
     if facts.mac_machine and archmod.os_from_platform(facts.platform) == "macos":
         platform_arch = archmod.parse(facts.mac_machine) or platform_arch
-    if platform_arch is not None and facts.pointer_bits and platform_arch.bits != facts.pointer_bits:
-        # 32-bit interpreter on a 64-bit kernel reports the kernel's platform on Linux.
-        if platform_arch.compat32:
-            return archmod.get(platform_arch.compat32)
+    # A 32-bit interpreter on a 64-bit kernel reports the kernel's platform on Linux.
+    if platform_arch is not None and platform_arch.compat32 and facts.pointer_bits \
+            and platform_arch.bits != facts.pointer_bits:
+        return archmod.get(platform_arch.compat32)
     return platform_arch

@@ -98,7 +98,7 @@ def host_rules(facts: Facts, target: Target | None) -> list[Finding]:
 def _marker_true(marker: str, env: dict[str, str]) -> bool | None:
     try:
         return Marker(marker).evaluate(env)
-    except Exception:  # noqa: BLE001 - packaging raises several types for odd markers
+    except Exception:
         return None
 
 
@@ -118,7 +118,7 @@ def marker_rules(facts: Facts, target: Target | None) -> list[Finding]:
             continue
         real, as_tagged = _marker_true(dep.marker, i.markers), _marker_true(dep.marker, implied)
         if real is not None and as_tagged is not None and real != as_tagged:
-            flipped.append({"requirement": dep.requirement, "selected": real, "selected_if_native": as_tagged})
+            flipped.append((dep.requirement, real, as_tagged))
     title = (f"platform_machine is {says!r} (the host CPU) but this Python installs {target.platform_tag} "
              f"wheels")
     fixes = [Fix(f"uv sync --python-platform {target.rust_triple}",
@@ -127,16 +127,18 @@ def marker_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if host is not None and host != target.arch:
         fixes.insert(0, native_python_fix(facts, host))
     if flipped:
-        names = ", ".join(d["requirement"].split(";")[0].strip() for d in flipped)
+        names = ", ".join(req.split(";")[0].strip() for req, _, _ in flipped)
+        deps = [{"requirement": req, "selected": real, "selected_if_native": native_value}
+                for req, real, native_value in flipped]
         return [Finding("markers.host-cpu", ERROR, title + f": markers pick the wrong packages ({names})",
                         {"platform_machine": says, "platform_tag": target.platform_tag,
-                         "dependencies": flipped}, tuple(fixes))]
+                         "dependencies": deps}, tuple(fixes))]
     return [Finding("markers.host-cpu", WARNING, title, {"platform_machine": says,
                                                          "platform_tag": target.platform_tag}, tuple(fixes))]
 
 
 def _triple_arch(triple: str) -> archmod.Arch | None:
-    return archmod.parse(triple.split("-")[0]) if triple else None
+    return archmod.parse(triple.split("-", maxsplit=1)[0]) if triple else None
 
 
 def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
