@@ -7,8 +7,9 @@ All of those spellings live in toolchains/arches.toml; everything else in buildd
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ._data import table
 
@@ -65,13 +66,13 @@ def _build(name: str, raw: Mapping[str, Any]) -> Arch:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def all_arches() -> tuple[Arch, ...]:
     data = table("arches")
     return tuple(_build(k, v) for k, v in data.items() if isinstance(v, dict) and "bits" in v)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _alias_index() -> dict[str, Arch]:
     index: dict[str, Arch] = {}
     for a in all_arches():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import __version__
 from .errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - never a traceback for a user
+    except Exception as exc:
         if os.environ.get("BUILDDOCTOR_DEBUG"):
             raise
         print(f"builddoctor: internal error: {exc.__class__.__name__}: {exc} "

@@ -12,7 +12,7 @@ from .project import probe_project
 from .rust import probe_rust
 
 #: Extra probes (name -> fn(machine, project_dir)) registered by other layers: "cc", "msvc", "cmake".
-EXTRA_PROBES: dict[str, Callable[[Machine, "str | None"], Any]] = {}
+EXTRA_PROBES: dict[str, Callable[[Machine, str | None], Any]] = {}
 
 
 def probe_all(machine: Machine, python: str | None, project: str | None) -> Facts:

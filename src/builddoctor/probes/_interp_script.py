@@ -35,7 +35,7 @@ def _libc():
 
 def _markers():
     impl = sys.implementation
-    iv = "{0.major}.{0.minor}.{0.micro}".format(impl.version)
+    iv = f"{impl.version.major}.{impl.version.minor}.{impl.version.micro}"
     if impl.version.releaselevel != "final":
         iv += impl.version.releaselevel[0] + str(impl.version.serial)
     return {
