@@ -32,6 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--project")
     s.add_argument("--force", action="store_true", help="replace an existing output file")
 
+    w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
+    w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
+    w.add_argument("--project", default=".", help="project folder, or a uv.lock / pylock.toml / requirements file")
+    w.add_argument("--python", help="interpreter: a path or a version (default: venv or PATH)")
+    w.add_argument("--replay", metavar="FILE", help="use the interpreter of a recorded machine")
+    w.add_argument("--index-url", help="simple index (default: UV_INDEX_URL / PIP_INDEX_URL / PyPI)")
+    w.add_argument("--find-links", metavar="DIR", help="a folder of wheels and sdists")
+    w.add_argument("--cache-dir", metavar="DIR", help="keep index pages here between runs (default: no cache)")
+    w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
+    w.add_argument("--json", action="store_true", help="print the versioned JSON report")
+
     e = sub.add_parser("explain", help="the long form of a finding id")
     e.add_argument("id", nargs="?", help="finding id; without it, list them all")
     return p
@@ -95,6 +106,35 @@ def _write_new(path: str, text: str, *, replace: bool) -> None:
             os.unlink(tmp)
 
 
+def cmd_why(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from .machine import LiveMachine, Machine, ReplayMachine, load_snapshot
+    from .probes.interpreter import probe_interpreter
+    from .tags import supported_tags
+    from .why import explain, needs_native_build, render_text, to_json
+
+    machine: Machine
+    if args.replay:
+        machine = ReplayMachine(load_snapshot(args.replay))
+        python = args.python or (machine.doc.get("invocation") or {}).get("python")  # type: ignore[attr-defined]
+    else:
+        machine, python = LiveMachine(), args.python
+    interp = probe_interpreter(machine, python)
+    if not interp.usable:
+        raise UserError(f"Python interpreter unusable: {interp.error_detail}")
+    report = explain(Path(args.project), tags=supported_tags(interp), markers=interp.markers,
+                     python_version=interp.version, packages=args.packages, index_url=args.index_url,
+                     find_links=Path(args.find_links) if args.find_links else None, timeout=args.timeout,
+                     cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    if args.json:
+        print(json.dumps(to_json(report), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(render_text(report)))
+    return EXIT_FINDINGS if needs_native_build(report) and not args.packages else EXIT_OK
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
 
@@ -109,7 +149,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "explain": cmd_explain}
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "explain": cmd_explain}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
