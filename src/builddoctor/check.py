@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from . import native_layers  # noqa: F401 - registers the C/C++, MSVC and CMake layers
 from .facts import Facts
 from .machine import LiveMachine, Machine, RecordingMachine, ReplayMachine, load_snapshot
 from .probes import probe_all

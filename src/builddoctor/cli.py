@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
     w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
+    d = sub.add_parser("devshell", help="a Visual Studio developer environment for the interpreter's arch (Windows)")
+    d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
+    d.add_argument("--vs", metavar="VERSION", help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
+    d.add_argument("--format", dest="fmt", default="cmd", help="cmd, powershell, bash or json (default cmd)")
+    d.add_argument("--python", help="interpreter whose arch to use: a path or a version")
+    d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
+    d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
+
     e = sub.add_parser("explain", help="the long form of a finding id")
     e.add_argument("id", nargs="?", help="finding id; without it, list them all")
     return p
@@ -135,9 +143,23 @@ def cmd_why(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if needs_native_build(report) and not args.packages else EXIT_OK
 
 
+def cmd_devshell(args: argparse.Namespace) -> int:
+    from .devshell import run_devshell
+
+    command = args.run[1:] if args.run[:1] == ["--"] else args.run
+    rc, text = run_devshell(arch=args.arch, vs=args.vs, fmt=args.fmt, command=command or None,
+                            python=args.python, replay=args.replay)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+    return rc
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
+    from .rules.explain_cc import EXPLAIN_CC
 
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}  # noqa: N806
     if not args.id:
         for key in sorted(EXPLAIN):
             print(key)
@@ -149,7 +171,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "explain": cmd_explain}
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "devshell": cmd_devshell,
+            "explain": cmd_explain}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,226 @@
+"""C and C++ compilers: the CC/CXX/flags variables, cc-rs's variables, and what each compiler targets.
+
+A compiler's target is asked from the compiler itself (`gcc -dumpmachine`, `clang
+-print-target-triple`, `clang-cl --version`, cl.exe's banner), never guessed from its name.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import arch as archmod
+from .._compat.tomllib import TOMLDecodeError, loads
+from .._data import table
+from ..machine import Machine
+
+TIMEOUT = 10.0
+CMD_LIMIT = 8191  # characters in one cmd.exe command line
+FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS")
+_PLAIN_VARS = ("CC", "CXX", *FLAG_VARS)
+_CCRS = re.compile(r"^(CC|CXX|CFLAGS|CXXFLAGS)_.+|^(TARGET|HOST)_(CC|CXX|CFLAGS|CXXFLAGS)$", re.I)
+_WRAPPERS = {"ccache", "sccache", "distcc", "buildcache"}
+_TRIPLE = re.compile(r"^[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+){1,4}$")
+_CL_VERSION = re.compile(r"\b(\d{2}\.\d{2}\.\d{4,5}(?:\.\d+)?)\b")
+PATH_NAMES = ("cc", "gcc", "clang", "clang-cl", "cl")
+
+
+@dataclass(frozen=True)
+class Compiler:
+    source: str  # "PATH" or the variable that names it ("CC", "CC_aarch64_pc_windows_msvc" ...)
+    command: str  # as written (a name on PATH, or the variable's value)
+    path: str | None = None  # the program that runs
+    kind: str = ""  # gcc | clang | clang-cl | msvc | unknown
+    target: str = ""  # triple, or cl.exe's target word (x64, ARM64 ...)
+    arch: str | None = None  # canonical arch of `target`
+    version: str = ""
+    error: str = ""  # why no target could be read ("" when it could)
+
+
+@dataclass(frozen=True)
+class CFacts:
+    env: dict[str, str] = field(default_factory=dict)  # CC, CXX and the flag variables that are set
+    ccrs_env: dict[str, str] = field(default_factory=dict)  # CC_<triple>, TARGET_CC ... as set
+    compilers: tuple[Compiler, ...] = ()
+    flag_arches: tuple[tuple[str, str, str | None], ...] = ()  # (variable, spelling, canonical arch)
+    cargo_lock: str = ""  # the project's Cargo.lock, "" when there is none
+    crates: tuple[tuple[str, str], ...] = ()  # (name, version) of locked crates that matter to C builds
+    path_entries: int = 0
+    path_too_long: bool = False  # over cmd.exe's 8191 characters (vcvarsall.bat then fails)
+    path_empty: int = 0  # empty or relative PATH entries (they mean "the current folder" to some tools)
+    path_quoted: tuple[str, ...] = ()  # PATH entries written with quotes around them
+    path_duplicates: int = 0
+
+
+def env_get(env: Mapping[str, str], name: str, *, windows: bool) -> str:
+    """A variable's value; Windows names are case-insensitive (os.environ upper-cases them)."""
+    if name in env:
+        return env[name]
+    if windows:
+        upper = name.upper()
+        for key, value in env.items():
+            if key.upper() == upper:
+                return value
+    return ""
+
+
+def compiler_kind(program: str) -> str:
+    base = re.split(r"[\\/]", program)[-1].lower().removesuffix(".exe")
+    if "clang-cl" in base:
+        return "clang-cl"
+    if base == "cl":
+        return "msvc"
+    if "clang" in base:
+        return "clang"
+    if re.search(r"(^|-)(gcc|g\+\+|cc|c\+\+)(-\d+(\.\d+)*)?$", base):
+        return "gcc"
+    return "unknown"
+
+
+def split_command(machine: Machine, value: str) -> list[str]:
+    """A compiler variable as argv: a path with spaces stays whole; wrappers (ccache ...) are dropped."""
+    value = value.strip()
+    if not value:
+        return []
+    if machine.is_file(value.strip('"')):
+        return [value.strip('"')]
+    try:
+        parts = shlex.split(value, posix=machine.os != "windows")
+    except ValueError:
+        parts = value.split()
+    parts = [p.strip('"') for p in parts]
+    while len(parts) > 1 and re.split(r"[\\/]", parts[0])[-1].lower().removesuffix(".exe") in _WRAPPERS:
+        parts = parts[1:]
+    return parts
+
+
+def _target_argv(kind: str, argv: list[str]) -> list[str]:
+    if kind == "clang":
+        return [*argv, "-print-target-triple"]
+    if kind == "clang-cl":
+        return [*argv, "--version"]
+    if kind == "msvc":
+        return list(argv)  # cl.exe alone prints its banner on stderr
+    return [*argv, "-dumpmachine"]
+
+
+def cl_banner(text: str) -> tuple[str, str]:
+    """(target word, version) from cl.exe's first banner line, using numbers and arch words only."""
+    line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    version = _CL_VERSION.search(line)
+    words = [w.strip(".,()") for w in line.split()]
+    target = next((w for w in reversed(words) if archmod.parse(w) is not None), "")
+    return target, version.group(1) if version else ""
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    one = " ".join(text.split())
+    return one[:limit] + ("..." if len(one) > limit else "")
+
+
+def probe_compiler(machine: Machine, source: str, command: str, *, xcode: bool = True) -> Compiler:
+    """`xcode=False`: macOS without the Command Line Tools, where /usr/bin/cc would open an install dialog."""
+    argv = split_command(machine, command) if source != "PATH" else [command]
+    if not argv:
+        return Compiler(source, command, error="empty")
+    program = argv[0]
+    path = program if re.search(r"[\\/]", program) else machine.which(program)
+    if path is None:
+        return Compiler(source, command, kind=compiler_kind(program), error="not found on PATH")
+    kind = compiler_kind(path)
+    if not xcode and path.startswith("/usr/bin/"):
+        return Compiler(source, command, path, kind, error="the Xcode Command Line Tools are not installed")
+    result = machine.run(_target_argv(kind, [path, *argv[1:]]), timeout=TIMEOUT)
+    if result.error:
+        return Compiler(source, command, path, kind, error=result.error)
+    if kind == "msvc":
+        target, version = cl_banner(result.stderr or result.stdout)
+        a = archmod.parse(target)
+        return Compiler(source, command, path, kind, target, a.name if a else None, version,
+                        "" if target else f"no target in its banner: {_excerpt(result.stderr)}")
+    text = result.stdout
+    if kind == "clang-cl":
+        m = re.search(r"^Target:\s*(\S+)", text, re.M)
+        text = m.group(1) if m else ""
+    triple = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if result.returncode != 0 or not _TRIPLE.match(triple):
+        why = f"exit {result.returncode}" if result.returncode != 0 else "no target triple"
+        return Compiler(source, command, path, kind,
+                        error=f"{why}: {_excerpt(result.stderr + result.stdout) or 'no output'}")
+    a = archmod.parse(triple)
+    return Compiler(source, command, path, kind, triple, a.name if a else None)
+
+
+def flag_arches(values: Mapping[str, str]) -> list[tuple[str, str, str | None]]:
+    """-arch X, --target=X and -target X in the flag variables (what setuptools and clang obey)."""
+    out: list[tuple[str, str, str | None]] = []
+    for name in FLAG_VARS:
+        words = values.get(name, "").split()
+        for i, word in enumerate(words):
+            spelling = ""
+            if word in ("-arch", "-target", "--target") and i + 1 < len(words):
+                spelling = words[i + 1]
+            elif word.startswith("--target="):
+                spelling = word.split("=", 1)[1]
+            if spelling:
+                a = archmod.parse(spelling)
+                out.append((name, spelling, a.name if a else None))
+    return out
+
+
+def locked_crates(text: str) -> list[tuple[str, str]]:
+    """Crates in a Cargo.lock that the C-compiler rules know about (ring ...)."""
+    wanted = {c for crates in table("msvc")["cc_rs"]["needs_clang"].values() for c in crates}
+    try:
+        packages = loads(text).get("package") or []
+    except TOMLDecodeError:
+        return []
+    return [(str(p.get("name")), str(p.get("version", ""))) for p in packages
+            if isinstance(p, dict) and p.get("name") in wanted]
+
+
+def _is_ccrs_var(name: str) -> bool:
+    """CC_<triple>, CXX_<triple>, TARGET_CC ...; not cc-rs's own knobs (CC_ENABLE_DEBUG_OUTPUT ...)."""
+    if not _CCRS.match(name):
+        return False
+    if name.upper().startswith(("TARGET_", "HOST_")):
+        return True
+    suffix = name.split("_", 1)[1]
+    return archmod.parse(re.split(r"[-_]", suffix)[0]) is not None
+
+
+def probe_cc(machine: Machine, project: str | None) -> CFacts:
+    env = machine.env()
+    windows = machine.os == "windows"
+    plain = {n: v for n in _PLAIN_VARS if (v := env_get(env, n, windows=windows))}
+    ccrs = {k: v for k, v in env.items() if v and _is_ccrs_var(k)}
+    jobs = [(n, v) for n, v in list(plain.items()) + list(ccrs.items()) if "FLAGS" not in n.upper()]
+    names = [n for n in PATH_NAMES if windows or n not in ("cl", "clang-cl")]
+    jobs += [("PATH", n) for n in names]
+    xcode = machine.os != "macos" or machine.run(["xcode-select", "-p"], timeout=TIMEOUT).ok
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda job: probe_compiler(machine, *job, xcode=xcode), jobs))
+    compilers = [c for c in found if not (c.source == "PATH" and c.error == "not found on PATH")]
+    lock_path, crates = "", []
+    if project:
+        path = machine.join(project, "Cargo.lock")
+        text = machine.read_text(path)
+        if text is not None:
+            lock_path, crates = path, locked_crates(text)
+    return CFacts(env=plain, ccrs_env=ccrs, compilers=tuple(compilers), flag_arches=tuple(flag_arches(plain)),
+                  cargo_lock=lock_path, crates=tuple(crates), **_path_facts(env_get(env, "PATH", windows=windows),
+                                                                            windows))
+
+
+def _path_facts(path: str, windows: bool) -> dict[str, Any]:
+    """What about PATH breaks cmd.exe or lets the current folder in; redaction-proof (counts, not lengths)."""
+    entries = path.split(";" if windows else ":") if path else []
+    absolute = re.compile(r'^"?([A-Za-z]:[\\/]|\\\\|~)' if windows else r"^[/~]")  # ~: a redacted home
+    keys = [e.strip('"').rstrip("\\/").lower() if windows else e.rstrip("/") for e in entries if e]
+    return {"path_entries": len(entries), "path_too_long": len(path) > CMD_LIMIT,
+            "path_empty": sum(1 for e in entries if not absolute.match(e.strip())),
+            "path_quoted": tuple(e for e in entries if windows and '"' in e),
+            "path_duplicates": len(keys) - len(set(keys))}

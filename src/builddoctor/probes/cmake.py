@@ -1,0 +1,98 @@
+"""CMake and Ninja: versions, the architecture of the cmake binary itself, and the CMAKE_* variables."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..binfmt import BinaryFormatError, identify
+from ..machine import Machine
+from .cc import env_get
+
+TIMEOUT = 10.0
+_VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.]?rc\d+)?)\b")
+
+
+@dataclass(frozen=True)
+class CMakeFacts:
+    cmake: str | None = None  # what PATH finds
+    version: str = ""  # "" when unknown
+    error: str = ""
+    binary: str = ""  # the real program whose header was read (pip's cmake is a wrapper script)
+    binary_format: str = ""
+    binary_arches: tuple[str, ...] = ()
+    ninja: str | None = None
+    ninja_version: str = ""
+    generator: str = ""  # CMAKE_GENERATOR
+    generator_platform: str = ""  # CMAKE_GENERATOR_PLATFORM
+    cmake_args: str = ""  # CMAKE_ARGS (scikit-build-core, setuptools-cmake ...)
+    osx_architectures: str = ""  # CMAKE_OSX_ARCHITECTURES
+    args_platform: str = ""  # -A / -DCMAKE_GENERATOR_PLATFORM= inside CMAKE_ARGS
+    args_osx_architectures: str = ""  # -DCMAKE_OSX_ARCHITECTURES= inside CMAKE_ARGS
+
+
+def _version(machine: Machine, program: str) -> tuple[str, str]:
+    result = machine.run([program, "--version"], timeout=TIMEOUT)
+    if result.error:
+        return "", result.error
+    m = _VERSION.search(result.stdout.splitlines()[0] if result.stdout.strip() else "")
+    if result.returncode != 0 or not m:
+        return "", f"exit {result.returncode}, version unknown"
+    return m.group(1), ""
+
+
+def _real_cmake(machine: Machine, path: str) -> str:
+    """pip's cmake on PATH is a launcher; the program that runs is in site-packages/cmake/data/bin."""
+    sep = machine.path_sep()
+    parts = re.split(r"[\\/]", path)
+    if len(parts) < 3 or parts[-2].lower() not in ("bin", "scripts"):
+        return path
+    prefix = sep.join(parts[:-2]) or sep
+    exe = parts[-1]
+    if machine.os == "windows":
+        candidates = [machine.join(prefix, "Lib", "site-packages", "cmake", "data", "bin", exe)]
+    else:
+        libs = [e for e in machine.listdir(machine.join(prefix, "lib")) or [] if e.startswith("python")]
+        candidates = [machine.join(prefix, "lib", e, "site-packages", "cmake", "data", "bin", exe) for e in libs]
+    return next((c for c in candidates if machine.is_file(c)), path)
+
+
+def _arg_value(args: str, flag: str, define: str) -> str:
+    m = re.search(rf"(?:^|\s){re.escape(flag)}\s*(\S+)", args) if flag else None
+    if m:
+        return m.group(1).strip("\"'")
+    m = re.search(rf"-D\s*{define}(?::\w+)?=(\"[^\"]*\"|'[^']*'|\S+)", args)
+    return m.group(1).strip("\"'") if m else ""
+
+
+def probe_cmake(machine: Machine, project: str | None = None) -> CMakeFacts:
+    env = machine.env()
+    windows = machine.os == "windows"
+
+    def get(name: str) -> str:
+        return env_get(env, name, windows=windows)
+
+    args = get("CMAKE_ARGS")
+    variables = CMakeFacts(
+        generator=get("CMAKE_GENERATOR"), generator_platform=get("CMAKE_GENERATOR_PLATFORM"), cmake_args=args,
+        osx_architectures=get("CMAKE_OSX_ARCHITECTURES"),
+        args_platform=_arg_value(args, "-A", "CMAKE_GENERATOR_PLATFORM"),
+        args_osx_architectures=_arg_value(args, "", "CMAKE_OSX_ARCHITECTURES"),
+    )
+    ninja = machine.which("ninja")
+    ninja_version = _version(machine, ninja)[0] if ninja else ""
+    cmake = machine.which("cmake")
+    if cmake is None:
+        return replace(variables, ninja=ninja, ninja_version=ninja_version)
+    version, error = _version(machine, cmake)
+    binary = _real_cmake(machine, cmake)
+    fmt, arches = "", tuple[str, ...]()
+    head = machine.read_head(binary)
+    if head is not None:
+        try:
+            info = identify(head)
+        except BinaryFormatError:
+            info = None
+        if info is not None:
+            fmt, arches = info.format, tuple(a.name for a in info.arches)
+    return replace(variables, cmake=cmake, version=version, error=error, binary=binary, binary_format=fmt,
+                   binary_arches=arches, ninja=ninja, ninja_version=ninja_version)
