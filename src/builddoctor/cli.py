@@ -118,18 +118,17 @@ def cmd_why(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from .machine import LiveMachine, Machine, ReplayMachine, load_snapshot
+    from .machine import LiveMachine, ReplayMachine, load_snapshot
     from .probes.interpreter import probe_interpreter
     from .tags import supported_tags
     from .why import explain, needs_native_build, render_text, to_json
 
-    machine: Machine
     if args.replay:
-        machine = ReplayMachine(load_snapshot(args.replay))
-        python = args.python or (machine.doc.get("invocation") or {}).get("python")  # type: ignore[attr-defined]
+        replay = ReplayMachine(load_snapshot(args.replay))
+        interp = probe_interpreter(replay, args.python or (replay.doc.get("invocation") or {}).get("python"))
     else:
-        machine, python = LiveMachine(), args.python
-    interp = probe_interpreter(machine, python)
+        with LiveMachine() as live:
+            interp = probe_interpreter(live, args.python)
     if not interp.usable:
         raise UserError(f"Python interpreter unusable: {interp.error_detail}")
     report = explain(Path(args.project), tags=supported_tags(interp), markers=interp.markers,

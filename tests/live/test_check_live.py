@@ -167,3 +167,16 @@ def test_bad_arguments_are_one_line_errors():
     assert run.returncode == 2
     assert_one_line_error(run)
     assert sys.executable  # the CLI ran in a child process
+
+
+def test_no_temporary_folder_is_left_behind(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp)}
+    py = str(cpython("3.12"))
+    run_cli("check", "--python", py, env=env, cwd=tmp_path)
+    run_cli("check", "--python", "/does/not/exist", env=env, cwd=tmp_path)
+    run_cli("snapshot", "-o", "-", "--python", py, env=env, cwd=tmp_path)
+    run_cli("why", "nothing", "--python", py, "--project", str(tmp_path), "--find-links", str(tmp), env=env,
+            cwd=tmp_path)
+    assert list(tmp.iterdir()) == []

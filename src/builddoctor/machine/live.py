@@ -1,6 +1,7 @@
 """The real machine builddoctor runs on."""
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import tempfile
@@ -26,14 +27,26 @@ def _current_os() -> str:
 class LiveMachine(Machine):
     def __init__(self) -> None:
         self.os = _current_os()
-        self._neutral = tempfile.mkdtemp(prefix="builddoctor-probe-")
+        self._neutral: str | None = None
         self._env = allowed_env(os.environ)
 
+    def _cwd(self) -> str:
+        """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
+        if self._neutral is None:
+            self._neutral = tempfile.mkdtemp(prefix="builddoctor-probe-")
+            atexit.register(_remove_dir, self._neutral)
+        return self._neutral
+
     def close(self) -> None:
-        try:
-            os.rmdir(self._neutral)
-        except OSError:
-            pass
+        if self._neutral is not None:
+            _remove_dir(self._neutral)
+            self._neutral = None
+
+    def __enter__(self) -> LiveMachine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def env(self) -> Mapping[str, str]:
         return self._env
@@ -59,7 +72,7 @@ class LiveMachine(Machine):
         child_env.update(PROBE_ENV)
         if env:
             child_env.update(env)
-        return proc.run(argv, timeout=timeout, env=child_env, cwd=self._neutral)
+        return proc.run(argv, timeout=timeout, env=child_env, cwd=self._cwd())
 
     def read_text(self, path: str, limit: int = 1 << 20) -> str | None:
         data = self.read_head(path, limit)
@@ -137,3 +150,9 @@ def _sysctl_proc_translated() -> int | None:  # pragma: no cover - macOS only
         return int(value.value)
     except (AttributeError, OSError):
         return None
+
+
+def _remove_dir(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)  # only ever the folder this module created
