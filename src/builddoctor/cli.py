@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
     w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
+    from .build import add_arguments as add_build_arguments
+
+    b = sub.add_parser("build", help="build a wheel with every layer set to the interpreter's target, then verify it")
+    add_build_arguments(b)
+
     d = sub.add_parser("devshell", help="a Visual Studio developer environment for the interpreter's arch (Windows)")
     d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
     d.add_argument("--vs", metavar="VERSION", help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
@@ -170,8 +175,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "devshell": cmd_devshell,
-            "explain": cmd_explain}
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import run_build
+
+    return run_build(args)
+
+
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build": cmd_build,
+            "devshell": cmd_devshell, "explain": cmd_explain}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

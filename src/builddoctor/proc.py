@@ -212,7 +212,10 @@ def stream(
             if error:
                 kill_tree(proc)
                 break
-            time.sleep(0.05)
+            try:
+                proc.wait(timeout=0.05)
+            except subprocess.TimeoutExpired:
+                pass
     except BaseException:
         kill_tree(proc)
         raise

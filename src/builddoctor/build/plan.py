@@ -1,0 +1,434 @@
+"""What the child build must see so every layer builds for the interpreter's target. Pure.
+
+`plan_build` reads facts (and the environment the build would inherit) and returns the variables
+to set or remove and the config settings to add, each with the reason a person would want.
+Every platform spelling comes from `Target`/`Arch` (toolchains/*.toml), never from a literal here.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Union
+
+from .. import arch as archmod
+from ..errors import EXIT_PROJECT, UserError
+
+if TYPE_CHECKING:
+    from ..facts import Facts
+    from ..machine import Machine
+    from ..rules import Diagnosis
+    from ..target import Target
+
+JSON_SCHEMA = "builddoctor.build-plan/1"
+#: Backend kinds as builddoctor.probes.project names them, plus plain CMake, and "native" for
+#: "every layer" (a recorded machine without a project).
+RUST_KINDS = frozenset({"maturin", "setuptools-rust"})
+C_KINDS = frozenset({"scikit-build-core", "meson-python", "setuptools-ext"})
+BUILD_ENV = "<build env>"  # stands for the isolated environment's folder until it exists
+BUILD_ENV_SCRIPTS = "<build env scripts>"  # its bin/ (Scripts\\ on Windows)
+BUILD_TMP = "<build tmp>"  # a temporary folder inside the output folder's staging area
+ConfigValue = Union[str, list[str]]
+CMAKE_KINDS = {"scikit-build-core", "cmake"}
+KINDS = (*sorted(RUST_KINDS), *sorted(C_KINDS | CMAKE_KINDS), "pure", "native")
+_COMPILER_VARS = ("CC", "CXX", "CPP", "LDSHARED", "LDCXXSHARED", "AR")
+_FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS", "RUSTFLAGS")
+_STALE_PYO3 = ("PYO3_CROSS", "PYO3_CROSS_LIB_DIR", "PYO3_CROSS_PYTHON_VERSION",
+               "PYO3_CROSS_PYTHON_IMPLEMENTATION", "PYO3_CONFIG_FILE")
+_WRONG_SHELL = ("DISTUTILS_USE_SDK", "INCLUDE", "LIB", "LIBPATH")
+#: Findings about a setting the plan overrides for the child build.
+FIXED_BY_PLAN = frozenset({"rust.target-override"})
+FIXED_BY_DEVSHELL = frozenset({"msvc.devshell-mismatch", "msvc.cl-mismatch"})
+FIXED_BY_VARIABLE = frozenset({"cc.env-mismatch", "cc.flags-mismatch", "cmake.platform-mismatch"})
+DevShellEnv = Mapping[str, Union[str, None]]  # None: the dev shell removes the variable
+
+
+@dataclass(frozen=True)
+class EnvChange:
+    name: str
+    action: str  # "set" | "unset" | "prepend" (to a PATH-like variable)
+    value: str | None
+    why: str
+    layer: str
+    previous: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "action": self.action, "value": self.value, "previous": self.previous,
+                "layer": self.layer, "why": self.why}
+
+
+@dataclass(frozen=True)
+class ConfigSetting:
+    key: str
+    value: ConfigValue
+    why: str
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    target: Target
+    kind: str
+    interpreter: str
+    env: tuple[EnvChange, ...]
+    config: tuple[ConfigSetting, ...]
+    notes: tuple[str, ...] = ()
+    devshell: bool = False  # the environment of a developer shell for the target is part of the plan
+
+    def changes(self, name: str) -> bool:
+        return any(c.name.upper() == name.upper() for c in self.env)
+
+    def child_env(self, base: Mapping[str, str], build_env: str = "", scripts: str = "", tmp: str = "",
+                  pathsep: str = os.pathsep) -> dict[str, str]:
+        """`base` with every change applied, the placeholders (build environment, temp) filled in."""
+        out = dict(base)
+        fold = self.target.os == "windows"  # Windows variable names ignore case: never leave two spellings
+        for change in self.env:
+            value = (change.value or "").replace(BUILD_ENV_SCRIPTS, scripts).replace(BUILD_ENV, build_env)
+            value = value.replace(BUILD_TMP, tmp)
+            same = [k for k in out if (k.upper() == change.name.upper() if fold else k == change.name)]
+            old = out.get(same[0]) if same else None
+            for k in same:
+                del out[k]
+            if change.action == "prepend":
+                out[change.name] = value + (pathsep + old if old else "")
+            elif change.action == "set":
+                out[change.name] = value
+        return out
+
+    def fixes(self, finding: Any) -> bool:
+        """Whether the child build never sees what `finding` is about (so it must not stop the build)."""
+        if finding.id in FIXED_BY_PLAN:
+            return True
+        if finding.id in FIXED_BY_DEVSHELL:
+            return self.devshell
+        named = finding.facts.get("variable") or finding.facts.get("source")
+        return finding.id in FIXED_BY_VARIABLE and isinstance(named, str) and self.changes(named)
+
+    def config_settings(self, user: Mapping[str, ConfigValue]) -> dict[str, ConfigValue]:
+        return {**user, **{c.key: c.value for c in self.config}}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": JSON_SCHEMA, "target": self.target.to_json(), "kind": self.kind,
+                "interpreter": self.interpreter, "env": [c.to_json() for c in self.env],
+                "config_settings": [{"key": c.key, "value": c.value, "why": c.why} for c in self.config],
+                "notes": list(self.notes)}
+
+
+@dataclass
+class _Ctx:
+    facts: Facts
+    target: Target
+    kind: str
+    env: Mapping[str, str]
+    user_config: Mapping[str, ConfigValue]
+    changes: list[EnvChange] = field(default_factory=list)
+    config: list[ConfigSetting] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def set(self, name: str, value: str, why: str, layer: str) -> None:
+        self._drop(name)
+        self.changes.append(EnvChange(name, "set", value, why, layer, self.env.get(name)))
+
+    def unset(self, name: str, why: str, layer: str) -> None:
+        if name in self.env:
+            self._drop(name)
+            self.changes.append(EnvChange(name, "unset", None, why, layer, self.env.get(name)))
+
+    def _drop(self, name: str) -> None:
+        self.changes = [c for c in self.changes if c.name != name]
+
+    @property
+    def arch(self) -> archmod.Arch:
+        return self.target.arch
+
+
+def plan_build(facts: Facts, diagnosis: Diagnosis, project_kind: str, *, env: Mapping[str, str] | None = None,
+               isolated: bool = True, devshell: DevShellEnv | None = None,
+               config: Mapping[str, ConfigValue] | None = None) -> BuildPlan:
+    """The child build's environment and config settings for `project_kind` (see KINDS).
+
+    `env` is what the build would inherit; `devshell` is the dev shell environment for the target
+    (see `devshell_env`), when one could be computed.
+    """
+    target = diagnosis.target
+    if target is None:
+        raise UserError(f"cannot tell which architecture {facts.interpreter.executable or 'the interpreter'} "
+                        "builds for, so there is no target to build for", exit_code=EXIT_PROJECT,
+                        tip="run 'builddoctor check' for the details")
+    ctx = _Ctx(facts, target, project_kind, env or {}, config or {})
+    rust = project_kind in RUST_KINDS or project_kind == "native"
+    native = rust or project_kind in C_KINDS | CMAKE_KINDS
+    if rust:
+        _rust(ctx)
+    if native:
+        _compilers(ctx)
+        {"windows": _windows, "macos": _macos, "linux": _linux}.get(target.os, _linux)(ctx, devshell)
+    _isolation(ctx, isolated)
+    return BuildPlan(target, project_kind, facts.interpreter.executable, tuple(ctx.changes),
+                     tuple(ctx.config), tuple(ctx.notes), devshell=native and bool(devshell))
+
+
+def _rust(ctx: _Ctx) -> None:
+    r, t = ctx.facts.rust, ctx.target
+    triple = t.rust_triple
+    if triple is None:
+        ctx.notes.append(f"Rust has no target triple for {t.describe()}; cargo keeps its default")
+        return
+    why = f"cargo builds for the interpreter's {t.arch.name} ({t.platform_tag})"
+    if r.rustc_host and r.rustc_host != triple:
+        why += f", not for rustc's own host {r.rustc_host}"
+    stale = [v for _, v in r.config_targets if v != triple]
+    if stale:
+        why += f"; it overrides build.target = {stale[0]} in .cargo/config.toml"
+    ctx.set("CARGO_BUILD_TARGET", triple, why, "rust")
+    if ctx.kind in ("maturin", "native"):
+        _maturin_target(ctx, triple)
+    ctx.set("PYO3_PYTHON", ctx.facts.interpreter.executable,
+            "PyO3 reads the ABI and version from this interpreter, not from the first python on PATH", "pyo3")
+    cross = _pyo3_cross(ctx)
+    for name in _STALE_PYO3:
+        if not (cross and name in cross):
+            ctx.unset(name, "describes some other interpreter; PyO3 must use the one this build is for", "pyo3")
+    for name, value in (cross or {}).items():
+        ctx.set(name, value, f"PyO3 counts {r.rustc_host or 'this host'} -> {triple} as cross-compiling and "
+                "needs the interpreter's libs folder and version spelled out", "pyo3")
+
+
+def _maturin_target(ctx: _Ctx, triple: str) -> None:
+    """maturin's documented PEP 517 channel: config setting maturin.build-args, else MATURIN_PEP517_ARGS."""
+    user = ctx.user_config.get("maturin.build-args", ctx.user_config.get("build-args"))
+    if user is None:
+        args = shlex.split(ctx.env.get("MATURIN_PEP517_ARGS", ""))
+        if args:
+            ctx.unset("MATURIN_PEP517_ARGS", "folded into the maturin.build-args config setting, which maturin "
+                      "reads instead of it", "maturin")
+    else:
+        args = shlex.split(user) if isinstance(user, str) else list(user)
+    given = _option(args, "--target")
+    if given is not None and given != triple:
+        raise UserError(f"maturin build args ask for --target {given}, but this interpreter needs {triple}",
+                        exit_code=EXIT_PROJECT, tip="drop --target from maturin.build-args / MATURIN_PEP517_ARGS")
+    if given is None:
+        args += ["--target", triple]
+    ctx.config.append(ConfigSetting("maturin.build-args", shlex.join(args),
+                                    f"maturin's PEP 517 hook passes --target {triple} to cargo"))
+
+
+def _option(args: Sequence[str], name: str) -> str | None:
+    for i, a in enumerate(args):
+        if a == name and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith(name + "="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def _pyo3_cross(ctx: _Ctx) -> dict[str, str] | None:
+    """Windows only: pyo3-build-config calls aarch64 -> x86_64 cross even though the Python runs (emulated)."""
+    i, t = ctx.facts.interpreter, ctx.target
+    host = archmod.parse(ctx.facts.rust.rustc_host.split("-", 1)[0]) if ctx.facts.rust.rustc_host else None
+    if t.os != "windows" or host is None or host == t.arch or host.compat32 == t.arch.name:
+        return None
+    if not i.import_lib:
+        ctx.notes.append("PyO3 will call this build cross-compiling but the import library is missing")
+        return None
+    libs = re.split(r"[\\/][^\\/]*$", i.import_lib)[0]
+    return {"PYO3_CROSS_LIB_DIR": libs, "PYO3_CROSS_PYTHON_VERSION": ".".join(i.version.split(".")[:2]),
+            "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython" if i.implementation == "cpython" else i.implementation}
+
+
+def named_arch(value: str) -> archmod.Arch | None:
+    """The arch a compiler command names: `aarch64-linux-gnu-gcc`, `clang --target=x86_64-...`."""
+    words = value.split()
+    for i, w in enumerate(words):
+        if w.startswith("--target="):
+            return archmod.parse(w.split("=", 1)[1].split("-")[0])
+        if w in ("-target", "--target", "-arch") and i + 1 < len(words):
+            return archmod.parse(words[i + 1].split("-")[0])
+    prog = re.split(r"[\\/]", words[0])[-1] if words else ""
+    parts = prog.split("-")
+    return archmod.parse(parts[0]) if len(parts) >= 3 else None
+
+
+def _filter_flags(value: str, target: archmod.Arch) -> str:
+    """`value` without the flags that select another arch (-arch X, --target=T, -m32/-m64)."""
+    words, out, skip = value.split(), [], False
+    for i, w in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if w in ("-arch", "-target", "--target") and i + 1 < len(words):
+            other = archmod.parse(words[i + 1].split("-")[0])
+            if other is not None and other != target:
+                skip = True
+                continue
+        if w.startswith("--target="):
+            other = archmod.parse(w.split("=", 1)[1].split("-")[0])
+            if other is not None and other != target:
+                continue
+        if w in ("-m32", "-m64") and int(w[2:]) != target.bits:
+            continue
+        out.append(w)
+    return " ".join(out)
+
+
+def _compilers(ctx: _Ctx) -> None:
+    asked = {c.source: c for c in getattr(ctx.facts.cc, "compilers", ()) if c.source != "PATH" and c.arch}
+    for name, c in asked.items():  # what the compiler itself said (gcc -dumpmachine, cl.exe's banner ...)
+        if c.arch != ctx.arch.name:
+            ctx.unset(name, f"{c.command} builds for {c.target} ({c.arch}); the build then finds a compiler "
+                      f"for {ctx.arch.name}", "c")
+    for name in _COMPILER_VARS:
+        value = ctx.env.get(name)
+        other = named_arch(value) if value and name not in asked else None
+        if other is not None and other != ctx.arch:
+            ctx.unset(name, f"{value!r} compiles for {other.name}; the interpreter's default compiler "
+                      f"builds for {ctx.arch.name}", "c")
+    _cmake_args(ctx)
+    for name in _FLAG_VARS:
+        value = ctx.env.get(name)
+        if value is None or (name == "ARCHFLAGS" and ctx.target.os == "macos"):
+            continue
+        kept = _filter_flags(value, ctx.arch)
+        if kept != " ".join(value.split()):
+            if kept:
+                ctx.set(name, kept, f"drops the flags that select another arch than {ctx.arch.name}", "c")
+            else:
+                ctx.unset(name, f"only selects another arch than {ctx.arch.name}", "c")
+    suffix = ctx.env.get("SETUPTOOLS_EXT_SUFFIX")
+    if suffix and ctx.facts.interpreter.ext_suffix and suffix != ctx.facts.interpreter.ext_suffix:
+        ctx.unset("SETUPTOOLS_EXT_SUFFIX", f"names another platform than the interpreter's "
+                  f"{ctx.facts.interpreter.ext_suffix}", "c")
+    host_platform = ctx.env.get("_PYTHON_HOST_PLATFORM")
+    if host_platform and ctx.target.os != "macos" and archmod.parse(host_platform.rsplit("-", 1)[-1]) != ctx.arch:
+        ctx.unset("_PYTHON_HOST_PLATFORM", f"{host_platform} would tag the wheel for another platform", "c")
+
+
+def _cmake_args(ctx: _Ctx) -> None:
+    """CMAKE_ARGS without the -A / CMAKE_GENERATOR_PLATFORM / CMAKE_OSX_ARCHITECTURES of another arch."""
+    value = ctx.env.get("CMAKE_ARGS")
+    if not value:
+        return
+    words, kept, i = value.split(), [], 0
+    while i < len(words):
+        take = words[i:i + 2] if words[i] == "-A" else words[i:i + 1]
+        i += len(take)
+        name, _, given = take[0].partition("=")
+        if take[0] == "-A" and len(take) == 2:
+            given = take[1]
+        elif name.split(":")[0] not in ("-DCMAKE_GENERATOR_PLATFORM", "-DCMAKE_OSX_ARCHITECTURES"):
+            kept += take
+            continue
+        if {archmod.parse(x) for x in re.split(r"[;,]", given) if x} == {ctx.arch}:
+            kept += take
+    if kept != words:
+        why = f"drops the CMake platform / architecture options that select another arch than {ctx.arch.name}"
+        if kept:
+            ctx.set("CMAKE_ARGS", " ".join(kept), why, "cmake")
+        else:
+            ctx.unset("CMAKE_ARGS", why, "cmake")
+
+
+def _windows(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
+    t = ctx.target
+    if ctx.kind in CMAKE_KINDS | {"native"} and t.cmake_platform:
+        generator = ctx.env.get("CMAKE_GENERATOR", "")
+        if not generator or generator.startswith("Visual Studio"):
+            ctx.set("CMAKE_GENERATOR_PLATFORM", t.cmake_platform,
+                    f"CMake's Visual Studio generator builds for {t.cmake_platform} (the -A platform)", "cmake")
+        else:
+            ctx.notes.append(f"CMAKE_GENERATOR={generator} takes the compiler from the dev shell, not -A")
+    shell = archmod.parse(ctx.env.get("VSCMD_ARG_TGT_ARCH", ""))
+    wrong = shell is not None and shell != t.arch
+    if devshell:
+        spec = _vcvars_spec(ctx)
+        why = f"the {t.msvc_arch} developer shell: what vcvarsall.bat {spec} sets" if spec else \
+            f"the {t.msvc_arch} developer shell"
+        for name, value in sorted(devshell.items(), key=lambda kv: kv[0].upper()):
+            if value is None:
+                ctx.unset(name, why.replace("sets", "removes"), "msvc")
+            elif ctx.env.get(name) != value:
+                ctx.set(name, value, why, "msvc")
+        ctx.set("DISTUTILS_USE_SDK", "1", "setuptools compiles in this dev shell instead of running vcvarsall "
+                "again", "msvc")
+        return
+    if t.msvc_arch and (wrong or ctx.kind in ("setuptools-ext", "setuptools-rust", "native")):
+        why = "setuptools (distutils) and scikit-build-core take the target platform from it"
+        if wrong and shell is not None:
+            why += f"; the active dev shell targets {shell.name}"
+        ctx.set("VSCMD_ARG_TGT_ARCH", t.msvc_arch, why, "msvc")
+    if wrong and shell is not None:
+        for name in _WRONG_SHELL:
+            ctx.unset(name, f"belongs to the {shell.name} dev shell; setuptools then runs vcvarsall for "
+                      f"{t.msvc_arch} itself", "msvc")
+        ctx.notes.append(f"PATH still finds the {shell.name} dev shell's cl.exe: a Ninja or Makefile "
+                         f"generator would use it; open an {t.msvc_arch} dev shell for those")
+
+
+def _vcvars_spec(ctx: _Ctx) -> str | None:
+    from .._data import table
+
+    host = archmod.parse(ctx.facts.host.arch or "") or ctx.arch
+    spec: str | None = table("msvc")["vcvars"].get(host.name, {}).get(ctx.arch.name)
+    return spec
+
+
+def _macos(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
+    t = ctx.target
+    wheel_arch = t.arch.wheel.get("macos")
+    if wheel_arch is None:
+        return
+    ctx.set("ARCHFLAGS", f"-arch {wheel_arch}", "setuptools, scikit-build-core (CMAKE_OSX_ARCHITECTURES), "
+            "maturin and setuptools-rust read the macOS arch from it", "macos")
+    cmake = ctx.env.get("CMAKE_OSX_ARCHITECTURES")
+    if cmake and {archmod.parse(x) for x in re.split(r"[;,\s]+", cmake) if x} != {t.arch}:
+        ctx.set("CMAKE_OSX_ARCHITECTURES", wheel_arch, f"{cmake} is not the interpreter's {t.arch.name}", "cmake")
+    m = re.match(r"macosx_(\d+)_(\d+)_", t.platform_tag)
+    if m:
+        ctx.set("_PYTHON_HOST_PLATFORM", f"macosx-{m.group(1)}.{m.group(2)}-{wheel_arch}",
+                f"tags the wheel {t.platform_tag}, whatever the process's view of the CPU", "macos")
+
+
+def _linux(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
+    host = archmod.parse(ctx.facts.host.arch or "")
+    if host is not None and host != ctx.arch and host.compat32 != ctx.arch.name:
+        ctx.notes.append(f"the interpreter is {ctx.arch.name} but this machine is {host.name}: compilers run "
+                         f"natively and build for {host.name}; set CC/CXX to a {ctx.arch.name} cross compiler")
+
+
+def _isolation(ctx: _Ctx, isolated: bool) -> None:
+    layer = "isolation"
+    for name in ("PYTHONHOME", "_PYTHON_SYSCONFIGDATA_NAME", "PIP_USER", "PIP_TARGET", "PIP_PREFIX"):
+        ctx.unset(name, "would point the backend's interpreter or installer somewhere else", layer)
+    for name in ("TEMP", "TMP") if ctx.target.os == "windows" else ("TMPDIR",):
+        ctx.set(name, BUILD_TMP, "temporary files stay in the output folder's staging area, removed afterwards",
+                layer)
+    if not isolated:
+        return
+    ctx.changes.append(EnvChange("PATH", "prepend", BUILD_ENV_SCRIPTS,
+                                 "the backend finds the build requirements' programs first", layer))
+    ctx.set("VIRTUAL_ENV", BUILD_ENV, "the isolated build environment, created from the chosen interpreter", layer)
+    ctx.set("PYTHONNOUSERSITE", "1", "user site-packages stay out of the isolated build", layer)
+    ctx.unset("PYTHONPATH", "the backend sees only the build environment's packages", layer)
+    ctx.unset("CONDA_PREFIX", "a conda prefix would add its own compilers and libraries", layer)
+
+
+def devshell_env(machine: Machine, target: Target) -> dict[str, str | None] | None:
+    """What a developer shell for `target` sets (None: removes), from builddoctor.devshell.
+
+    None when there is no such shell to compute (not Windows, no Visual Studio, vcvarsall fails):
+    the plan then removes a wrong-arch dev shell and lets the backends find MSVC themselves.
+    """
+    if target.os != "windows" or machine.os != "windows" or not target.msvc_arch:
+        return None
+    devshell = importlib.import_module("builddoctor.devshell")
+    try:
+        env = devshell.prepare(machine, arch=None, vs=None, target=target)
+    except UserError:
+        return None
+    out: dict[str, str | None] = dict(env.changed)
+    out.update({name: None for name in env.removed})
+    return out

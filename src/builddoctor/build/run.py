@@ -1,0 +1,324 @@
+"""Running a build: staging inside the output folder, the isolated environment, the backend's hooks.
+
+pypa/build does the PEP 517 part (`ProjectBuilder`, `pyproject_hooks`); this module supplies what
+it does not: an environment made from the *chosen* interpreter (build's own uses sys.executable),
+one subprocess runner with timeouts and whole-tree kills, progress, and the atomic hand-over.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from rich.console import Group
+
+from ..errors import EXIT_BACKEND, EXIT_OUTPUT, EXIT_PROJECT, EXIT_TIMEOUT, UserError
+from ..proc import stream
+
+STAGING_PREFIX = ".builddoctor-tmp-"
+#: Variables that would send an installer somewhere else than the build environment.
+_INSTALLER_DROP = ("PYTHONPATH", "PYTHONHOME", "PIP_USER", "PIP_TARGET", "PIP_PREFIX", "CONDA_PREFIX")
+
+
+class BuildTimeout(Exception):
+    """A child ran past --timeout or stayed silent past --idle-timeout (its tree is already gone)."""
+
+
+# -- output folder ----------------------------------------------------------------------------
+
+def prepare_outdir(outdir: Path) -> Path:
+    """The output folder, created if missing; exit 6 before any build when it cannot take a wheel."""
+    if outdir.exists() and not outdir.is_dir():
+        raise UserError(f"output folder {outdir} is a file", exit_code=EXIT_OUTPUT, tip="pass --outdir FOLDER")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output folder {outdir}: {exc.strerror or exc}", exit_code=EXIT_OUTPUT) from None
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise UserError(f"output folder {outdir} is not writable", exit_code=EXIT_OUTPUT)
+    return outdir.resolve()
+
+
+@contextlib.contextmanager
+def staging(outdir: Path, key: str = "") -> Iterator[Path]:
+    """A fresh folder inside `outdir` (same filesystem: the final rename is atomic), always removed.
+
+    With a `key` (the interpreter) the name is the same from one build to the next when free, so
+    uv's interpreter cache, keyed by path, knows the build environment's python (saves ~0.1 s).
+    """
+    try:
+        path = _fresh(outdir, key)
+    except OSError as exc:
+        raise UserError(f"cannot write into output folder {outdir}: {exc.strerror or exc}",
+                        exit_code=EXIT_OUTPUT) from None
+    saved = tempfile.tempdir
+    (path / "tmp").mkdir()
+    tempfile.tempdir = str(path / "tmp")  # pyproject-hooks' own input/output files stay in here too
+    try:
+        yield path
+    finally:
+        tempfile.tempdir = saved
+        _remove_tree(path)
+
+
+def _fresh(outdir: Path, key: str) -> Path:
+    if key:
+        path = outdir / f"{STAGING_PREFIX}{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+        try:
+            path.mkdir()  # atomic: a concurrent build of the same interpreter gets a random name
+            return path
+        except FileExistsError:
+            pass
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
+
+
+def _remove_tree(path: Path) -> None:
+    for delay in (0.0, 0.2, 1.0):  # Windows: a virus scanner may hold a file for a moment
+        time.sleep(delay)
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+    print(f"builddoctor: warning: could not remove {path}", file=sys.stderr)
+
+
+def place_wheel(wheel: Path, outdir: Path, *, overwrite: bool) -> tuple[Path, bool]:
+    """Move the verified wheel into `outdir`; never replace a different file unless `overwrite`.
+
+    Returns (destination, whether a file was written): an identical existing wheel is left as is.
+    """
+    dest = outdir / wheel.name
+    if overwrite:
+        os.replace(wheel, dest)
+        return dest, True
+    try:
+        os.link(wheel, dest)  # atomic and refuses to clobber
+        return dest, True
+    except FileExistsError:
+        if _same_file(wheel, dest):
+            return dest, False
+        raise UserError(f"{dest} already exists and differs from the new wheel", exit_code=EXIT_OUTPUT,
+                        tip="pass --overwrite to replace it, or --outdir another folder") from None
+    except OSError:
+        pass  # a filesystem without hard links: exclusive create, then rename over the placeholder
+    try:
+        os.close(os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        raise UserError(f"{dest} already exists", exit_code=EXIT_OUTPUT, tip="pass --overwrite") from None
+    os.replace(wheel, dest)
+    return dest, True
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    return _sha256(a) == _sha256(b)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+class Progress:
+    """Phase, elapsed time and the backend's last lines (rich); every line with -v."""
+
+    def __init__(self, verbose: int = 0, *, quiet: bool = False) -> None:
+        self.rich = not quiet and sys.stderr.isatty()  # rich only where it animates: it costs 70 ms
+        if self.rich:
+            from rich.console import Console
+
+            self.console = Console(stderr=True, highlight=False)
+        self.verbose = verbose
+        self.quiet = quiet
+        self.tail: deque[str] = deque(maxlen=200)
+        self.phase_name = ""
+        self.start = self.phase_start = time.monotonic()
+        self._live: object | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Progress:
+        if self.rich:
+            from rich.live import Live
+
+            live = Live(get_renderable=self._render, console=self.console, transient=True,
+                        refresh_per_second=8, redirect_stdout=False, redirect_stderr=False)
+            live.start()
+            self._live = live
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.stop()  # type: ignore[attr-defined]
+            self._live = None
+
+    def phase(self, name: str) -> None:
+        with self._lock:
+            self.phase_name, self.phase_start = name, time.monotonic()
+        if self._live is None and not self.quiet:
+            self._print(f"builddoctor: {name}")
+
+    def line(self, text: str) -> None:
+        with self._lock:
+            self.tail.append(text)
+        if self.verbose:
+            self._print(text)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def show_tail(self, lines: int = 25) -> None:
+        """After a failure: the backend's last lines, unless -v already streamed them."""
+        if self.verbose or self.quiet:
+            return
+        for text in list(self.tail)[-lines:]:
+            self._print(f"  | {text}", style="dim")
+
+    def _print(self, text: str, style: str | None = None) -> None:
+        if self.rich:
+            self.console.print(text, markup=False, highlight=False, style=style, soft_wrap=True)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def _render(self) -> Group:
+        from rich.console import Group
+        from rich.spinner import Spinner
+        from rich.text import Text
+
+        with self._lock:
+            now = time.monotonic()
+            head = Text.assemble((self.phase_name, "bold"), f"  {now - self.phase_start:5.1f}s",
+                                 ("  (total ", "dim"), (f"{now - self.start:.1f}s)", "dim"))
+            rows = [] if self.verbose else [Text(f"  {t}", style="dim", no_wrap=True, overflow="ellipsis")
+                                            for t in list(self.tail)[-4:]]
+        return Group(Spinner("dots", text=head), *rows)
+
+
+# -- children ---------------------------------------------------------------------------------
+
+class Children:
+    """Runs every child of one build with the shared deadline, idle timeout and progress."""
+
+    def __init__(self, progress: Progress, timeout: float, idle_timeout: float | None) -> None:
+        self.progress = progress
+        self.deadline = time.monotonic() + timeout
+        self.timeout = timeout
+        self.idle_timeout = idle_timeout
+
+    def run(self, argv: Sequence[str], *, env: Mapping[str, str],
+            cwd: str | Path | None = None) -> tuple[int, list[str]]:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise BuildTimeout(f"the build ran past --timeout {self.timeout:g}s")
+        rc, error, tail = stream(argv, timeout=remaining, idle_timeout=self.idle_timeout, env=env, cwd=cwd,
+                                 on_line=self.progress.line)
+        if error == "timeout":
+            raise BuildTimeout(f"the build ran past --timeout {self.timeout:g}s; every process it started was ended")
+        if error == "idle-timeout":
+            raise BuildTimeout(f"the build printed nothing for --idle-timeout {self.idle_timeout:g}s; every "
+                               "process it started was ended")
+        if error is not None:
+            raise OSError(f"cannot run {argv[0]}: {error}")
+        return (rc if rc is not None else -1), tail
+
+    def hook_runner(self, env: Callable[[], Mapping[str, str]]) -> Callable[..., None]:
+        """A pyproject-hooks runner: raises CalledProcessError on a non-zero exit, like its default.
+
+        `env` is asked at each call: the plan is only known once the preflight is done.
+        """
+
+        def runner(cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None) -> None:
+            rc, tail = self.run(cmd, env={**env(), **(extra_environ or {})}, cwd=cwd)
+            if rc != 0:
+                raise subprocess.CalledProcessError(rc, list(cmd), output="\n".join(tail))
+
+        return runner
+
+
+def installer_env(base: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in base.items() if k not in _INSTALLER_DROP}
+
+
+def find_uv() -> str | None:
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
+class BuildEnv:
+    """An isolated environment made from the chosen interpreter (uv when available, else venv + pip).
+
+    pypa/build's DefaultIsolatedEnv always uses the interpreter builddoctor itself runs on.
+    """
+
+    def __init__(self, path: Path, base_python: str, children: Children, installer: str = "auto") -> None:
+        self.path = path
+        self.base_python = base_python
+        self.children = children
+        self.uv = find_uv() if installer in ("auto", "uv") else None
+        if installer == "uv" and self.uv is None:
+            raise UserError("--installer uv: uv was not found", tip="pip install uv, or --installer pip")
+        windows = os.name == "nt"
+        self.scripts = str(path / ("Scripts" if windows else "bin"))
+        self.python_executable = str(Path(self.scripts) / ("python.exe" if windows else "python"))
+
+    @property
+    def installer(self) -> str:
+        return "uv" if self.uv else "pip"
+
+    def create(self, base_env: Mapping[str, str]) -> None:
+        env = installer_env(base_env)
+        if self.uv:
+            argv = [self.uv, "venv", "--quiet", "--python", self.base_python, str(self.path)]
+        else:
+            argv = [self.base_python, "-m", "venv", str(self.path)]
+        self._check(argv, env, "create the build environment")
+
+    def install(self, requirements: Sequence[str], base_env: Mapping[str, str]) -> None:
+        if not requirements:
+            return
+        env = {**installer_env(base_env), "VIRTUAL_ENV": str(self.path)}
+        if self.uv:
+            argv = [self.uv, "pip", "install", "--quiet", "--python", self.python_executable, *requirements]
+        else:  # pip ignores markers on the command line, but honours them in a requirements file
+            reqs = self.path.parent / f"requirements-{len(list(self.path.parent.glob('requirements-*')))}.txt"
+            reqs.write_text("\n".join(requirements) + "\n", encoding="utf-8")
+            argv = [self.python_executable, "-Im", "pip", "install", "--no-input", "--disable-pip-version-check",
+                    "--no-warn-script-location", "-r", str(reqs)]
+        self._check(argv, env, f"install the build requirements ({', '.join(sorted(requirements))})")
+
+    def _check(self, argv: Sequence[str], env: Mapping[str, str], what: str) -> None:
+        try:
+            rc, tail = self.children.run(argv, env=env, cwd=self.path.parent)
+        except OSError as exc:
+            raise UserError(f"could not {what}: {exc}", exit_code=EXIT_PROJECT) from None
+        if rc != 0:
+            last = next((t for t in reversed(tail) if t.strip()), "")
+            raise UserError(f"could not {what} with {self.installer} (exit {rc}): {last.strip()}",
+                            exit_code=EXIT_PROJECT, tip="check the requirement names and your package index")
+
+
+def timeout_error(exc: BuildTimeout) -> UserError:
+    return UserError(str(exc), exit_code=EXIT_TIMEOUT, tip="raise --timeout / --idle-timeout for slow builds")
+
+
+def backend_error(message: str) -> UserError:
+    return UserError(message, exit_code=EXIT_BACKEND, tip="run again with -v to see the backend's full output")
