@@ -176,7 +176,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import run_build
+    from .build.command import run_build
 
     return run_build(args)
 

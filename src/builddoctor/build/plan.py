@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from .. import arch as archmod
 from ..errors import EXIT_PROJECT, UserError
+from .options import C_KINDS, CMAKE_KINDS, KINDS, RUST_KINDS  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     from ..facts import Facts
@@ -26,14 +27,10 @@ if TYPE_CHECKING:
 JSON_SCHEMA = "builddoctor.build-plan/1"
 #: Backend kinds as builddoctor.probes.project names them, plus plain CMake, and "native" for
 #: "every layer" (a recorded machine without a project).
-RUST_KINDS = frozenset({"maturin", "setuptools-rust"})
-C_KINDS = frozenset({"scikit-build-core", "meson-python", "setuptools-ext"})
 BUILD_ENV = "<build env>"  # stands for the isolated environment's folder until it exists
 BUILD_ENV_SCRIPTS = "<build env scripts>"  # its bin/ (Scripts\\ on Windows)
 BUILD_TMP = "<build tmp>"  # a temporary folder inside the output folder's staging area
 ConfigValue = Union[str, list[str]]
-CMAKE_KINDS = {"scikit-build-core", "cmake"}
-KINDS = (*sorted(RUST_KINDS), *sorted(C_KINDS | CMAKE_KINDS), "pure", "native")
 _COMPILER_VARS = ("CC", "CXX", "CPP", "LDSHARED", "LDCXXSHARED", "AR")
 _FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS", "RUSTFLAGS")
 _STALE_PYO3 = ("PYO3_CROSS", "PYO3_CROSS_LIB_DIR", "PYO3_CROSS_PYTHON_VERSION",

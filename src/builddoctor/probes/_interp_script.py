@@ -8,12 +8,24 @@ import sys
 import sysconfig
 
 
-def _v(name):
-    try:
-        from importlib import metadata
-        return metadata.version(name)
-    except Exception:
-        return None
+def _versions(names):
+    """Installed versions from *.dist-info folder names (importlib.metadata costs 60 ms to import)."""
+    import re
+
+    wanted = {re.sub(r"[-_.]+", "_", n).lower(): n for n in names}
+    found = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in listing:
+            m = re.match(r"^([A-Za-z0-9_.\-]+?)-([^-]+?)\.(dist-info|egg-info)$", item)
+            if m:
+                key = re.sub(r"[-_.]+", "_", m.group(1)).lower()
+                if key in wanted and wanted[key] not in found:
+                    found[wanted[key]] = m.group(2)
+    return {n: found.get(n) for n in names}
 
 
 def _libc():
@@ -84,7 +96,7 @@ info = {
     "include_dir": include,
     "has_headers": os.path.isfile(os.path.join(include, "Python.h")),
     "import_lib": implib,
-    "backends": {n: _v(n) for n in ("pip", "setuptools", "wheel", "maturin", "setuptools-rust",
-                                     "scikit-build-core", "meson-python", "cmake", "ninja", "build")},
+    "backends": _versions(("pip", "setuptools", "wheel", "maturin", "setuptools-rust", "scikit-build-core",
+                           "meson-python", "cmake", "ninja", "build")),
 }
 sys.stdout.write("@@BUILDDOCTOR@@" + json.dumps(info) + "@@END@@\n")

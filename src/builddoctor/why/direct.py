@@ -76,13 +76,13 @@ def _nothing(v: Verdict, files: Sequence[DistFile], blocked: list[tuple[Version,
                        f"{interp.python_tag}")
         return v
     versions = sorted({f.version for f in files if f.version is not None}, reverse=True)
-    matching = list(specifier.filter(versions))
-    if not matching:
+    candidates = list(specifier.filter(versions))
+    if not candidates:
         shown = ", ".join(str(x) for x in versions[:5]) or "no releases"
         v.code, v.reason = "no-matching-version", f"no {name} release on {where} matches {spec} (it has {shown})"
         return v
-    v.version = str(matching[0])
-    vfiles = [f for f in files if f.version == matching[0]]
+    v.version = str(candidates[0])
+    vfiles = [f for f in files if f.version == candidates[0]]
     diagnose(v, vfiles, interp, policy, files)
     return v
 

@@ -1,0 +1,443 @@
+"""`builddoctor build`: one target for every layer, a PEP 517 build, and a verified wheel.
+
+Flow: unpack (sdist) -> preflight (check, concurrently with the build environment) -> plan (the
+target's variables and config settings) -> hooks (pypa/build + pyproject-hooks) -> verify -> place.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..errors import EXIT_BACKEND, EXIT_OK, EXIT_PROJECT, EXIT_USAGE, UserError
+from .options import add_arguments
+from .plan import BuildPlan, ConfigValue
+
+if TYPE_CHECKING:
+    from build import ProjectBuilder
+
+    from ..check import CheckResult
+    from ..facts import Facts
+    from ..machine import Machine
+    from ..rules.model import Finding
+    from .run import BuildEnv, Progress
+
+__all__ = ["BuildOptions", "add_arguments", "run_build"]
+
+#: Finding-id prefixes that can make each kind of backend fail; anything else does not stop a build.
+_RELEVANT: dict[str, tuple[str, ...]] = {
+    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc."),
+    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake."),
+    "pure": ("interpreter.unusable", "project."),
+}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    source: str | None = None
+    python: str | None = None
+    outdir: str | None = None
+    preflight: bool = True
+    isolation: bool = True
+    config: dict[str, ConfigValue] = field(default_factory=dict)
+    verbose: int = 0
+    print_env: bool = False
+    replay: str | None = None
+    kind: str = "auto"
+    json: bool = False
+    timeout: float = 3600.0
+    idle_timeout: float = 900.0
+    overwrite: bool = False
+    installer: str = "auto"
+
+
+def options_from(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
+        source=args.source, python=args.python, outdir=args.outdir, preflight=args.preflight,
+        isolation=args.isolation, config=parse_config(args.config), verbose=args.verbose,
+        print_env=args.print_env, replay=args.replay, kind=args.kind, json=args.json, timeout=args.timeout,
+        idle_timeout=args.idle_timeout, overwrite=args.overwrite, installer=args.installer)
+
+
+def parse_config(items: list[str]) -> dict[str, ConfigValue]:
+    """`-C key=value` pairs the way pypa/build reads them: a repeated key becomes a list."""
+    out: dict[str, ConfigValue] = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        if not key:
+            raise UserError(f"-C {item!r}: expected KEY=VALUE", exit_code=EXIT_USAGE)
+        old = out.get(key)
+        out[key] = value if old is None else [*([old] if isinstance(old, str) else old), value]
+    return out
+
+
+def run_build(args: argparse.Namespace | BuildOptions) -> int:
+    """The `build` command: returns the exit code; raises UserError for a one-line failure."""
+    opts = args if isinstance(args, BuildOptions) else options_from(args)
+    if opts.timeout <= 0 or opts.idle_timeout <= 0:
+        raise UserError("--timeout and --idle-timeout must be positive", exit_code=EXIT_USAGE)
+    if opts.print_env:
+        return print_env(opts)
+    if opts.replay:
+        raise UserError("--replay only plans (--print-env): a recorded machine cannot build", exit_code=EXIT_USAGE)
+    return build(opts)
+
+
+# -- planning ---------------------------------------------------------------------------------
+
+def _kind(opts: BuildOptions, facts: Facts) -> str:
+    if opts.kind != "auto":
+        return opts.kind
+    project = facts.project
+    if project is None or not project.kind:
+        return "native"
+    if project.kind == "unknown":
+        return "native" if project.is_rust else "pure"
+    return str(project.kind)
+
+
+def _make_plan(opts: BuildOptions, result: CheckResult, env: Mapping[str, str], machine: Machine | None) -> BuildPlan:
+    from .plan import devshell_env, plan_build
+
+    target = result.diagnosis.target
+    shell = devshell_env(machine, target) if target is not None and machine is not None else None
+    return plan_build(result.facts, result.diagnosis, _kind(opts, result.facts), env=env,
+                      isolated=opts.isolation, devshell=shell, config=opts.config)
+
+
+def print_env(opts: BuildOptions) -> int:
+    from ..check import run_check
+    from ..machine import ReplayMachine, load_snapshot
+
+    if opts.replay:
+        machine = ReplayMachine(load_snapshot(opts.replay))
+        result = run_check(opts.python, opts.source, opts.replay)
+        _show(opts, _make_plan(opts, result, machine.env(), machine))
+        return EXIT_OK
+    source = Path(opts.source or ".")
+    if not source.is_file():
+        _show(opts, _make_plan(opts, run_check(opts.python, str(source)), os.environ, _live_windows()))
+        return EXIT_OK
+    from .run import Progress, prepare_outdir, staging
+
+    with staging(prepare_outdir(_outdir(opts, source))) as stage:
+        src = _unpacked(source.resolve(), stage, Progress(quiet=True))
+        _show(opts, _make_plan(opts, run_check(opts.python, str(src)), os.environ, _live_windows()))
+    return EXIT_OK
+
+
+def _show(opts: BuildOptions, plan: BuildPlan) -> None:
+    if opts.json:
+        print(json.dumps(plan.to_json(), indent=1, ensure_ascii=False))
+    else:
+        print(render_plan(plan))
+
+
+def render_plan(plan: BuildPlan) -> str:
+    out = [f"Target: {plan.target.describe()}  <- {plan.interpreter}", f"Backend kind: {plan.kind}", ""]
+    if not plan.env and not plan.config:
+        out.append("Nothing to set: the build inherits the environment as it is.")
+    width = max([len(c.name) for c in plan.env] + [len(c.key) for c in plan.config] + [8])
+    for c in plan.env:
+        was = f"   (was {c.previous})" if c.previous is not None and c.action != "prepend" else ""
+        if c.action == "unset":
+            out.append(f"  unset    {c.name.ljust(width)}{was}")
+        elif c.action == "prepend":
+            out.append(f"  prepend  {c.name.ljust(width)}  {c.value}")
+        else:
+            out.append(f"  set      {c.name.ljust(width)}  {c.value}{was}")
+        out.append(f"           {''.ljust(width)}  # {c.layer}: {c.why}")
+    for s in plan.config:
+        out.append(f"  -C       {s.key.ljust(width)}  {s.value}")
+        out.append(f"           {''.ljust(width)}  # {s.why}")
+    out += [f"note: {n}" for n in plan.notes]
+    return "\n".join(out)
+
+
+def blocking(findings: list[Finding], kind: str, plan: BuildPlan | None = None) -> list[Finding]:
+    """Error findings that would make this kind of backend fail, and that the plan does not repair."""
+    from .options import RUST_KINDS
+
+    family = "rust" if kind in RUST_KINDS or kind == "native" else "pure" if kind == "pure" else "c"
+    prefixes = _RELEVANT[family]
+    return [f for f in findings if f.severity == "error" and f.id.startswith(prefixes)
+            and not (plan is not None and plan.fixes(f))]
+
+
+def preflight_error(finding: Finding) -> UserError:
+    code = EXIT_USAGE if finding.id == "interpreter.unusable" else EXIT_PROJECT
+    fix = finding.fixes[0] if finding.fixes else None
+    tip = f"{fix.command}  ({fix.why})" if fix else "see 'builddoctor check' for the details"
+    return UserError(f"preflight: {finding.title} [{finding.id}]", exit_code=code, tip=tip)
+
+
+# -- building ---------------------------------------------------------------------------------
+
+def _outdir(opts: BuildOptions, source: Path) -> Path:
+    if opts.outdir:
+        return Path(opts.outdir)
+    return source.parent if source.is_file() else source / "dist"
+
+
+def build(opts: BuildOptions) -> int:
+    from .run import Progress, prepare_outdir, staging
+
+    source = Path(opts.source or ".")
+    if not source.exists():
+        raise UserError(f"{source} does not exist", exit_code=EXIT_USAGE, tip="give an sdist (.tar.gz) or a folder")
+    outdir = prepare_outdir(_outdir(opts, source))
+    python = _interpreter_path(opts.python)
+    with Progress(opts.verbose) as progress, staging(outdir, python or "") as stage:
+        wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress)
+        elapsed = progress.elapsed()
+    state = "built" if written else "unchanged (identical wheel already there)"
+    print(f"{wheel}  {state} in {elapsed:.1f}s")
+    return EXIT_OK
+
+
+def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: Path, stage: Path,
+              progress: Progress) -> tuple[Path, bool]:
+    """A worker thread unpacks and runs the preflight while this one fills the build environment."""
+    from .run import BuildEnv, Children
+
+    children = Children(progress, opts.timeout, opts.idle_timeout)
+    child_env: dict[str, str] = {}
+    env = BuildEnv(stage / "env", python, children, opts.installer) if opts.isolation and python else None
+    pool = ThreadPoolExecutor(max_workers=3)
+    # The environment is on the critical path: start it before anything else takes the GIL.
+    created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
+    unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress)
+    checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result())))
+    try:
+        if python is None:
+            _stop_if_blocked(checked.result(), opts)
+            raise UserError(f"no interpreter found for --python {opts.python}", exit_code=EXIT_USAGE)
+        if env is not None and created is not None:
+            progress.phase(f"creating the build environment ({env.installer}); preflight")
+            _or_preflight(created.result, checked, opts)
+        src = unpacked.result()
+        early = _declared_requires(src) if env is not None else None
+        if env is not None and early:
+            progress.phase("installing the build requirements; preflight")
+            _or_preflight(lambda: env.install(early, os.environ), checked, opts)
+        builder = _builder(src, env.python_executable if env else python, children.hook_runner(lambda: child_env),
+                           checked, opts)
+        rest = sorted(set(builder.build_system_requires) - set(early or ()))
+        if env is not None and rest:
+            _or_preflight(lambda: env.install(rest, os.environ), checked, opts)
+        progress.phase("preflight: checking every layer against the interpreter")
+        result = checked.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        wait([unpacked])  # never remove the staging folder under a running extraction
+    _stop_if_blocked(result, opts)
+    plan = _make_plan(opts, result, os.environ, _live_windows())
+    _stop_if_blocked(result, opts, plan)
+    child_env.update(plan.child_env(os.environ, str(env.path) if env else "", env.scripts if env else "",
+                                    str(stage / "tmp")))
+    wheel = _hooks(builder, plan, env, opts=opts, stage=stage, progress=progress)
+    progress.phase("verifying the wheel's tags and binaries")
+    _verify(wheel, plan, result)
+    from .run import place_wheel
+
+    return place_wheel(wheel, outdir, overwrite=opts.overwrite)
+
+
+def _check(python: str | None, project: str) -> CheckResult:
+    """check's result; a project that compiles no Rust skips the Rust probes (eight processes)."""
+    from ..check import CheckResult, run_check
+    from ..facts import Facts, RustFacts
+    from ..machine import LiveMachine
+    from ..probes import EXTRA_PROBES
+    from ..probes.host import probe_host
+    from ..probes.interpreter import probe_interpreter
+    from ..probes.project import probe_project
+    from ..rules import diagnose
+
+    live = LiveMachine()
+    try:
+        proj = probe_project(live, project)
+        if proj.is_rust or proj.has_cargo_toml or proj.kind in ("", "unknown"):
+            return run_check(python, project)
+        with ThreadPoolExecutor(max_workers=2 + len(EXTRA_PROBES)) as pool:
+            interp = pool.submit(probe_interpreter, live, python)
+            host = pool.submit(probe_host, live)
+            extra = {name: pool.submit(fn, live, project) for name, fn in EXTRA_PROBES.items()}
+            facts = Facts(os=live.os, interpreter=interp.result(), host=host.result(), rust=RustFacts(),
+                          project=proj, **{name: f.result() for name, f in extra.items()})
+    finally:
+        live.close()
+    return CheckResult(facts, diagnose(facts), "live")
+
+
+def _declared_requires(src: Path) -> list[str] | None:
+    """[build-system].requires when plainly readable, so installing can start before pypa/build loads."""
+    from .._compat.tomllib import loads
+
+    try:
+        doc = loads((src / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    requires = (doc.get("build-system") or {}).get("requires") if isinstance(doc, dict) else None
+    if isinstance(requires, list) and all(isinstance(r, str) for r in requires):
+        return sorted(requires)
+    return None
+
+
+def _unpacked(source: Path, stage: Path, progress: Progress) -> Path:
+    if not source.is_file():
+        return source
+    from ..sdist import unpack_sdist
+
+    progress.phase(f"unpacking {source.name}")
+    (stage / "src").mkdir()
+    return unpack_sdist(source, stage / "src")
+
+
+def _live_windows() -> Machine | None:
+    if sys.platform != "win32":  # the dev shell only exists on Windows
+        return None
+    from ..machine import LiveMachine  # pragma: no cover - Windows only
+
+    return LiveMachine()  # pragma: no cover
+
+
+def _interpreter_path(python: str | None) -> str | None:
+    if python and os.path.isfile(python):
+        return python  # a path: the preflight says whether it is a usable Python
+    from ..machine import LiveMachine
+    from ..probes.interpreter import find_interpreter
+
+    live = LiveMachine()
+    try:
+        found = find_interpreter(live, python)
+    finally:
+        live.close()
+    return found if found and os.path.isfile(found) else None
+
+
+def _stop_if_blocked(result: CheckResult, opts: BuildOptions, plan: BuildPlan | None = None) -> None:
+    """Stop on what makes the build fail; without a plan (a step already failed) only on the basics."""
+    from ..facts import ProjectFacts
+
+    project: ProjectFacts | None = result.facts.project
+    found = blocking(result.diagnosis.findings, _kind(opts, result.facts), plan)
+    basic = [f for f in found if f.id == "interpreter.unusable" or f.id.startswith("project.")]
+    if basic and plan is None:
+        raise preflight_error(basic[0])  # nothing can be built from these, preflight or not
+    if plan is not None and opts.preflight and found:
+        raise preflight_error(found[0])
+    if project is None or not project.kind:
+        raise UserError(f"{opts.source or '.'} is not a Python project (no pyproject.toml or setup.py)",
+                        exit_code=EXIT_PROJECT)
+
+
+def _or_preflight(step: Callable[[], None], checked: Future[CheckResult], opts: BuildOptions) -> None:
+    """Run a step; when it fails, a blocking preflight finding explains it better than the step."""
+    try:
+        step()
+    except UserError:
+        _stop_if_blocked(checked.result(), opts)
+        raise
+
+
+def _builder(src: Path, python: str, runner: Callable[..., None], checked: Future[CheckResult],
+             opts: BuildOptions) -> ProjectBuilder:
+    from build import BuildException, ProjectBuilder
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            builder = ProjectBuilder(src, python_executable=python, runner=runner)
+    except (BuildException, ValueError) as exc:
+        _stop_if_blocked(checked.result(), opts)
+        raise UserError(f"{src / 'pyproject.toml'}: {exc}", exit_code=EXIT_PROJECT) from None
+    for w in caught:
+        print(f"builddoctor: warning: {w.message}", file=sys.stderr)
+    return builder
+
+
+def _hooks(builder: ProjectBuilder, plan: BuildPlan, env: BuildEnv | None, *, opts: BuildOptions, stage: Path,
+           progress: Progress) -> Path:
+    config = plan.config_settings(opts.config)
+    if env is not None:
+        progress.phase("asking the backend for its build requirements")
+        extra = _hook(lambda: builder.get_requires_for_build("wheel", config), "get_requires_for_build_wheel",
+                      progress)
+        if extra:
+            progress.phase("installing the backend's build requirements")
+            env.install(sorted(extra), os.environ)
+    progress.phase(f"building the wheel for {plan.target.describe()}")
+    wheel_dir = stage / "wheel"
+    built = _hook(lambda: builder.build("wheel", wheel_dir, config), "build_wheel", progress)
+    return _checked_result(Path(built), wheel_dir)
+
+
+def _verify(wheel: Path, plan: BuildPlan, result: CheckResult) -> None:
+    from ..tags import supported_tags
+    from .verify import verify_wheel
+
+    problems = verify_wheel(wheel, plan.target, supported_tags(result.facts.interpreter))
+    if problems:
+        for p in problems[1:]:
+            print(f"builddoctor: also: {p}", file=sys.stderr)
+        raise UserError(f"refusing {wheel.name}: {problems[0]}", exit_code=EXIT_BACKEND,
+                        tip=f"the wheel was not written ({len(problems)} problem{'s' if len(problems) > 1 else ''}); "
+                            "'builddoctor build --print-env' shows the target settings")
+
+
+def _checked_result(built: Path, wheel_dir: Path) -> Path:
+    """The backend's return value must name a .whl it wrote inside the folder it was given."""
+    from .run import backend_error
+    from .verify import wheel_tags
+
+    real, folder = built.resolve(), wheel_dir.resolve()
+    if real.parent != folder or not real.is_file():
+        raise backend_error(f"invalid backend result: {built.name!r} is not a file the backend wrote in its "
+                            "output folder")
+    try:
+        wheel_tags(real.name)
+    except ValueError as exc:
+        raise backend_error(f"invalid backend result: {exc}") from None
+    return real
+
+
+def _hook(call: Callable[[], Any], hook: str, progress: Progress) -> Any:
+    import subprocess
+
+    from build import BuildBackendException
+    from pyproject_hooks import BackendUnavailable, HookMissing
+
+    from .run import BuildTimeout, backend_error, timeout_error
+
+    started = time.monotonic()
+    try:
+        return call()
+    except BuildBackendException as wrapped:
+        exc = wrapped.exception
+        if isinstance(exc, BuildTimeout):
+            raise timeout_error(exc) from None
+        if isinstance(exc, BackendUnavailable):
+            detail = str(exc).split("\n\nTraceback", 1)[0]
+            raise UserError(f"build backend {exc.backend_name!r} cannot be imported: {detail}",
+                            exit_code=EXIT_PROJECT, tip="check build-backend and requires in pyproject.toml") from None
+        if isinstance(exc, HookMissing):
+            raise UserError(f"the build backend has no {exc.hook_name} hook", exit_code=EXIT_PROJECT) from None
+        progress.show_tail()
+        if isinstance(exc, subprocess.CalledProcessError):
+            if exc.returncode in (-2, 130, 0xC000013A):
+                raise KeyboardInterrupt from None
+            raise backend_error(f"the build backend failed in {hook} (exit {exc.returncode}) after "
+                                f"{time.monotonic() - started:.1f}s") from None
+        if isinstance(exc, FileNotFoundError):
+            raise backend_error(f"the build backend exited without a result in {hook} (it ended its own "
+                                "process before returning)") from None
+        raise backend_error(f"the build backend failed in {hook}: {exc.__class__.__name__}: {exc}") from None

@@ -1,0 +1,35 @@
+"""The `build` command's options and backend kinds: light, so the CLI can list them without the build code."""
+from __future__ import annotations
+
+import argparse
+
+#: Backend kinds as builddoctor.probes.project names them, plus plain CMake, and "native" for
+#: "every layer" (a recorded machine without a project).
+RUST_KINDS = frozenset({"maturin", "setuptools-rust"})
+C_KINDS = frozenset({"scikit-build-core", "meson-python", "setuptools-ext"})
+CMAKE_KINDS = frozenset({"scikit-build-core", "cmake"})
+KINDS = (*sorted(RUST_KINDS), *sorted(C_KINDS | CMAKE_KINDS), "pure", "native")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", nargs="?", help="an sdist (.tar.gz) or a project folder (default: the current folder)")
+    p.add_argument("--python", help="interpreter to build for: a path or a version such as 3.12")
+    p.add_argument("-o", "--outdir", help="where the wheel goes (default: <folder>/dist, or the sdist's folder)")
+    p.add_argument("--no-preflight", dest="preflight", action="store_false",
+                   help="build even when check finds an error that would make this backend fail")
+    p.add_argument("--no-isolation", dest="isolation", action="store_false",
+                   help="use the interpreter's own environment instead of an isolated one")
+    p.add_argument("-C", "--config-setting", dest="config", action="append", default=[], metavar="KEY[=VALUE]",
+                   help="pass a config setting to the backend (repeatable)")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="stream the backend's full output")
+    p.add_argument("--print-env", action="store_true", help="show what the build would set, and why; build nothing")
+    p.add_argument("--replay", metavar="FILE", help="with --print-env: plan for a machine recorded by 'snapshot'")
+    p.add_argument("--kind", choices=("auto", *KINDS), default="auto",
+                   help="plan as if the project used this backend (default: read it from the project)")
+    p.add_argument("--json", action="store_true", help="with --print-env: print the plan as JSON")
+    p.add_argument("--timeout", type=float, default=3600.0, metavar="SECONDS", help="whole build (default 3600)")
+    p.add_argument("--idle-timeout", type=float, default=900.0, metavar="SECONDS",
+                   help="stop a backend that prints nothing for this long (default 900)")
+    p.add_argument("--overwrite", action="store_true", help="replace a wheel of the same name in the output folder")
+    p.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto",
+                   help="fills the isolated environment (default: uv when available, else pip)")
