@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import EXIT_BACKEND, EXIT_OK, EXIT_PROJECT, EXIT_USAGE, UserError
+from ..sdist import DEFAULT_LIMITS, Limits
 from .options import add_arguments
 from .plan import BuildPlan, ConfigValue
 
@@ -57,6 +58,7 @@ class BuildOptions:
     idle_timeout: float = 900.0
     overwrite: bool = False
     installer: str = "auto"
+    limits: Limits = DEFAULT_LIMITS
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -64,7 +66,9 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         source=args.source, python=args.python, outdir=args.outdir, preflight=args.preflight,
         isolation=args.isolation, config=parse_config(args.config), verbose=args.verbose,
         print_env=args.print_env, replay=args.replay, kind=args.kind, json=args.json, timeout=args.timeout,
-        idle_timeout=args.idle_timeout, overwrite=args.overwrite, installer=args.installer)
+        idle_timeout=args.idle_timeout, overwrite=args.overwrite, installer=args.installer,
+        limits=Limits(max_total_bytes=args.max_extract_bytes, max_member_bytes=args.max_member_bytes,
+                      max_members=args.max_members, allow_zip=args.allow_zip))
 
 
 def parse_config(items: list[str]) -> dict[str, ConfigValue]:
@@ -129,7 +133,7 @@ def print_env(opts: BuildOptions) -> int:
     from .run import Progress, prepare_outdir, staging
 
     with staging(prepare_outdir(_outdir(opts, source))) as stage:
-        src = _unpacked(source.resolve(), stage, Progress(quiet=True))
+        src = _unpacked(source.resolve(), stage, Progress(quiet=True), opts.limits)
         _show(opts, _make_plan(opts, run_check(opts.python, str(src)), os.environ, _live_windows()))
     return EXIT_OK
 
@@ -214,7 +218,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     pool = ThreadPoolExecutor(max_workers=3)
     # The environment is on the critical path: start it before anything else takes the GIL.
     created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
-    unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress)
+    unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress, opts.limits)
     checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result())))
     try:
         if python is None:
@@ -292,14 +296,14 @@ def _declared_requires(src: Path) -> list[str] | None:
     return None
 
 
-def _unpacked(source: Path, stage: Path, progress: Progress) -> Path:
+def _unpacked(source: Path, stage: Path, progress: Progress, limits: Limits = DEFAULT_LIMITS) -> Path:
     if not source.is_file():
         return source
     from ..sdist import unpack_sdist
 
     progress.phase(f"unpacking {source.name}")
     (stage / "src").mkdir()
-    return unpack_sdist(source, stage / "src")
+    return unpack_sdist(source, stage / "src", limits)
 
 
 def _live_windows() -> Machine | None:

@@ -31,5 +31,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--idle-timeout", type=float, default=900.0, metavar="SECONDS",
                    help="stop a backend that prints nothing for this long (default 900)")
     p.add_argument("--overwrite", action="store_true", help="replace a wheel of the same name in the output folder")
+    g = p.add_argument_group("sdist limits (checked before anything is extracted)")
+    g.add_argument("--max-extract-bytes", type=int, default=2 * 1024**3, metavar="N",
+                   help="total bytes an sdist may unpack to (default 2 GiB)")
+    g.add_argument("--max-member-bytes", type=int, default=2 * 1024**3, metavar="N",
+                   help="bytes one file in an sdist may have (default 2 GiB)")
+    g.add_argument("--max-members", type=int, default=200_000, metavar="N",
+                   help="files and folders an sdist may hold (default 200000)")
+    g.add_argument("--allow-zip", action="store_true", help="accept .zip sdists (refused by default, PEP 625)")
     p.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto",
                    help="fills the isolated environment (default: uv when available, else pip)")
