@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..binfmt import BinaryFormatError, identify
 from ..machine import Machine
+from ._binary import binary_arches
 from .cc import env_get
 
 TIMEOUT = 10.0
@@ -85,14 +85,6 @@ def probe_cmake(machine: Machine, project: str | None = None) -> CMakeFacts:
         return replace(variables, ninja=ninja, ninja_version=ninja_version)
     version, error = _version(machine, cmake)
     binary = _real_cmake(machine, cmake)
-    fmt, arches = "", tuple[str, ...]()
-    head = machine.read_head(binary)
-    if head is not None:
-        try:
-            info = identify(head)
-        except BinaryFormatError:
-            info = None
-        if info is not None:
-            fmt, arches = info.format, tuple(a.name for a in info.arches)
+    fmt, arches = binary_arches(machine, binary) or ("", ())
     return replace(variables, cmake=cmake, version=version, error=error, binary=binary, binary_format=fmt,
                    binary_arches=arches, ninja=ninja, ninja_version=ninja_version)

@@ -7,9 +7,9 @@ import re
 from importlib import resources
 
 from .. import arch as archmod
-from ..binfmt import BinaryFormatError, identify
 from ..facts import InterpreterFacts
 from ..machine import Machine
+from ._binary import binary_arches
 
 # Seconds the interpreter gets to describe itself; BUILDDOCTOR_PROBE_TIMEOUT overrides it.
 PROBE_TIMEOUT = float(_os.environ.get("BUILDDOCTOR_PROBE_TIMEOUT") or 15.0)
@@ -102,18 +102,7 @@ def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> Interpr
     libc = raw.get("libc")
     exe = s("executable")
     base = s("base_executable") or exe
-    exe_format, exe_arches = "", tuple[str, ...]()
-    for candidate in (base, exe):
-        head = machine.read_head(candidate) if candidate else None
-        if head is None:
-            continue
-        try:
-            info = identify(head)
-        except BinaryFormatError:
-            info = None
-        if info is not None:
-            exe_format, exe_arches = info.format, tuple(a.name for a in info.arches)
-            break
+    exe_format, exe_arches = binary_arches(machine, base) or binary_arches(machine, exe) or ("", ())
     markers = raw.get("markers")
     backends = raw.get("backends")
     return InterpreterFacts(
