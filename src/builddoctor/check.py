@@ -67,5 +67,10 @@ def _abs(project: str | None) -> str | None:
 def to_json(result: CheckResult) -> dict[str, Any]:
     from .rules import to_json as diag_json
 
-    return {"schema": JSON_SCHEMA, "source": "live" if result.source == "live" else "replay",
-            **diag_json(result.diagnosis), "facts": result.facts.to_json()}
+    from .tags import supported_tags
+
+    doc = diag_json(result.diagnosis)
+    if doc["target"] is not None:
+        doc["target"]["tags"] = [str(t) for t in supported_tags(result.facts.interpreter)[:10]]
+    return {"schema": JSON_SCHEMA, "source": "live" if result.source == "live" else "replay", **doc,
+            "facts": result.facts.to_json()}
