@@ -103,6 +103,8 @@ class ProjectFacts:
     is_c: bool = False
     has_cargo_toml: bool = False
     dependencies: tuple[Dependency, ...] = ()
+    pyproject_text: str = ""
+    uv_lock_text: str = ""  # the project's uv.lock, read through the seam so replays see it too
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,11 @@ def test_seed_machine_names_every_layer_that_disagrees():
     selected = {d["requirement"].split(";")[0].strip(): d["selected"] for d in marker["facts"]["dependencies"]}
     assert selected == {"polars-lts-cpu==1.33.0": True, "polars": False}
     assert "uv sync --python-platform x86_64-pc-windows-msvc" in commands(marker)
+    # read offline from the project's uv.lock: the dependency that will be compiled, and why
+    built = f["deps.build-from-source"]
+    assert built["facts"]["package"] == "polars-lts-cpu" and built["facts"]["host_cpu_trap"] is True
+    assert "wheels exist only for: cp39-abi3-macosx_11_0_arm64" in built["title"]
+    assert commands(built) == ["builddoctor why polars-lts-cpu"]
     # the single most useful fix is the native Python, which fixes the most problems at once
     assert doc["fixes"][0]["command"] == "uv venv --python cpython-3.13-windows-aarch64-none"
 
@@ -46,7 +51,7 @@ def test_seed_machine_text_report_shows_layers_side_by_side():
     assert "MISMATCH" in rows["platform_machine marker"] and "ARM64" in rows["platform_machine marker"]
     assert "MISMATCH" in rows["rustc host"] and "aarch64-pc-windows-msvc" in rows["rustc host"]
     assert rows["interpreter binary"].rstrip().endswith("ok")
-    assert "1 error, 4 warnings" in out
+    assert "1 error, 5 warnings" in out
 
 
 def test_native_arm64_windows_is_healthy():

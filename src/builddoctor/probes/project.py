@@ -76,8 +76,11 @@ def probe_project(machine: Machine, path: str) -> ProjectFacts:
         kind = "setuptools-ext"
     if not kind:
         kind = "pure" if backend else "unknown"
+    lock = machine.read_text(machine.join(path, "uv.lock"), 8 << 20) if text is not None else None
     return ProjectFacts(
         path=path,
+        pyproject_text=text or "",
+        uv_lock_text=lock or "",
         error=error,
         has_pyproject=text is not None,
         has_setup_py=has_setup,

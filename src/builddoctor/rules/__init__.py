@@ -8,6 +8,7 @@ from .. import arch as archmod
 from ..facts import Facts
 from ..target import Target, derive_target
 from .core import host_rules, interpreter_rules, marker_rules, rust_layers, rust_rules
+from .deps import deps_rules
 from .model import Finding, Layer, rank_fixes
 
 RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
@@ -71,6 +72,7 @@ def diagnose(facts: Facts) -> Diagnosis:
     findings += host_rules(facts, target)
     findings += marker_rules(facts, target)
     findings += rust_rules(facts, target)
+    findings += deps_rules(facts, target)
     layers = base_layers(facts, target) + rust_layers(facts, target)
     for rule in EXTRA_RULES:
         findings += rule(facts, target)

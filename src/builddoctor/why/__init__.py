@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.tags import Tag
@@ -19,7 +20,8 @@ from .index import Finder
 from .model import Interp, Verdict, WhyReport
 from .render import SCHEMA, needs_native_build, render_text, to_json
 
-__all__ = ["SCHEMA", "Verdict", "WhyReport", "explain", "needs_native_build", "render_text", "to_json"]
+__all__ = ["SCHEMA", "Verdict", "WhyReport", "explain", "locked_verdicts", "needs_native_build", "render_text",
+           "to_json"]
 
 
 def explain(
@@ -78,3 +80,31 @@ def _parse_package(text: str) -> Requirement:
         return Requirement(text)
     except InvalidRequirement as exc:
         raise UserError(f"not a package name or requirement: {text!r} ({' '.join(str(exc).split())})") from None
+
+
+class _Offline:
+    """A finder that knows no index: what the lock kept is all there is (check stays offline)."""
+
+    def shown(self) -> str | None:
+        return None
+
+    def files(self, name: str) -> None:
+        return None
+
+
+def locked_verdicts(pyproject: Mapping[str, Any], uv_lock: Mapping[str, Any], *, tags: Sequence[Tag],
+                    markers: Mapping[str, str], python_version: str) -> list[Verdict]:
+    """Offline: for each package a uv.lock installs on this interpreter, the file it would use.
+
+    Used by `check` with files read through the machine seam; raises UserError for a lock it
+    cannot read.
+    """
+    from typing import cast
+
+    from .policy import from_env
+
+    proj = sources.Project(dir=Path("."), policy=from_env({}))
+    sources.read_pyproject_data(proj, pyproject)
+    sources.read_uv_lock_data(proj, uv_lock)
+    interp = Interp.make(tags, markers, python_version)
+    return lockcheck.check(proj, interp, cast(Finder, _Offline()), ())

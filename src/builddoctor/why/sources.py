@@ -87,7 +87,7 @@ def load(path: Path, env: Mapping[str, str]) -> Project:
     pyproject = folder / "pyproject.toml"
     has_project = False
     if pyproject.is_file() and not (target is not None and target.suffix == ".txt"):
-        has_project = _read_pyproject(proj, read_toml(pyproject))
+        has_project = read_pyproject_data(proj, read_toml(pyproject))
     if target is not None and target.suffix == ".txt":
         _read_requirements(proj, target, set())
         return proj
@@ -116,7 +116,7 @@ def _req(text: str, where: str) -> Requirement:
         raise UserError(f"{where}: invalid requirement {text!r}: {' '.join(str(exc).split())}") from None
 
 
-def _read_pyproject(proj: Project, data: Mapping[str, Any]) -> bool:
+def read_pyproject_data(proj: Project, data: Mapping[str, Any]) -> bool:
     tool_uv = (data.get("tool") or {}).get("uv") or {}
     if isinstance(tool_uv, Mapping):
         add_tool_uv(proj.policy, tool_uv, "pyproject.toml")
@@ -189,7 +189,11 @@ def _edges(items: Any) -> list[Edge]:
 
 
 def _read_uv_lock(proj: Project, path: Path) -> None:
-    data = read_toml(path)
+    read_uv_lock_data(proj, read_toml(path))
+
+
+def read_uv_lock_data(proj: Project, data: Mapping[str, Any]) -> None:
+    """A parsed uv.lock into `proj` (also used by check, which reads files through the machine seam)."""
     if data.get("version") != 1:
         raise UserError(f"uv.lock has version {data.get('version')!r}; builddoctor reads uv.lock version 1")
     packages = data.get("package", [])
