@@ -66,7 +66,6 @@ def _abs(project: str | None) -> str | None:
 
 def to_json(result: CheckResult) -> dict[str, Any]:
     from .rules import to_json as diag_json
-
     from .tags import supported_tags
 
     doc = diag_json(result.diagnosis)

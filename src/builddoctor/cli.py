@@ -163,7 +163,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}  # noqa: N806
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}
     if not args.id:
         for key in sorted(EXPLAIN):
             print(key)

@@ -9,7 +9,7 @@ from typing import Any
 @dataclass(frozen=True)
 class InterpreterFacts:
     requested: str
-    error: str | None = None  # not-found | not-python | unsupported | timeout | broken
+    error: str | None = None  # not-found | not-python | unsupported | timeout | broken | store-stub
     error_detail: str = ""
     executable: str = ""
     base_executable: str = ""

@@ -71,6 +71,14 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors="backslashreplace")
 
 
+def excerpt(text: str, limit: int = 200) -> str:
+    """One line of a program's output for a message: whitespace collapsed, control characters escaped
+    (a terminal must not interpret bytes a broken tool printed), at most `limit` characters."""
+    one = " ".join(text.split())
+    one = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in one)
+    return one[:limit] + ("..." if len(one) > limit else "")
+
+
 # Each child leads its own process group, so the whole tree can be ended at once.
 _NEW_SESSION = sys.platform != "win32"
 _CREATIONFLAGS = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) if sys.platform == "win32" else 0

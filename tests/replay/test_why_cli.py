@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
-
 from conftest import MACHINES, ROOT, assert_one_line_error, run_cli
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "why"))
-from whyindex import LocalIndex, build_sdist, build_wheel, closed_port_url  # noqa: E402
+from whyindex import LocalIndex, build_sdist, build_wheel, closed_port_url
 
 SEED_MACHINE = str(MACHINES / "win-arm64-seed-emulated-x64.json")
 SEED_PROJECT = str(ROOT / "tests" / "fixtures" / "why" / "seed-project")

@@ -11,7 +11,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,13 +228,16 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
             progress.phase(f"creating the build environment ({env.installer}); preflight")
             _or_preflight(created.result, checked, opts)
         src = unpacked.result()
+        identity = declared_identity(src)
         early = _declared_requires(src) if env is not None else None
+        _refuse_cycle(identity, early or ())
         if env is not None and early:
             progress.phase("installing the build requirements; preflight")
             _or_preflight(lambda: env.install(early, os.environ), checked, opts)
         builder = _builder(src, env.python_executable if env else python, children.hook_runner(lambda: child_env),
                            checked, opts)
         rest = sorted(set(builder.build_system_requires) - set(early or ()))
+        _refuse_cycle(identity, rest)
         if env is not None and rest:
             _or_preflight(lambda: env.install(rest, os.environ), checked, opts)
         progress.phase("preflight: checking every layer against the interpreter")
@@ -247,9 +250,9 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     _stop_if_blocked(result, opts, plan)
     child_env.update(plan.child_env(os.environ, str(env.path) if env else "", env.scripts if env else "",
                                     str(stage / "tmp")))
-    wheel = _hooks(builder, plan, env, opts=opts, stage=stage, progress=progress)
+    wheel = _hooks(builder, plan, env, opts=opts, stage=stage, progress=progress, identity=identity)
     progress.phase("verifying the wheel's tags and binaries")
-    _verify(wheel, plan, result)
+    _verify(wheel, plan, result, identity)
     from .run import place_wheel
 
     return place_wheel(wheel, outdir, overwrite=opts.overwrite)
@@ -280,6 +283,47 @@ def _check(python: str | None, project: str) -> CheckResult:
     finally:
         live.close()
     return CheckResult(facts, diagnose(facts), "live")
+
+
+def declared_identity(src: Path) -> tuple[str, str | None] | None:
+    """(name, version) the project declares: its PKG-INFO (an sdist), else pyproject's static [project]."""
+    from .._compat.tomllib import loads
+
+    try:
+        head = (src / "PKG-INFO").read_text(encoding="utf-8", errors="replace").split("\n\n", 1)[0]
+    except OSError:
+        head = None
+    if head is not None:
+        fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head.splitlines())}
+        return (fields["name"], fields.get("version") or None) if fields.get("name") else None
+    try:
+        project = loads((src / "pyproject.toml").read_text(encoding="utf-8")).get("project")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+        return None
+    version = project.get("version")
+    dynamic = project.get("dynamic")
+    static = isinstance(version, str) and not (isinstance(dynamic, list) and "version" in dynamic)
+    return project["name"], version if static else None
+
+
+def _refuse_cycle(identity: tuple[str, str | None] | None, requirements: Iterable[str]) -> None:
+    """B12: a project that needs itself to build can never be built from source (pip and uv loop or fail)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    if identity is None:
+        return
+    for item in requirements:
+        try:
+            name = Requirement(item).name
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(name) == canonicalize_name(identity[0]):
+            raise UserError(f"cyclic build dependency: {identity[0]} needs {item!r} to build, i.e. itself",
+                            exit_code=EXIT_PROJECT, tip="remove it from [build-system] requires (or the backend's "
+                                                        "get_requires_for_build_wheel)")
 
 
 def _declared_requires(src: Path) -> list[str] | None:
@@ -316,7 +360,7 @@ def _live_windows() -> Machine | None:
 
 def _interpreter_path(python: str | None) -> str | None:
     if python and os.path.isfile(python):
-        return python  # a path: the preflight says whether it is a usable Python
+        return os.path.abspath(python)  # a path: the preflight says whether it is a usable Python
     from ..machine import LiveMachine
     from ..probes.interpreter import find_interpreter
 
@@ -363,19 +407,22 @@ def _builder(src: Path, python: str, runner: Callable[..., None], checked: Futur
             builder = ProjectBuilder(src, python_executable=python, runner=runner)
     except (BuildException, ValueError) as exc:
         _stop_if_blocked(checked.result(), opts)
-        raise UserError(f"{src / 'pyproject.toml'}: {exc}", exit_code=EXIT_PROJECT) from None
+        tip = ("PEP 518: [build-system] needs requires = [...], a list of requirement strings"
+               if "`requires`" in str(exc) else None)
+        raise UserError(f"{src / 'pyproject.toml'}: {exc}", exit_code=EXIT_PROJECT, tip=tip) from None
     for w in caught:
         print(f"builddoctor: warning: {w.message}", file=sys.stderr)
     return builder
 
 
 def _hooks(builder: ProjectBuilder, plan: BuildPlan, env: BuildEnv | None, *, opts: BuildOptions, stage: Path,
-           progress: Progress) -> Path:
+           progress: Progress, identity: tuple[str, str | None] | None = None) -> Path:
     config = plan.config_settings(opts.config)
     if env is not None:
         progress.phase("asking the backend for its build requirements")
         extra = _hook(lambda: builder.get_requires_for_build("wheel", config), "get_requires_for_build_wheel",
                       progress)
+        _refuse_cycle(identity, extra or ())
         if extra:
             progress.phase("installing the backend's build requirements")
             env.install(sorted(extra), os.environ)
@@ -385,11 +432,12 @@ def _hooks(builder: ProjectBuilder, plan: BuildPlan, env: BuildEnv | None, *, op
     return _checked_result(Path(built), wheel_dir)
 
 
-def _verify(wheel: Path, plan: BuildPlan, result: CheckResult) -> None:
+def _verify(wheel: Path, plan: BuildPlan, result: CheckResult,
+            identity: tuple[str, str | None] | None = None) -> None:
     from ..tags import supported_tags
     from .verify import verify_wheel
 
-    problems = verify_wheel(wheel, plan.target, supported_tags(result.facts.interpreter))
+    problems = verify_wheel(wheel, plan.target, supported_tags(result.facts.interpreter), expected=identity)
     if problems:
         for p in problems[1:]:
             print(f"builddoctor: also: {p}", file=sys.stderr)

@@ -193,7 +193,9 @@ class Progress:
         if self.rich:
             self.console.print(text, markup=False, highlight=False, style=style, soft_wrap=True)
         else:
-            print(text, file=sys.stderr, flush=True)
+            with self._lock:  # one write per line: threads (unpacking, the environment) never interleave
+                sys.stderr.write(text + "\n")
+                sys.stderr.flush()
 
     def _render(self) -> Group:
         from rich.console import Group

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.tags import Tag
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.version import InvalidVersion, Version
 
 from .. import arch as archmod
 from .._data import table
@@ -65,13 +66,21 @@ def check_binary(member: str, info: BinaryInfo, target: Target, need: set[archmo
     return None
 
 
-def verify_wheel(wheel: Path, target: Target, supported_tags: Iterable[Tag]) -> list[str]:
-    """Every reason this wheel must not be handed over, one line each naming the culprit."""
+def verify_wheel(wheel: Path, target: Target, supported_tags: Iterable[Tag],
+                 expected: tuple[str, str | None] | None = None) -> list[str]:
+    """Every reason this wheel must not be handed over, one line each naming the culprit.
+
+    `expected` is the project's (name, version), from PKG-INFO or pyproject: the wheel must carry them.
+    """
     problems: list[str] = []
     try:
         tags = wheel_tags(wheel.name)
     except ValueError as exc:
         return [str(exc)]
+    if expected is not None:
+        problem = _identity_problem(wheel.name, *expected)
+        if problem:
+            problems.append(problem)
     supported = set(supported_tags)
     if supported and not tags & supported:
         shown = ", ".join(sorted(str(t) for t in tags))
@@ -89,6 +98,20 @@ def verify_wheel(wheel: Path, target: Target, supported_tags: Iterable[Tag]) -> 
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         problems.append(f"{wheel.name}: not a readable zip file ({exc})")
     return problems
+
+
+def _identity_problem(filename: str, name: str, version: str | None) -> str | None:
+    """B9 (pip's _verify_one): the wheel's name and version must be the project's."""
+    wname, wversion = parse_wheel_filename(filename)[:2]
+    same_version = True
+    if version is not None:
+        try:
+            same_version = Version(version) == wversion
+        except InvalidVersion:
+            same_version = True  # nothing reliable to compare with
+    if canonicalize_name(name) == wname and same_version:
+        return None
+    return f"the wheel is {wname} {wversion} but the project is {name} {version or '(dynamic version)'}"
 
 
 def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Target,

@@ -72,6 +72,8 @@ class LiveMachine(Machine):
         child_env.update(PROBE_ENV)
         if env:
             child_env.update(env)
+        if argv and os.path.dirname(argv[0]) and not os.path.isabs(argv[0]):
+            argv = [os.path.abspath(argv[0]), *argv[1:]]  # relative to the user's folder, not the probe's
         return proc.run(argv, timeout=timeout, env=child_env, cwd=self._cwd())
 
     def read_text(self, path: str, limit: int = 1 << 20) -> str | None:

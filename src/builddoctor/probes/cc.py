@@ -117,8 +117,9 @@ def cl_banner(text: str) -> tuple[str, str]:
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
-    one = " ".join(text.split())
-    return one[:limit] + ("..." if len(one) > limit else "")
+    from ..proc import excerpt
+
+    return excerpt(text, limit)
 
 
 def probe_compiler(machine: Machine, source: str, command: str, *, xcode: bool = True) -> Compiler:

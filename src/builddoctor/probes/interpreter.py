@@ -17,13 +17,37 @@ _SENTINEL = re.compile(r"@@BUILDDOCTOR@@(\{.*\})@@END@@", re.S)
 _VERSION = re.compile(r"^\d+(\.\d+){0,2}t?$")
 
 
+def _payload(stdout: str) -> str | None:
+    """The JSON the probe script printed last: a sitecustomize may print anything before it, even a sentinel."""
+    start = stdout.rfind("@@BUILDDOCTOR@@{")
+    match = _SENTINEL.match(stdout, start) if start >= 0 else None
+    return match.group(1) if match else None
+
+
 def _script() -> str:
     return resources.files("builddoctor.probes").joinpath("_interp_script.py").read_text(encoding="utf-8")
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
-    one_line = " ".join(text.split())
-    return one_line[:limit] + ("..." if len(one_line) > limit else "")
+    from ..proc import excerpt
+
+    return excerpt(text, limit)
+
+
+_STORE_STUB = re.compile(r"[\\/]Microsoft[\\/]WindowsApps[\\/][^\\/]*$", re.I)
+
+
+def _venv_home(machine: Machine, path: str) -> str | None:
+    """`home` of the pyvenv.cfg next to a venv's python ('' when unreadable), or None when not in a venv."""
+    root = re.sub(r"[\\/]+[^\\/]+[\\/]+[^\\/]+$", "", path)  # VENV/bin/python -> VENV
+    text = machine.read_text(machine.join(root, "pyvenv.cfg")) if root and root != path else None
+    if text is None:
+        return None
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip().lower() == "home":
+            return value.strip()
+    return ""
 
 
 def _venv_python(machine: Machine, venv: str) -> str:
@@ -69,25 +93,36 @@ def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFac
         what = f"no Python {requested} found" if requested else "no python on PATH"
         return InterpreterFacts(requested=label, error="not-found", error_detail=what)
     if not machine.is_file(path):
+        home = None if machine.is_dir(path) else _venv_home(machine, path)
+        if home is not None:  # C7: a venv whose base Python was uninstalled (bin/python is a dangling link)
+            return InterpreterFacts(requested=label, executable=path, error="broken",
+                                    error_detail=f"{path} is a broken venv (base interpreter missing: pyvenv.cfg "
+                                                 f"home = {home or '?'}); recreate the venv")
         why = "is a folder, not a program" if machine.is_dir(path) else "does not exist"
         return InterpreterFacts(requested=label, error="not-found", error_detail=f"{path} {why}")
-    result = machine.run([path, "-I", "-c", _script()], timeout=PROBE_TIMEOUT, key=f"python-probe {path}")
+    result = machine.run([path, "-I", "-B", "-c", _script()], timeout=PROBE_TIMEOUT, key=f"python-probe {path}")
     if result.error == "timeout":
         return InterpreterFacts(requested=label, executable=path, error="timeout",
                                 error_detail=f"{path} did not answer within {PROBE_TIMEOUT:.0f} s")
     if result.error:
         return InterpreterFacts(requested=label, executable=path, error=result.error.split(":")[0],
                                 error_detail=f"{path} could not be run ({result.error})")
-    match = _SENTINEL.search(result.stdout)
-    if not match:
+    payload = _payload(result.stdout)
+    if payload is None:
         both = result.stderr + result.stdout
         if re.search(r"unknown option.*-I|option -I not recognized", both, re.I):
             return InterpreterFacts(requested=label, executable=path, error="unsupported",
                                     error_detail=f"{path} is too old (no -I option: Python 2?)")
+        if _STORE_STUB.search(path):  # C6: the App execution alias that offers to open the Store
+            return InterpreterFacts(requested=label, executable=path, error="store-stub",
+                                    error_detail=f"{path} is the Microsoft Store stub, not Python "
+                                                 f"({_excerpt(both, 80) or 'no output'}); install CPython (python.org "
+                                                 "or 'uv python install') and turn the python.exe alias off in "
+                                                 "Settings > Apps > Advanced app settings > App execution aliases")
         return InterpreterFacts(requested=label, executable=path, error="not-python",
                                 error_detail=f"{path} is not a Python interpreter: {_excerpt(both) or 'no output'}")
     try:
-        raw = json.loads(match.group(1))
+        raw = json.loads(payload)
     except json.JSONDecodeError:
         return InterpreterFacts(requested=label, executable=path, error="not-python",
                                 error_detail=f"{path} answered with unreadable data")

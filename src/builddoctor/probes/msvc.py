@@ -146,8 +146,9 @@ def _install(machine: Machine, raw: dict[str, Any]) -> VsInstall | None:
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
-    one = " ".join(text.split())
-    return one[:limit] + ("..." if len(one) > limit else "")
+    from ..proc import excerpt
+
+    return excerpt(text, limit)
 
 
 def probe_vs(machine: Machine) -> tuple[str, str, str, str, tuple[VsInstall, ...]]:

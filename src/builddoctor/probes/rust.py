@@ -9,6 +9,7 @@ from .._compat.tomllib import TOMLDecodeError, loads
 from ..facts import RustFacts
 from ..machine import Machine
 from ..proc import ProcResult
+from ..proc import excerpt as proc_excerpt
 
 TIMEOUT = 15.0
 _TRIPLE = re.compile(r"^[a-z0-9_]+(-[a-z0-9_.]+){1,4}$")
@@ -116,7 +117,7 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
     rustc_error = ""
     if rustc_result is not None and not rustc_host:
         detail = rustc_result.error or f"exit {rustc_result.returncode}"
-        excerpt = " ".join((rustc_result.stderr or rustc_result.stdout).split())[:200]
+        excerpt = proc_excerpt(rustc_result.stderr or rustc_result.stdout, 200)
         rustc_error = f"rustc -vV gave no host line ({detail}){': ' + excerpt if excerpt else ''}"
     config_targets, linkers = _cargo_configs(machine, project)
     return RustFacts(
