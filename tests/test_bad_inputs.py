@@ -817,9 +817,7 @@ CASES: list[Case] = [
     Case("C22", "cmake prints non-JSON garbage", c22_garbage_cmake, 0),
     Case("C23", "devshell --arch 'x64&calc'", c23_arch_injection, 2, "--arch 'x64&calc' is not one of"),
     Case("C24", "tokens in the environment are not in the report", c24_secrets, 0, "wrote "),
-    Case("C24", "tokens stripped from the backend's environment", c24_backend_env, 0, WHEEL_NAME, wheels=1,
-         marks=(pytest.mark.xfail(strict=True, reason="not implemented: the backend inherits GITHUB_TOKEN & co. "
-                                                      "(no stripping, no --pass-env)"),)),
+    Case("C24", "tokens stripped from the backend's environment", c24_backend_env, 0, WHEEL_NAME, wheels=1),
     Case("C25", "home 'Laura Frølich' (recorded)", c25_home, 0, "non-ASCII", finding="host.home-non-ascii"),
     Case("C26", "LANG=C, PYTHONUTF8=0 and a non-ASCII project path", c26_c_locale, 0, "Fr\u00f8lich \u4e2d\u6587",
          wheels=1),

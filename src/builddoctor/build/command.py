@@ -59,6 +59,7 @@ class BuildOptions:
     overwrite: bool = False
     installer: str = "auto"
     limits: Limits = DEFAULT_LIMITS
+    pass_env: tuple[str, ...] = ()
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -68,7 +69,8 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         print_env=args.print_env, replay=args.replay, kind=args.kind, json=args.json, timeout=args.timeout,
         idle_timeout=args.idle_timeout, overwrite=args.overwrite, installer=args.installer,
         limits=Limits(max_total_bytes=args.max_extract_bytes, max_member_bytes=args.max_member_bytes,
-                      max_members=args.max_members, allow_zip=args.allow_zip))
+                      max_members=args.max_members, allow_zip=args.allow_zip),
+        pass_env=tuple(args.pass_env))
 
 
 def parse_config(items: list[str]) -> dict[str, ConfigValue]:
@@ -114,7 +116,7 @@ def _make_plan(opts: BuildOptions, result: CheckResult, env: Mapping[str, str], 
     target = result.diagnosis.target
     shell = devshell_env(machine, target) if target is not None and machine is not None else None
     return plan_build(result.facts, result.diagnosis, _kind(opts, result.facts), env=env,
-                      isolated=opts.isolation, devshell=shell, config=opts.config)
+                      isolated=opts.isolation, devshell=shell, config=opts.config, pass_env=opts.pass_env)
 
 
 def print_env(opts: BuildOptions) -> int:

@@ -30,6 +30,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=3600.0, metavar="SECONDS", help="whole build (default 3600)")
     p.add_argument("--idle-timeout", type=float, default=900.0, metavar="SECONDS",
                    help="stop a backend that prints nothing for this long (default 900)")
+    p.add_argument("--pass-env", action="append", default=[], metavar="NAME",
+                   help="let the backend see this secret-looking variable (tokens, passwords and URLs with "
+                        "credentials are removed from its environment by default; repeatable)")
     p.add_argument("--overwrite", action="store_true", help="replace a wheel of the same name in the output folder")
     g = p.add_argument_group("sdist limits (checked before anything is extracted)")
     g.add_argument("--max-extract-bytes", type=int, default=2 * 1024**3, metavar="N",

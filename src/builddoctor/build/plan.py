@@ -144,7 +144,7 @@ class _Ctx:
 
 def plan_build(facts: Facts, diagnosis: Diagnosis, project_kind: str, *, env: Mapping[str, str] | None = None,
                isolated: bool = True, devshell: DevShellEnv | None = None,
-               config: Mapping[str, ConfigValue] | None = None) -> BuildPlan:
+               config: Mapping[str, ConfigValue] | None = None, pass_env: Sequence[str] = ()) -> BuildPlan:
     """The child build's environment and config settings for `project_kind` (see KINDS).
 
     `env` is what the build would inherit; `devshell` is the dev shell environment for the target
@@ -164,6 +164,7 @@ def plan_build(facts: Facts, diagnosis: Diagnosis, project_kind: str, *, env: Ma
         _compilers(ctx)
         {"windows": _windows, "macos": _macos, "linux": _linux}.get(target.os, _linux)(ctx, devshell)
     _isolation(ctx, isolated)
+    _secrets(ctx, pass_env)
     return BuildPlan(target, project_kind, facts.interpreter.executable, tuple(ctx.changes),
                      tuple(ctx.config), tuple(ctx.notes), devshell=native and bool(devshell))
 
@@ -411,6 +412,20 @@ def _isolation(ctx: _Ctx, isolated: bool) -> None:
     ctx.set("PYTHONNOUSERSITE", "1", "user site-packages stay out of the isolated build", layer)
     ctx.unset("PYTHONPATH", "the backend sees only the build environment's packages", layer)
     ctx.unset("CONDA_PREFIX", "a conda prefix would add its own compilers and libraries", layer)
+
+
+def _secrets(ctx: _Ctx, keep: Sequence[str]) -> None:
+    """Tokens and passwords stay with the installer, never with the backend (cargo's own registry
+    settings excepted: cargo needs them to fetch crates). `--pass-env NAME` keeps one."""
+    from ..machine.redact import REDACTED, is_backend_secret
+
+    kept = {k.upper() for k in keep}
+    for name in sorted(ctx.env):
+        if name.upper() in kept or name.upper().startswith("CARGO_") or not is_backend_secret(name, ctx.env[name]):
+            continue
+        ctx._drop(name)
+        ctx.changes.append(EnvChange(name, "unset", None, "a secret the backend has no use for "
+                                     "(builddoctor build --pass-env NAME keeps it)", "secrets", REDACTED))
 
 
 def devshell_env(machine: Machine, target: Target) -> dict[str, str | None] | None:

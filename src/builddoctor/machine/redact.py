@@ -34,6 +34,17 @@ _URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s:]+
 REDACTED = "<redacted>"
 
 
+# Variables a build backend has no use for and must not see (stricter than _SECRET_NAME, which also
+# masks harmless names like SSH_AUTH_SOCK in reports).
+_BACKEND_SECRET = re.compile(r"(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)($|_)",
+                             re.I)
+
+
+def is_backend_secret(name: str, value: str) -> bool:
+    """A variable to strip from a build backend's environment: a secret by name, or a URL with a password."""
+    return bool(_BACKEND_SECRET.search(name) or _URL_CREDENTIALS.search(value))
+
+
 def is_allowed(name: str) -> bool:
     upper = name.upper()
     return upper in _NAMES or upper.startswith(_PREFIXES)
