@@ -88,11 +88,11 @@ def vcvars_spec(host: archmod.Arch, target: archmod.Arch, install: VsInstall) ->
     """vcvarsall's host_target spelling for the real host (or the x64 one it emulates on old VS)."""
     data, notes = table("msvc"), []
     since = version_tuple(data["devshell"]["arm64_hosted_since"])
-    if host.name == "aarch64" and install.version_tuple < since:
+    if host.name == data["devshell"]["arm64_host"] and install.version_tuple < since:
         notes.append(f"Visual Studio {install.version} has no ARM64-hosted compilers (they arrived in "
                      f"{data['devshell']['arm64_hosted_since']}); using its x64-hosted ones, which run emulated")
-        host = archmod.get("x86_64")
-    spec = data["vcvars"].get(host.name, data["vcvars"]["x86_64"]).get(target.name)
+        host = archmod.get(data["devshell"]["emulated_host"])
+    spec = data["vcvars"].get(host.name, data["vcvars"][data["devshell"]["emulated_host"]]).get(target.name)
     if not spec:
         raise UserError(f"vcvarsall.bat has no spelling for {target.name} tools on a {host.name} host")
     if not _SPEC.match(spec) or spec not in {s for row in data["vcvars"].values() for s in row.values()}:
@@ -213,7 +213,7 @@ def prepare(machine: Machine, *, arch: str | None, vs: str | None, target: Targe
     if state in ("unparseable", "failed"):
         raise UserError(f"cannot list Visual Studio installations: {detail}", exit_code=EXIT_FINDINGS)
     install = pick_install(installs, vs, want, setup)
-    host = archmod.get(probe_host(machine).arch or "x86_64")
+    host = archmod.get(probe_host(machine).arch or table("msvc")["devshell"]["emulated_host"])
     spec, used_host, notes = vcvars_spec(host, want, install)
     changed, removed = capture(machine, install, spec, want)
     stale = env_get(machine.env(), "VSCMD_ARG_TGT_ARCH", windows=True)

@@ -74,3 +74,12 @@ def test_toolchains_ship_in_the_wheel(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for toml in (root / "toolchains").glob("*.toml"):
         assert f"builddoctor/toolchains/{toml.name}" in names
+
+
+def test_marker_tables_name_known_arches_and_every_os():
+    data = table("markers")
+    assert set(data["os"]) == set(arch.OSES)
+    for name, spellings in data["uv_machine_families"].items():
+        a = arch.get(name)
+        assert all(arch.parse(s) == a for s in spellings), name
+        assert set(a.marker_machine.values()) <= set(spellings)

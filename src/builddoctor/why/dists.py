@@ -15,21 +15,18 @@ from packaging.utils import (
 )
 
 from .. import arch as _arch
+from .._data import table
 from ..arch import Arch
 from .model import DistFile, Interp
 
 _SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tar")
 _LINUX = re.compile(r"^(?:many|musl)linux_\d+_\d+_(?P<arch>.+)$|^(?:manylinux\d+|linux)_(?P<arch2>.+)$")
 _MACOS = re.compile(r"^macosx_\d+_\d+_(?P<arch>.+)$")
-# uv's architecture families for platform_machine (crates/uv-resolver/src/lock): the spellings a
-# marker may use for one CPU.
-FAMILIES = {
-    "aarch64": ("aarch64", "arm64", "ARM64"),
-    "x86_64": ("x86_64", "amd64", "AMD64"),
-    "x86": ("i686", "i386", "win32", "x86"),
-}
-_SYS_PLATFORM = {"windows": "win32", "linux": "linux", "macos": "darwin"}
-_PLATFORM_SYSTEM = {"windows": "Windows", "linux": "Linux", "macos": "Darwin"}
+# uv's architecture families for platform_machine and the marker values per OS: toolchains/markers.toml.
+_MARKERS = table("markers")
+FAMILIES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _MARKERS["uv_machine_families"].items()}
+_SYS_PLATFORM = {os: v["sys_platform"] for os, v in _MARKERS["os"].items()}
+_PLATFORM_SYSTEM = {os: v["platform_system"] for os, v in _MARKERS["os"].items()}
 
 
 def parse_file(filename: str, *, requires_python: str | None = None, yanked: bool = False) -> DistFile | None:
