@@ -32,8 +32,12 @@ def compilers() -> None:
     """The Debian compilers these tests use; installed when missing and we may, else a skip."""
     missing = [pkg for exe, pkg in TOOLS.items() if shutil.which(exe) is None]
     if missing and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *missing],
-                       check=False, timeout=1200, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+        if subprocess.run(install, check=False, timeout=1200, env=apt_env).returncode != 0:
+            # a fresh machine may have no package lists yet
+            subprocess.run(["apt-get", "update"], check=False, timeout=600, env=apt_env)
+            subprocess.run(install, check=False, timeout=1200, env=apt_env)
         missing = [pkg for exe, pkg in TOOLS.items() if shutil.which(exe) is None]
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (apt-get install -y {' '.join(missing)})")
