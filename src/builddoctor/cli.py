@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
     w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
-    from .build import add_arguments as add_build_arguments
+    from .builder import add_arguments as add_build_arguments
 
     b = sub.add_parser("build", help="build a wheel with every layer set to the interpreter's target, then verify it")
     add_build_arguments(b)
@@ -176,7 +176,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build.command import run_build
+    from .builder.command import run_build
 
     return run_build(args)
 

@@ -8,8 +8,8 @@ import pytest
 from conftest import MACHINES
 
 import builddoctor.native_layers  # noqa: F401  (registers the C/MSVC/CMake probes, as check.py does)
-from builddoctor.build import BuildOptions, blocking, preflight_error, run_build
-from builddoctor.build.plan import (
+from builddoctor.builder import BuildOptions, blocking, preflight_error, run_build
+from builddoctor.builder.plan import (
     BUILD_ENV,
     BUILD_ENV_SCRIPTS,
     BUILD_TMP,
@@ -90,7 +90,7 @@ def test_dev_shell_plan_repairs_the_devshell_finding_so_it_does_not_stop_the_bui
     result = run_check(None, None, str(DEVSHELL))
     ids = {f.id for f in result.diagnosis.findings}
     assert "msvc.devshell-mismatch" in ids
-    from builddoctor.build.plan import devshell_env
+    from builddoctor.builder.plan import devshell_env
     from builddoctor.machine import ReplayMachine, load_snapshot
 
     machine = ReplayMachine(load_snapshot(DEVSHELL))

@@ -11,8 +11,8 @@ import pytest
 from packaging import tags as ptags
 
 from builddoctor import arch
-from builddoctor.build.run import place_wheel
-from builddoctor.build.verify import verify_wheel
+from builddoctor.builder.run import place_wheel
+from builddoctor.builder.verify import verify_wheel
 from builddoctor.errors import UserError
 from builddoctor.target import Target
 
