@@ -1,6 +1,6 @@
 """The one subprocess helper: argv lists, a timeout, bytes in, text decoded without ever raising.
 
-Every child runs in its own process group (POSIX) or process group + job-like kill (Windows) so a
+Every child runs in its own process group (POSIX) or job object (Windows, see _winjob) so a
 timeout or Ctrl-C ends the whole tree, not just the direct child.
 """
 from __future__ import annotations
@@ -10,9 +10,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Callable
+from typing import IO
+
+from . import _winjob
 
 DEFAULT_TIMEOUT = 20.0
 MAX_CAPTURE = 4 * 1024 * 1024  # bytes kept per stream; the rest is dropped from the middle
@@ -85,7 +87,9 @@ _CREATIONFLAGS = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) if sys.platf
 
 
 def kill_tree(proc: subprocess.Popen[bytes]) -> None:
-    """End the child and everything it started."""
+    """End the child and everything it started (a job object on Windows, the process group on POSIX)."""
+    if _winjob.kill(proc):  # pragma: no cover - Windows only
+        return
     if proc.poll() is not None and sys.platform == "win32":  # pragma: no cover
         return
     try:
@@ -144,6 +148,7 @@ def run(
         return ProcResult(argv_t, None, "", "", "permission-denied")
     except OSError as exc:
         return ProcResult(argv_t, None, "", "", f"os-error: {exc.strerror or exc}")
+    _winjob.track(proc)
     try:
         out, err = proc.communicate(stdin_data, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -156,6 +161,7 @@ def run(
     except BaseException:
         kill_tree(proc)
         raise
+    _winjob.release(proc)
     return ProcResult(argv_t, proc.returncode, decode(_trim(out)), decode(_trim(err)))
 
 
@@ -193,6 +199,7 @@ def stream(
         return None, "not-found", []
     except OSError as exc:
         return None, f"os-error: {exc}", []
+    _winjob.track(proc)
     last_output = [time.monotonic()]
 
     def pump() -> None:
@@ -233,4 +240,5 @@ def stream(
         kill_tree(proc)
         reader.join(timeout=2.0)
     rc = proc.wait() if error is None else None
+    _winjob.release(proc)
     return rc, error, list(tail)

@@ -100,9 +100,9 @@ class LiveMachine(Machine):
             return None
 
     def uname_machine(self) -> str:
-        if self.os == "windows":  # pragma: no cover - Windows only
+        if sys.platform == "win32":  # pragma: no cover - Windows only
             return os.environ.get("PROCESSOR_ARCHITECTURE", "")
-        return os.uname().machine
+        return str(os.uname().machine)
 
     def native_machine(self) -> int | None:
         if self.os != "windows":
@@ -124,7 +124,7 @@ def _is_wow64_process2_native() -> int | None:  # pragma: no cover - Windows onl
         import ctypes
         from ctypes import wintypes
 
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
         fn = kernel32.IsWow64Process2
         fn.argtypes = [wintypes.HANDLE, ctypes.POINTER(wintypes.USHORT), ctypes.POINTER(wintypes.USHORT)]
         fn.restype = wintypes.BOOL
