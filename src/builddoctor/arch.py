@@ -140,11 +140,6 @@ def from_macho_cputype(cputype: int) -> Arch | None:
     return None
 
 
-def from_vcvars_name(name: str) -> Arch | None:
-    """x64/amd64/x86/arm64/arm as spelled by vcvarsall and VSCMD_ARG_*_ARCH."""
-    return parse(name)
-
-
 def os_from_platform(platform: str) -> str | None:
     """'linux' / 'windows' / 'macos' from sysconfig.get_platform() or sys.platform spellings."""
     p = platform.lower()

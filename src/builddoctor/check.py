@@ -21,12 +21,6 @@ class CheckResult:
     source: str  # "live" or the replay file
 
 
-def _project_arg(machine: Machine, project: str | None) -> str | None:
-    if project is not None:
-        return project
-    return None
-
-
 def run_check(python: str | None, project: str | None, replay: str | None = None) -> CheckResult:
     if replay:
         doc = load_snapshot(replay)

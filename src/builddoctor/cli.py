@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
+from .errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UserError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -205,7 +205,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"builddoctor: internal error: {exc.__class__.__name__}: {exc} "
               "(set BUILDDOCTOR_DEBUG=1 for a traceback and please report it)", file=sys.stderr)
         return 70
-    return EXIT_USAGE  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
