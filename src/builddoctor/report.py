@@ -67,7 +67,7 @@ def render(result: CheckResult, stream: IO[str] | None = None) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=stream, highlight=False)
+    console = Console(file=stream, highlight=False, soft_wrap=True)
     for style, text in lines(result):
         console.print(Text(text, style=style or ""))
 
