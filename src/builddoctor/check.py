@@ -21,7 +21,8 @@ class CheckResult:
     source: str  # "live" or the replay file
 
 
-def run_check(python: str | None, project: str | None, replay: str | None = None) -> CheckResult:
+def run_check(python: str | None, project: str | None, replay: str | None = None, *,
+              rust_if_needed: bool = False) -> CheckResult:
     if replay:
         doc = load_snapshot(replay)
         machine: Machine = ReplayMachine(doc)
@@ -32,7 +33,7 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
         return CheckResult(facts, diagnose(facts), replay)
     live = LiveMachine()
     try:
-        facts = probe_all(live, python, _abs(project))
+        facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)
     finally:
         live.close()
     return CheckResult(facts, diagnose(facts), "live")

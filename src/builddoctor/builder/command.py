@@ -261,30 +261,10 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
 
 
 def _check(python: str | None, project: str) -> CheckResult:
-    """check's result; a project that compiles no Rust skips the Rust probes (eight processes)."""
-    from ..check import CheckResult, run_check
-    from ..facts import Facts, RustFacts
-    from ..machine import LiveMachine
-    from ..probes import EXTRA_PROBES
-    from ..probes.host import probe_host
-    from ..probes.interpreter import probe_interpreter
-    from ..probes.project import probe_project
-    from ..rules import diagnose
+    """check's result; a project that compiles no Rust skips the Rust probes."""
+    from ..check import run_check
 
-    live = LiveMachine()
-    try:
-        proj = probe_project(live, project)
-        if proj.is_rust or proj.has_cargo_toml or proj.kind in ("", "unknown"):
-            return run_check(python, project)
-        with ThreadPoolExecutor(max_workers=2 + len(EXTRA_PROBES)) as pool:
-            interp = pool.submit(probe_interpreter, live, python)
-            host = pool.submit(probe_host, live)
-            extra = {name: pool.submit(fn, live, project) for name, fn in EXTRA_PROBES.items()}
-            facts = Facts(os=live.os, interpreter=interp.result(), host=host.result(), rust=RustFacts(),
-                          project=proj, **{name: f.result() for name, f in extra.items()})
-    finally:
-        live.close()
-    return CheckResult(facts, diagnose(facts), "live")
+    return run_check(python, project, rust_if_needed=True)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:
