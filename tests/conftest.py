@@ -44,6 +44,29 @@ def cpython(version: str) -> Path:
     return found[-1]
 
 
+# A project whose PEP 517 backend is the module local_backend.py inside it (tests write that module).
+IN_TREE = """\
+[build-system]
+requires = []
+build-backend = "local_backend"
+backend-path = ["."]
+
+[project]
+name = "demo"
+version = "1.0"
+"""
+
+
+def backend_project(where: Path, pyproject: str = IN_TREE, backend: str | None = None, name: str = "proj") -> Path:
+    """A project folder `where/name` with that pyproject.toml and, when given, local_backend.py."""
+    src = where / name
+    src.mkdir(parents=True)
+    (src / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    if backend is not None:
+        (src / "local_backend.py").write_text(backend, encoding="utf-8")
+    return src
+
+
 def assert_one_line_error(run: Run) -> None:
     assert "Traceback" not in run.stderr
     lines = [line for line in run.stderr.splitlines() if line.strip()]

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 import pytest
-from conftest import MACHINES, PYENV, ROOT, Run, assert_one_line_error, run_cli
+from conftest import IN_TREE, MACHINES, PYENV, ROOT, Run, assert_one_line_error, backend_project, run_cli
 
 sys.path.insert(0, str(Path(__file__).parent / "unit"))
 from test_sdist import (  # the archive builders of the unit tests
@@ -107,16 +107,6 @@ def script(path: Path, body: str) -> Path:
     return path
 
 
-IN_TREE = """\
-[build-system]
-requires = []
-build-backend = "local_backend"
-backend-path = ["."]
-
-[project]
-name = "demo"
-version = "1.0"
-"""
 
 #: Writes a small valid pure wheel (fixed dates: two builds give identical bytes).
 WHEEL = '''\
@@ -147,12 +137,7 @@ BUILDS = backend("""\
 
 
 def project(tmp: Path, code: str | None = BUILDS, pyproject: str = IN_TREE, name: str = "proj") -> Path:
-    src = tmp / name
-    src.mkdir(parents=True)
-    (src / "pyproject.toml").write_text(pyproject, encoding="utf-8")
-    if code is not None:
-        (src / "local_backend.py").write_text(code, encoding="utf-8")
-    return src
+    return backend_project(tmp, pyproject, code, name)
 
 
 def sdist_of(tmp: Path, files: dict[str, bytes], top: str = "demo-1.0", modes: dict[str, int] | None = None) -> Path:

@@ -18,7 +18,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Run, cpython, run_cli
+from conftest import IN_TREE, ROOT, Run, backend_project, cpython, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -173,24 +173,7 @@ def test_without_uv_pip_fills_the_environment_and_no_isolation_uses_the_interpre
 # --- broken projects -----------------------------------------------------------------------------------
 
 def project(tmp_path: Path, pyproject: str, backend: str | None = None) -> Path:
-    src = tmp_path / "proj"
-    src.mkdir()
-    (src / "pyproject.toml").write_text(textwrap.dedent(pyproject))
-    if backend is not None:
-        (src / "local_backend.py").write_text(textwrap.dedent(backend))
-    return src
-
-
-IN_TREE = """\
-    [build-system]
-    requires = []
-    build-backend = "local_backend"
-    backend-path = ["."]
-
-    [project]
-    name = "demo"
-    version = "1.0"
-"""
+    return backend_project(tmp_path, textwrap.dedent(pyproject), textwrap.dedent(backend) if backend else None)
 
 
 def test_backend_failure_exit_5_shows_its_last_lines(tmp_path: Path) -> None:

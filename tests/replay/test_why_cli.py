@@ -7,7 +7,7 @@ import pytest
 from conftest import MACHINES, ROOT, assert_one_line_error, run_cli
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "why"))
-from whyindex import LocalIndex, build_sdist, build_wheel, closed_port_url
+from whyindex import LocalIndex, build_sdist, build_wheel, closed_port_url, seed_index_files
 
 SEED_MACHINE = str(MACHINES / "win-arm64-seed-emulated-x64.json")
 SEED_PROJECT = str(ROOT / "tests" / "fixtures" / "why" / "seed-project")
@@ -15,10 +15,7 @@ SEED_PROJECT = str(ROOT / "tests" / "fixtures" / "why" / "seed-project")
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    files = tmp_path_factory.mktemp("index")
-    build_wheel(files, "polars-lts-cpu", "1.33.0", "cp39-abi3-win_amd64")
-    build_wheel(files, "polars-lts-cpu", "1.33.0", "cp39-abi3-win_arm64")
-    build_sdist(files, "polars-lts-cpu", "1.33.0")
+    files = seed_index_files(tmp_path_factory.mktemp("index"))
     with LocalIndex(files) as idx:
         yield idx
 

@@ -12,10 +12,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "why"))
 from whyindex import (
     LocalIndex,
-    build_sdist,
-    build_wheel,
     closed_port_url,
     interpreter,
+    seed_index_files,
     seed_interpreter,
 )
 
@@ -26,10 +25,7 @@ SEED = Path(__file__).resolve().parents[1] / "fixtures" / "why" / "seed-project"
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    files = tmp_path_factory.mktemp("seed-index")
-    build_wheel(files, "polars-lts-cpu", "1.33.0", "cp39-abi3-win_amd64")
-    build_wheel(files, "polars-lts-cpu", "1.33.0", "cp39-abi3-win_arm64")
-    build_sdist(files, "polars-lts-cpu", "1.33.0")
+    files = seed_index_files(tmp_path_factory.mktemp("seed-index"))
     with LocalIndex(files) as idx:
         yield idx
 
