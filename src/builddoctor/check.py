@@ -5,7 +5,6 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from . import native_layers  # noqa: F401 - registers the C/C++, MSVC and CMake layers
 from .facts import Facts
 from .machine import LiveMachine, Machine, RecordingMachine, ReplayMachine, load_snapshot
 from .probes import probe_all
@@ -61,10 +60,7 @@ def _abs(project: str | None) -> str | None:
 
 def to_json(result: CheckResult) -> dict[str, Any]:
     from .rules import to_json as diag_json
-    from .tags import supported_tags
 
     doc = diag_json(result.diagnosis)
-    if doc["target"] is not None:
-        doc["target"]["tags"] = [str(t) for t in supported_tags(result.facts.interpreter)[:10]]
     return {"schema": JSON_SCHEMA, "source": "live" if result.source == "live" else "replay", **doc,
             "facts": result.facts.to_json()}

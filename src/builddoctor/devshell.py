@@ -18,10 +18,11 @@ from typing import IO, Any
 from . import arch as archmod
 from ._data import table
 from .errors import EXIT_FINDINGS, UserError
+from .facts import VsInstall, has_tools, version_tuple
 from .machine import LiveMachine, Machine, ReplayMachine, load_snapshot
 from .probes.cc import env_get
 from .probes.host import probe_host
-from .probes.msvc import VsInstall, cl_folder_arches, has_tools, probe_vs, version_tuple
+from .probes.msvc import cl_folder_arches, probe_vs
 from .target import Target
 
 FORMATS = ("cmd", "powershell", "bash", "json")

@@ -12,7 +12,7 @@ from packaging import tags as ptags
 from . import arch as archmod
 from ._data import table
 from .facts import InterpreterFacts
-from .probes.interpreter import interpreter_arch
+from .target import interpreter_arch
 
 
 def _manylinux(a: archmod.Arch, glibc: str) -> list[str]:

@@ -1,12 +1,14 @@
 """THE effective target: derived from the chosen interpreter, never from platform.machine()."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import arch as archmod
 from .facts import InterpreterFacts
-from .probes.interpreter import interpreter_arch
-from .tags import platforms
+
+if TYPE_CHECKING:
+    from packaging.tags import Tag
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,8 @@ class Target:
     libc: str  # gnu | musl | "" (not Linux)
     platform_tag: str  # most specific wheel platform tag, e.g. win_amd64
     universal2: bool = False
+    #: the interpreter's wheel tags, most preferred first, computed once per target
+    tags: tuple[Tag, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def rust_triple(self) -> str | None:
@@ -47,10 +51,32 @@ class Target:
             "rust_triple": self.rust_triple,
             "msvc_arch": self.msvc_arch,
             "cmake_platform": self.cmake_platform,
+            "tags": [str(tag) for tag in self.tags[:10]],
         }
 
 
+def interpreter_arch(facts: InterpreterFacts) -> archmod.Arch | None:
+    """The arch the interpreter's extensions must be built for.
+
+    The executable's header wins (it is what the OS loads); for a universal2 binary, or when the
+    header cannot be read, sysconfig's platform and the pointer width decide.
+    """
+    if len(facts.exe_arches) == 1:
+        return archmod.get(facts.exe_arches[0])
+    platform_arch = archmod.parse(facts.platform.rsplit("-", 1)[-1]) if facts.platform else None
+    if facts.mac_machine and archmod.os_from_platform(facts.platform) == "macos":
+        platform_arch = archmod.parse(facts.mac_machine) or platform_arch
+    # A 32-bit interpreter on a 64-bit kernel reports the kernel's platform on Linux.
+    if platform_arch is not None and platform_arch.compat32 and facts.pointer_bits \
+            and platform_arch.bits != facts.pointer_bits:
+        return archmod.get(platform_arch.compat32)
+    return platform_arch
+
+
 def derive_target(facts: InterpreterFacts) -> Target | None:
+    """The one target of a build: the interpreter's OS, its executable's arch, and its wheel tags."""
+    from .tags import platforms, supported_tags
+
     if not facts.usable:
         return None
     os = archmod.os_from_platform(facts.platform)
@@ -62,4 +88,5 @@ def derive_target(facts: InterpreterFacts) -> Target | None:
         libc = "musl" if facts.libc and facts.libc[0] == "musl" else "gnu"
     plats = platforms(facts)
     universal2 = os == "macos" and facts.platform.endswith("universal2") and len(facts.exe_arches) > 1
-    return Target(os=os, arch=a, libc=libc, platform_tag=plats[0] if plats else "", universal2=universal2)
+    return Target(os=os, arch=a, libc=libc, platform_tag=plats[0] if plats else "", universal2=universal2,
+                  tags=tuple(supported_tags(facts)))

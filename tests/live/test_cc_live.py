@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import builddoctor.native_layers  # noqa: F401  (registers the probes, rules and layers, as check.py does)
 from builddoctor.check import CheckResult, run_check, to_json
 from builddoctor.devshell import run_devshell
 from builddoctor.errors import UserError

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from conftest import MACHINES
 
-import builddoctor.native_layers  # registers the probes, rules and layers, as check.py does
+import builddoctor.rules
 from builddoctor.check import run_check, to_json
 from builddoctor.devshell import run_devshell
 from builddoctor.errors import UserError
@@ -285,7 +285,7 @@ def test_every_finding_id_has_an_explanation():
 
     from builddoctor.rules.explain_cc import EXPLAIN_CC
 
-    source = (Path(builddoctor.native_layers.__file__).parent / "rules" / "cc.py").read_text(encoding="utf-8")
+    source = (Path(builddoctor.rules.__file__).parent / "cc.py").read_text(encoding="utf-8")
     ids = set(re.findall(r'Finding\(\s*"([a-z]+\.[a-z-]+)"', source)) | {"msvc.vswhere-unparseable",
                                                                          "msvc.vswhere-failed"}
     assert len(ids) >= 15

@@ -7,7 +7,6 @@ import json
 import pytest
 from conftest import MACHINES
 
-import builddoctor.native_layers  # noqa: F401  (registers the C/MSVC/CMake probes, as check.py does)
 from builddoctor.builder import BuildOptions, blocking, preflight_error, run_build
 from builddoctor.builder.plan import (
     BUILD_ENV,

@@ -416,10 +416,9 @@ def _hooks(builder: ProjectBuilder, plan: BuildPlan, env: BuildEnv | None, *, op
 
 def _verify(wheel: Path, plan: BuildPlan, result: CheckResult,
             identity: tuple[str, str | None] | None = None) -> None:
-    from ..tags import supported_tags
     from .verify import verify_wheel
 
-    problems = verify_wheel(wheel, plan.target, supported_tags(result.facts.interpreter), expected=identity)
+    problems = verify_wheel(wheel, plan.target, list(plan.target.tags), expected=identity)
     if problems:
         for p in problems[1:]:
             print(f"builddoctor: also: {p}", file=sys.stderr)

@@ -1,4 +1,10 @@
-"""Run every probe concurrently against one machine."""
+"""Run every probe concurrently against one machine.
+
+`PROBES` is THE list of fact groups besides the interpreter, host, Rust and project ones: each
+name is a field of `facts.Facts`, each function reads only through the `Machine` it is given.
+Add a fact group by adding its type to facts.py, its probe module here and its rules to
+rules/__init__.py's `RULES` / `LAYERS`.
+"""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -6,13 +12,20 @@ from typing import Any, Callable
 
 from ..facts import Facts, ProjectFacts, RustFacts
 from ..machine import Machine
+from .cc import probe_cc
+from .cmake import probe_cmake
 from .host import probe_host
 from .interpreter import probe_interpreter
+from .msvc import probe_msvc
 from .project import probe_project
 from .rust import probe_rust
 
-#: Extra probes (name -> fn(machine, project_dir)) registered by other layers: "cc", "msvc", "cmake".
-EXTRA_PROBES: dict[str, Callable[[Machine, str | None], Any]] = {}
+#: fact group name (a field of Facts) -> probe(machine, project_dir), in the order they start
+PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
+    "msvc": probe_msvc,
+    "cc": probe_cc,
+    "cmake": probe_cmake,
+}
 
 
 def needs_rust(project: ProjectFacts | None) -> bool:
@@ -25,12 +38,12 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
     Rust probes (about eight processes) run only for a project that may compile Rust."""
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
     skip_rust = rust_if_needed and not needs_rust(proj_facts)
-    with ThreadPoolExecutor(max_workers=4 + len(EXTRA_PROBES)) as pool:
+    with ThreadPoolExecutor(max_workers=4 + len(PROBES)) as pool:
         interp = pool.submit(probe_interpreter, machine, python)
         host = pool.submit(probe_host, machine)
         rust = None if skip_rust else pool.submit(probe_rust, machine, project)
         proj = pool.submit(probe_project, machine, project) if project and proj_facts is None else None
-        extra = {name: pool.submit(fn, machine, project) for name, fn in EXTRA_PROBES.items()}
+        extra = {name: pool.submit(fn, machine, project) for name, fn in PROBES.items()}
         return Facts(
             os=machine.os,
             interpreter=interp.result(),

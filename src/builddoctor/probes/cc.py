@@ -9,16 +9,15 @@ import re
 import shlex
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import arch as archmod
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._data import table
+from ..facts import CMD_LIMIT, CFacts, Compiler
 from ..machine import Machine
 
 TIMEOUT = 10.0
-CMD_LIMIT = 8191  # characters in one cmd.exe command line
 FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS")
 _PLAIN_VARS = ("CC", "CXX", *FLAG_VARS)
 _CCRS = re.compile(r"^(CC|CXX|CFLAGS|CXXFLAGS)_.+|^(TARGET|HOST)_(CC|CXX|CFLAGS|CXXFLAGS)$", re.I)
@@ -28,31 +27,8 @@ _CL_VERSION = re.compile(r"\b(\d{2}\.\d{2}\.\d{4,5}(?:\.\d+)?)\b")
 PATH_NAMES = ("cc", "gcc", "clang", "clang-cl", "cl")
 
 
-@dataclass(frozen=True)
-class Compiler:
-    source: str  # "PATH" or the variable that names it ("CC", "CC_aarch64_pc_windows_msvc" ...)
-    command: str  # as written (a name on PATH, or the variable's value)
-    path: str | None = None  # the program that runs
-    kind: str = ""  # gcc | clang | clang-cl | msvc | unknown
-    target: str = ""  # triple, or cl.exe's target word (x64, ARM64 ...)
-    arch: str | None = None  # canonical arch of `target`
-    version: str = ""
-    error: str = ""  # why no target could be read ("" when it could)
 
 
-@dataclass(frozen=True)
-class CFacts:
-    env: dict[str, str] = field(default_factory=dict)  # CC, CXX and the flag variables that are set
-    ccrs_env: dict[str, str] = field(default_factory=dict)  # CC_<triple>, TARGET_CC ... as set
-    compilers: tuple[Compiler, ...] = ()
-    flag_arches: tuple[tuple[str, str, str | None], ...] = ()  # (variable, spelling, canonical arch)
-    cargo_lock: str = ""  # the project's Cargo.lock, "" when there is none
-    crates: tuple[tuple[str, str], ...] = ()  # (name, version) of locked crates that matter to C builds
-    path_entries: int = 0
-    path_too_long: bool = False  # over cmd.exe's 8191 characters (vcvarsall.bat then fails)
-    path_empty: int = 0  # empty or relative PATH entries (they mean "the current folder" to some tools)
-    path_quoted: tuple[str, ...] = ()  # PATH entries written with quotes around them
-    path_duplicates: int = 0
 
 
 def env_get(env: Mapping[str, str], name: str, *, windows: bool) -> str:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from ..facts import CMakeFacts
 from ..machine import Machine
 from ._binary import binary_arches
 from .cc import env_get
@@ -12,22 +13,6 @@ TIMEOUT = 10.0
 _VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.]?rc\d+)?)\b")
 
 
-@dataclass(frozen=True)
-class CMakeFacts:
-    cmake: str | None = None  # what PATH finds
-    version: str = ""  # "" when unknown
-    error: str = ""
-    binary: str = ""  # the real program whose header was read (pip's cmake is a wrapper script)
-    binary_format: str = ""
-    binary_arches: tuple[str, ...] = ()
-    ninja: str | None = None
-    ninja_version: str = ""
-    generator: str = ""  # CMAKE_GENERATOR
-    generator_platform: str = ""  # CMAKE_GENERATOR_PLATFORM
-    cmake_args: str = ""  # CMAKE_ARGS (scikit-build-core, setuptools-cmake ...)
-    osx_architectures: str = ""  # CMAKE_OSX_ARCHITECTURES
-    args_platform: str = ""  # -A / -DCMAKE_GENERATOR_PLATFORM= inside CMAKE_ARGS
-    args_osx_architectures: str = ""  # -DCMAKE_OSX_ARCHITECTURES= inside CMAKE_ARGS
 
 
 def _version(machine: Machine, program: str) -> tuple[str, str]:

@@ -6,7 +6,6 @@ import os as _os
 import re
 from importlib import resources
 
-from .. import arch as archmod
 from ..facts import InterpreterFacts
 from ..machine import Machine
 from ._binary import binary_arches
@@ -167,20 +166,3 @@ def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> Interpr
         exe_arches=exe_arches,
     )
 
-
-def interpreter_arch(facts: InterpreterFacts) -> archmod.Arch | None:
-    """The arch the interpreter's extensions must be built for.
-
-    The executable's header wins (it is what the OS loads); for a universal2 binary, or when the
-    header cannot be read, sysconfig's platform and the pointer width decide.
-    """
-    if len(facts.exe_arches) == 1:
-        return archmod.get(facts.exe_arches[0])
-    platform_arch = archmod.parse(facts.platform.rsplit("-", 1)[-1]) if facts.platform else None
-    if facts.mac_machine and archmod.os_from_platform(facts.platform) == "macos":
-        platform_arch = archmod.parse(facts.mac_machine) or platform_arch
-    # A 32-bit interpreter on a 64-bit kernel reports the kernel's platform on Linux.
-    if platform_arch is not None and platform_arch.compat32 and facts.pointer_bits \
-            and platform_arch.bits != facts.pointer_bits:
-        return archmod.get(platform_arch.compat32)
-    return platform_arch

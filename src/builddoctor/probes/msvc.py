@@ -7,77 +7,20 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from .. import arch as archmod
 from .._data import table
+from ..facts import DevShell, MsvcFacts, VsInstall
 from ..machine import Machine
 from .cc import env_get
 
 TIMEOUT = 30.0
 
 
-@dataclass(frozen=True)
-class VsInstall:
-    path: str
-    version: str  # installationVersion, e.g. 17.14.36310.24
-    product: str = ""  # productId, e.g. Microsoft.VisualStudio.Product.BuildTools
-    name: str = ""  # displayName
-    line: str = ""  # catalog.productLineVersion, e.g. 2022
-    display_version: str = ""  # catalog.productDisplayVersion, e.g. 17.14.9
-    complete: bool = True
-    packages_listed: bool = False  # False: vswhere gave no package list, components unknown
-    components: tuple[str, ...] = ()  # installed ids that matter here (tools, clang, SDKs, workload)
-    vcvarsall: str = ""  # "" when the file is missing
-    toolset: str = ""  # default MSVC toolset (Microsoft.VCToolsVersion.default.txt)
-    toolset_present: bool | None = None  # its VC\Tools\MSVC\<version> folder exists
-    llvm_hosts: tuple[str, ...] = ()  # host arches whose VS-bundled LLVM bin folder exists
-
-    @property
-    def version_tuple(self) -> tuple[int, ...]:
-        return version_tuple(self.version)
 
 
-@dataclass(frozen=True)
-class DevShell:
-    target: str = ""  # VSCMD_ARG_TGT_ARCH
-    host: str = ""  # VSCMD_ARG_HOST_ARCH
-    vcinstalldir: str = ""
-    vctoolsinstalldir: str = ""
-    vsinstalldir: str = ""
-    has_include: bool = False
-    has_lib: bool = False
-    has_libpath: bool = False
-    distutils_use_sdk: str = ""
-    platform: str = ""  # set by vcvarsall only, never by VsDevCmd
-    cl: str = ""  # the first cl.exe on PATH
-    cl_host: str | None = None  # canonical arch of its bin\Host<H> folder
-    cl_target: str | None = None  # canonical arch of its bin\Host<H>\<T> folder
-
-    @property
-    def active(self) -> bool:
-        return bool(self.target or self.vcinstalldir)
 
 
-@dataclass(frozen=True)
-class MsvcFacts:
-    applicable: bool = False  # only Windows has Visual Studio
-    vswhere: str = ""
-    vswhere_state: str = ""  # missing | ok | unparseable | failed
-    vswhere_detail: str = ""
-    installer: str = ""  # the Visual Studio Installer's setup.exe (for fix commands)
-    installs: tuple[VsInstall, ...] = ()
-    devshell: DevShell = field(default_factory=DevShell)
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    parts = []
-    for p in text.split("."):
-        if not p.isdigit():
-            break
-        parts.append(int(p))
-    return tuple(parts)
 
 
 def _tracked(component: str) -> bool:
@@ -194,12 +137,3 @@ def probe_msvc(machine: Machine, project: str | None = None) -> MsvcFacts:
     vswhere, state, detail, setup, installs = probe_vs(machine)
     return MsvcFacts(True, vswhere, state, detail, setup, installs, probe_devshell(machine))
 
-
-def has_tools(install: VsInstall, arch: archmod.Arch) -> bool | None:
-    """Whether an installation has the MSVC compilers for `arch` (None: components unknown)."""
-    component = table("msvc")["components"]["tools"].get(arch.name)
-    if component is None:
-        return False
-    if not install.packages_listed:
-        return None
-    return component in install.components

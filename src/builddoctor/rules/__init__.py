@@ -7,16 +7,24 @@ from typing import Any, Callable
 from .. import arch as archmod
 from ..facts import Facts
 from ..target import Target, derive_target
-from .core import host_rules, interpreter_rules, marker_rules, rust_layers, rust_rules
+from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
+from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
 from .deps import deps_rules
 from .model import Finding, Layer, rank_fixes
 
 RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
 LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
 
-#: Extra rule and layer functions registered by other concerns (C/C++, MSVC, CMake).
-EXTRA_RULES: list[RuleFn] = []
-EXTRA_LAYERS: list[LayerFn] = []
+#: THE rules, in report order (findings are then sorted by severity, stably).
+RULES: tuple[RuleFn, ...] = (
+    project_rules,
+    interpreter_rules,
+    host_rules,
+    marker_rules,
+    rust_rules,
+    deps_rules,
+    cc_rules,
+)
 
 
 @dataclass(frozen=True)
@@ -61,22 +69,17 @@ def _name(a: archmod.Arch | None) -> str | None:
     return a.name if a else None
 
 
+LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers)
+
+
 def diagnose(facts: Facts) -> Diagnosis:
+    """facts -> the target, every layer beside it, and the findings (pure: reads no machine)."""
     target = derive_target(facts.interpreter)
-    project = facts.project
-    native = bool(project and (project.is_rust or project.is_c))
     findings: list[Finding] = []
-    if project and project.error:
-        findings.append(Finding("project.invalid", "error", project.error, {"path": project.path}))
-    findings += interpreter_rules(facts, target, native)
-    findings += host_rules(facts, target)
-    findings += marker_rules(facts, target)
-    findings += rust_rules(facts, target)
-    findings += deps_rules(facts, target)
-    layers = base_layers(facts, target) + rust_layers(facts, target)
-    for rule in EXTRA_RULES:
+    for rule in RULES:
         findings += rule(facts, target)
-    for layer_fn in EXTRA_LAYERS:
+    layers: list[Layer] = []
+    for layer_fn in LAYERS:
         layers += layer_fn(facts, target)
     return Diagnosis(target, layers, rank_fixes(findings))
 

@@ -5,10 +5,7 @@ import re
 
 from .. import arch as archmod
 from .._data import table
-from ..facts import Facts
-from ..probes.cc import CMD_LIMIT, CFacts, Compiler
-from ..probes.cmake import CMakeFacts
-from ..probes.msvc import MsvcFacts, VsInstall, has_tools, version_tuple
+from ..facts import CMD_LIMIT, CFacts, CMakeFacts, Compiler, Facts, MsvcFacts, VsInstall, has_tools, version_tuple
 from ..target import Target
 from .core import build_fix, native_python_fix, unset_env
 from .model import ERROR, OK, WARNING, Finding, Fix, Layer
@@ -470,6 +467,3 @@ def cc_rules(facts: Facts, target: Target | None) -> list[Finding]:
             + msvc_rules(facts, target) + clang_rules(facts, target) + cmake_rules(facts, target)
             + path_rules(facts, target))
 
-
-def native_layers(facts: Facts, target: Target | None) -> list[Layer]:
-    return cc_layers(facts, target) + msvc_layers(facts, target) + cmake_layers(facts, target)

@@ -28,8 +28,22 @@ def build_fix(target: Target) -> Fix:
                rank=30)
 
 
-def interpreter_rules(facts: Facts, target: Target | None, native: bool) -> list[Finding]:
+def project_rules(facts: Facts, target: Target | None) -> list[Finding]:
+    project = facts.project
+    if project and project.error:
+        return [Finding("project.invalid", ERROR, project.error, {"path": project.path})]
+    return []
+
+
+def builds_native(facts: Facts) -> bool:
+    """Whether the project compiles C, C++ or Rust."""
+    project = facts.project
+    return bool(project and (project.is_rust or project.is_c))
+
+
+def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
     i = facts.interpreter
+    native = builds_native(facts)
     if not i.usable:
         return [Finding("interpreter.unusable", ERROR, f"Python interpreter unusable: {i.error_detail}",
                         {"requested": i.requested, "error": i.error},

@@ -7,7 +7,6 @@ from __future__ import annotations
 from .._compat.tomllib import TOMLDecodeError, loads
 from ..errors import UserError
 from ..facts import Facts
-from ..tags import supported_tags
 from ..target import Target
 from .model import WARNING, Finding, Fix
 
@@ -20,7 +19,7 @@ def deps_rules(facts: Facts, target: Target | None) -> list[Finding]:
 
     try:
         verdicts = locked_verdicts(loads(project.pyproject_text or "[project]"), loads(project.uv_lock_text),
-                                   tags=supported_tags(facts.interpreter), markers=facts.interpreter.markers,
+                                   tags=list(target.tags), markers=facts.interpreter.markers,
                                    python_version=facts.interpreter.version)
     except (TOMLDecodeError, UserError) as exc:
         return [Finding("deps.lock-unreadable", WARNING, f"uv.lock could not be read: {exc}", {"path": project.path})]
