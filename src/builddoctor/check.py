@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .facts import Facts
-from .machine import LiveMachine, Machine, RecordingMachine, ReplayMachine, load_snapshot
+from .machine import LiveMachine, RecordingMachine, open_machine
 from .probes import probe_all
 from .rules import Diagnosis, diagnose
 
@@ -22,20 +22,14 @@ class CheckResult:
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
               rust_if_needed: bool = False) -> CheckResult:
-    if replay:
-        doc = load_snapshot(replay)
-        machine: Machine = ReplayMachine(doc)
-        inv = doc.get("invocation") or {}
-        python = python if python is not None else inv.get("python")
-        project = project if project is not None else inv.get("project")
-        facts = probe_all(machine, python, project)
-        return CheckResult(facts, diagnose(facts), replay)
-    live = LiveMachine()
-    try:
-        facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)
-    finally:
-        live.close()
-    return CheckResult(facts, diagnose(facts), "live")
+    with open_machine(replay) as (machine, inv):
+        if replay:
+            python = python if python is not None else inv.get("python")
+            project = project if project is not None else inv.get("project")
+        else:
+            project = _abs(project)
+        facts = probe_all(machine, python, project, rust_if_needed=rust_if_needed)
+    return CheckResult(facts, diagnose(facts), replay or "live")
 
 
 def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, Any], CheckResult]:

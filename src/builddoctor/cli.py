@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UserError
+from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, UserError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,7 +102,7 @@ def _write_new(path: str, text: str, *, replace: bool) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".builddoctor-", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}", exit_code=6) from None
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}", exit_code=EXIT_OUTPUT) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -111,9 +111,9 @@ def _write_new(path: str, text: str, *, replace: bool) -> None:
         else:
             os.link(tmp, path)  # fails if the file appeared meanwhile
     except FileExistsError:
-        raise UserError(f"{path} already exists; pass --force to replace it", exit_code=6) from None
+        raise UserError(f"{path} already exists; pass --force to replace it", exit_code=EXIT_OUTPUT) from None
     except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}", exit_code=6) from None
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}", exit_code=EXIT_OUTPUT) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -123,17 +123,13 @@ def cmd_why(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from .machine import LiveMachine, ReplayMachine, load_snapshot
+    from .machine import open_machine
     from .probes.interpreter import probe_interpreter
     from .tags import supported_tags
     from .why import explain, needs_native_build, render_text, to_json
 
-    if args.replay:
-        replay = ReplayMachine(load_snapshot(args.replay))
-        interp = probe_interpreter(replay, args.python or (replay.doc.get("invocation") or {}).get("python"))
-    else:
-        with LiveMachine() as live:
-            interp = probe_interpreter(live, args.python)
+    with open_machine(args.replay) as (machine, inv):
+        interp = probe_interpreter(machine, args.python or inv.get("python"))
     if not interp.usable:
         raise UserError(f"Python interpreter unusable: {interp.error_detail}")
     report = explain(Path(args.project), tags=supported_tags(interp), markers=interp.markers,
@@ -204,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"builddoctor: internal error: {exc.__class__.__name__}: {exc} "
               "(set BUILDDOCTOR_DEBUG=1 for a traceback and please report it)", file=sys.stderr)
-        return 70
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

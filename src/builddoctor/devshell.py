@@ -18,12 +18,13 @@ from typing import IO, Any
 from . import arch as archmod
 from ._data import table
 from .errors import EXIT_FINDINGS, UserError
-from .facts import VsInstall, has_tools, version_tuple
-from .machine import LiveMachine, Machine, ReplayMachine, load_snapshot
+from .facts import VsInstall, has_tools
+from .machine import LiveMachine, Machine, open_machine
 from .probes.cc import env_get
 from .probes.host import probe_host
 from .probes.msvc import cl_folder_arches, probe_vs
 from .target import Target
+from .vcvars import vcvars_spec
 
 FORMATS = ("cmd", "powershell", "bash", "json")
 JSON_SCHEMA = "builddoctor.devshell/1"
@@ -31,7 +32,6 @@ TIMEOUT = 120.0
 COMMAND_TIMEOUT = float(os.environ.get("BUILDDOCTOR_DEVSHELL_TIMEOUT") or 6 * 3600)
 _MARK = "@@BUILDDOCTOR-VCVARS@@"
 _BOM = "\ufeff"  # echoed first, so the UTF-16 output of `cmd /u` starts with a byte-order mark
-_SPEC = re.compile(r"^[a-z0-9_]+$")
 _VS = re.compile(r"^(\d{2}(\.\d+){0,3}|20\d\d)$")
 _PATH_LISTS = ("PATH", "INCLUDE", "LIB", "LIBPATH")
 
@@ -83,22 +83,6 @@ def pick_install(installs: Sequence[VsInstall], vs: str | None, target: archmod.
         raise UserError(f"no Visual Studio installation has the {label} for {target.msvc}", exit_code=EXIT_FINDINGS,
                         tip=f'"{setup}" modify --installPath "{usable[0].path}" --add {component} --passive')
     return chosen
-
-
-def vcvars_spec(host: archmod.Arch, target: archmod.Arch, install: VsInstall) -> tuple[str, archmod.Arch, list[str]]:
-    """vcvarsall's host_target spelling for the real host (or the x64 one it emulates on old VS)."""
-    data, notes = table("msvc"), []
-    since = version_tuple(data["devshell"]["arm64_hosted_since"])
-    if host.name == data["devshell"]["arm64_host"] and install.version_tuple < since:
-        notes.append(f"Visual Studio {install.version} has no ARM64-hosted compilers (they arrived in "
-                     f"{data['devshell']['arm64_hosted_since']}); using its x64-hosted ones, which run emulated")
-        host = archmod.get(data["devshell"]["emulated_host"])
-    spec = data["vcvars"].get(host.name, data["vcvars"][data["devshell"]["emulated_host"]]).get(target.name)
-    if not spec:
-        raise UserError(f"vcvarsall.bat has no spelling for {target.name} tools on a {host.name} host")
-    if not _SPEC.match(spec) or spec not in {s for row in data["vcvars"].values() for s in row.values()}:
-        raise UserError(f"refusing vcvarsall.bat argument {spec!r}")  # pragma: no cover - data is validated
-    return spec, host, notes
 
 
 def _cmd_argv(machine: Machine, vcvarsall: str, spec: str) -> list[str]:
@@ -215,7 +199,7 @@ def prepare(machine: Machine, *, arch: str | None, vs: str | None, target: Targe
         raise UserError(f"cannot list Visual Studio installations: {detail}", exit_code=EXIT_FINDINGS)
     install = pick_install(installs, vs, want, setup)
     host = archmod.get(probe_host(machine).arch or table("msvc")["devshell"]["emulated_host"])
-    spec, used_host, notes = vcvars_spec(host, want, install)
+    spec, used_host, notes = vcvars_spec(host, want, install.version)
     changed, removed = capture(machine, install, spec, want)
     stale = env_get(machine.env(), "VSCMD_ARG_TGT_ARCH", windows=True)
     if stale and archmod.parse(stale) != want:
@@ -370,18 +354,11 @@ def run_devshell(*, arch: str | None, vs: str | None, fmt: str, command: Sequenc
                  python: str | None = None, replay: str | None = None, out: IO[str] | None = None) -> tuple[int, str]:
     """The CLI's entry: a live or recorded machine; the target is the interpreter's unless --arch says."""
     check_args(arch, vs, fmt)
-    if replay:
-        doc = load_snapshot(replay)
-        machine: Machine = ReplayMachine(doc)
-        python = python if python is not None else (doc.get("invocation") or {}).get("python")
+    with open_machine(replay) as (machine, inv):
+        if replay and python is None:
+            python = inv.get("python")
         return devshell(machine, arch=arch, vs=vs, fmt=fmt, command=command,
                         target=_target(machine, python, arch), out=out)
-    live = LiveMachine()
-    try:
-        return devshell(live, arch=arch, vs=vs, fmt=fmt, command=command, target=_target(live, python, arch),
-                        out=out)
-    finally:
-        live.close()
 
 
 def _target(machine: Machine, python: str | None, arch: str | None) -> Target | None:

@@ -9,7 +9,8 @@ EXIT_PROJECT = 4
 EXIT_BACKEND = 5
 EXIT_OUTPUT = 6
 EXIT_TIMEOUT = 7
-EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70  # a bug in builddoctor (EX_SOFTWARE); every path a user can reach must avoid it
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
 class UserError(Exception):

@@ -14,11 +14,11 @@ from builddoctor.devshell import (
     parse_set,
     render,
     utf16_text,
-    vcvars_spec,
 )
 from builddoctor.errors import UserError
+from builddoctor.facts import VsInstall
 from builddoctor.machine import ReplayMachine
-from builddoctor.probes.msvc import VsInstall
+from builddoctor.vcvars import vcvars_spec
 
 VS = r"C:\Program Files (x86)\Microsoft Visual Studio\2022\BuildTools"
 VCVARSALL = VS + r"\VC\Auxiliary\Build\vcvarsall.bat"
@@ -64,7 +64,7 @@ def test_other_systems_get_one_line(os):
 ])
 def test_vcvarsall_spelling_for_the_real_host(host, target, version, spec):
     install = VsInstall(path=VS, version=version, vcvarsall=VCVARSALL)
-    got, used_host, notes = vcvars_spec(arch.get(host), arch.get(target), install)
+    got, used_host, notes = vcvars_spec(arch.get(host), arch.get(target), install.version)
     assert got == spec
     assert (used_host.name != host) == bool(notes)
 

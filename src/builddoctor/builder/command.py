@@ -121,12 +121,12 @@ def _make_plan(opts: BuildOptions, result: CheckResult, env: Mapping[str, str], 
 
 def print_env(opts: BuildOptions) -> int:
     from ..check import run_check
-    from ..machine import ReplayMachine, load_snapshot
+    from ..machine import open_machine
 
     if opts.replay:
-        machine = ReplayMachine(load_snapshot(opts.replay))
-        result = run_check(opts.python, opts.source, opts.replay)
-        _show(opts, _make_plan(opts, result, machine.env(), machine))
+        with open_machine(opts.replay) as (machine, _):
+            result = run_check(opts.python, opts.source, opts.replay)
+            _show(opts, _make_plan(opts, result, machine.env(), machine))
         return EXIT_OK
     source = Path(opts.source or ".")
     if not source.is_file():
@@ -343,14 +343,11 @@ def _live_windows() -> Machine | None:
 def _interpreter_path(python: str | None) -> str | None:
     if python and os.path.isfile(python):
         return os.path.abspath(python)  # a path: the preflight says whether it is a usable Python
-    from ..machine import LiveMachine
+    from ..machine import open_machine
     from ..probes.interpreter import find_interpreter
 
-    live = LiveMachine()
-    try:
+    with open_machine(None) as (live, _):
         found = find_interpreter(live, python)
-    finally:
-        live.close()
     return found if found and os.path.isfile(found) else None
 
 

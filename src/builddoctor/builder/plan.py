@@ -367,11 +367,15 @@ def _windows(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
 
 
 def _vcvars_spec(ctx: _Ctx) -> str | None:
-    from .._data import table
+    from ..errors import UserError
+    from ..vcvars import vcvars_spec
 
     host = archmod.parse(ctx.facts.host.arch or "") or ctx.arch
-    spec: str | None = table("msvc")["vcvars"].get(host.name, {}).get(ctx.arch.name)
-    return spec
+    install = next((i for i in ctx.facts.msvc.installs if i.vcvarsall), None)
+    try:
+        return vcvars_spec(host, ctx.arch, install.version if install else "")[0]
+    except UserError:
+        return None
 
 
 def _macos(ctx: _Ctx, devshell: DevShellEnv | None) -> None:

@@ -5,9 +5,31 @@
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 from .base import Machine
 from .live import LiveMachine
 from .record import RecordingMachine
 from .replay import ReplayMachine, load_snapshot
 
-__all__ = ["LiveMachine", "Machine", "RecordingMachine", "ReplayMachine", "load_snapshot"]
+__all__ = ["LiveMachine", "Machine", "RecordingMachine", "ReplayMachine", "load_snapshot", "open_machine"]
+
+
+@contextlib.contextmanager
+def open_machine(replay: str | None) -> Iterator[tuple[Machine, dict[str, Any]]]:
+    """THE way a command opens a machine: the recorded one of `replay`, else this computer.
+
+    Yields the machine and the recorded invocation ({} live); a live machine is always closed.
+    """
+    if replay:
+        doc = load_snapshot(replay)
+        inv = doc.get("invocation")
+        yield ReplayMachine(doc), dict(inv) if isinstance(inv, dict) else {}
+        return
+    live = LiveMachine()
+    try:
+        yield live, {}
+    finally:
+        live.close()

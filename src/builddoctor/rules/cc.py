@@ -5,8 +5,10 @@ import re
 
 from .. import arch as archmod
 from .._data import table
+from ..errors import UserError
 from ..facts import CMD_LIMIT, CFacts, CMakeFacts, Compiler, Facts, MsvcFacts, VsInstall, has_tools, version_tuple
 from ..target import Target
+from ..vcvars import vcvars_spec
 from .core import build_fix, native_python_fix, unset_env
 from .model import ERROR, OK, WARNING, Finding, Fix, Layer
 
@@ -207,10 +209,13 @@ def devshell_fixes(facts: Facts, target: Target, rank: int = 35) -> list[Fix]:
                  "Invoke-Expression", f"turns this PowerShell into a dev shell for {target.msvc_arch}", rank)]
     msvc: MsvcFacts | None = facts.msvc
     host = _get(facts.host.arch) or target.arch
-    spec = table("msvc")["vcvars"].get(host.name, {}).get(target.arch.name)
     install = next((i for i in msvc.installs if i.vcvarsall), None) if msvc else None
-    if install and spec:
-        fixes.append(Fix(f'call "{install.vcvarsall}" {spec}', f"the same in cmd.exe ({host.name}-hosted tools)",
+    if install:
+        try:
+            spec, used_host, _ = vcvars_spec(host, target.arch, install.version)
+        except UserError:
+            return fixes
+        fixes.append(Fix(f'call "{install.vcvarsall}" {spec}', f"the same in cmd.exe ({used_host.name}-hosted tools)",
                          rank + 1))
     return fixes
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.specifiers import SpecifierSet
 from packaging.tags import Tag
 from packaging.version import Version
 
+from ..markers import evaluate
 from .dists import (
     best_tag,
     family,
@@ -36,12 +36,7 @@ def env_of(interp: Interp, **extra: str) -> dict[str, str]:
 
 def holds(marker: str | None, env: Mapping[str, object]) -> bool:
     """A marker's truth in `env`; a marker we cannot evaluate counts as true (the safe side)."""
-    if not marker:
-        return True
-    try:
-        return bool(Marker(marker).evaluate(dict(env)))  # type: ignore[arg-type]
-    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName, TypeError, ValueError):
-        return True
+    return evaluate(marker, env) is not False
 
 
 def choose(files: Iterable[DistFile], interp: Interp, policy: BinaryPolicy, name: str

@@ -24,6 +24,7 @@ from typing import IO, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..errors import UserError
+from ..machine.redact import URL_USERINFO
 from .dists import canonical
 from .model import DistFile
 from .simple import HTML_TYPE, JSON_TYPE, folder_files, parse_body
@@ -31,7 +32,6 @@ from .simple import HTML_TYPE, JSON_TYPE, folder_files, parse_body
 DEFAULT_INDEX = "https://pypi.org/simple"
 ACCEPT = f"{JSON_TYPE}, {HTML_TYPE};q=0.2, text/html;q=0.01"
 MAX_BODY = 128 * 1024 * 1024
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^/@\s:]*)(?::[^/@\s]*)?@")
 
 
 def redact(url: str) -> str:
@@ -40,7 +40,7 @@ def redact(url: str) -> str:
         has_password = ":" in m.group(0)[len(m.group("scheme")):]
         user = m.group("user") if has_password and m.group("user") else "****"
         return m.group("scheme") + (f"{user}:****@" if has_password else f"{user}@")
-    return _USERINFO.sub(repl, url)
+    return URL_USERINFO.sub(repl, url)
 
 
 def configured_index(index_url: str | None, env: Mapping[str, str]) -> str:

@@ -7,8 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Callable
 
-from packaging.markers import Marker
-
+from ..markers import evaluate
 from .decide import choose, compatible_wheels, diagnose, env_of, holds, trap_applies, trap_fixes, trap_line
 from .dists import family, implied_env, native_machine, tag_list
 from .index import Finder
@@ -72,14 +71,7 @@ def reach_pylock(proj: Project, env: Mapping[str, str]) -> tuple[dict[str, Reach
 
 
 def _pylock_holds(marker: str | None, env: Mapping[str, object]) -> bool:
-    if not marker:
-        return True
-    try:
-        return bool(Marker(marker).evaluate(dict(env), "lock_file"))  # type: ignore[arg-type]
-    except TypeError:  # packaging < 25 has no context argument
-        return holds(marker, env)
-    except Exception:
-        return True
+    return evaluate(marker, env, lock_file=True) is not False  # unknown counts as true (the safe side)
 
 
 Walk = Callable[[Mapping[str, str]], "tuple[dict[str, Reach], dict[str, tuple[str, str]]]"]
