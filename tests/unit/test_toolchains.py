@@ -83,3 +83,10 @@ def test_marker_tables_name_known_arches_and_every_os():
         a = arch.get(name)
         assert all(arch.parse(s) == a for s in spellings), name
         assert set(a.marker_machine.values()) <= set(spellings)
+
+
+def test_package_tables_name_only_known_arches():
+    known = {a.name for a in arch.all_arches()}
+    assert set(table("packages")["apt"]["cross_c_compiler"]) <= known
+    for pair in table("packages")["apt"]["cross_c_compiler"].values():
+        assert len(pair) == 2 and pair[0].startswith("gcc-") and pair[1].startswith("libc6-dev-"), pair

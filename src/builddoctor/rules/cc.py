@@ -134,10 +134,12 @@ def no_compiler_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if facts.os == "macos":
         fix = Fix("xcode-select --install", "installs Apple's clang, which builds for arm64 and x86_64")
     else:
+        apt = table("packages")["apt"]
         same = facts.host.arch == target.arch.name
-        cpu = (target.rust_triple or target.arch.name).split("-")[0].replace("_", "-")
-        fix = Fix("apt-get install gcc" if same else f"apt-get install gcc-{cpu}-linux-gnu",
-                  f"a C compiler for {target.arch.name} (Debian/Ubuntu package)")
+        names = apt["c_compiler"][:1] if same else apt["cross_c_compiler"].get(target.arch.name)
+        fix = (Fix(f"{apt['install']} {' '.join(names)}", f"a C compiler for {target.arch.name} (Debian/Ubuntu)")
+               if names else Fix(f"install a C compiler that targets {target.arch.name}",
+                                 "no Debian package is known for this target"))
     seen = ", ".join(f"{c.command} -> {c.target}" for c in found) or "none"
     return [Finding("cc.no-compiler", ERROR, f"no C compiler builds for {target.arch.name} (found: {seen})",
                     {"interpreter_arch": target.arch.name, "compilers": [[c.command, c.target] for c in found]},
@@ -392,9 +394,10 @@ def cmake_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if len(cm.binary_arches) == 1 and host and cm.binary_arches[0] not in (host.name, host.compat32) \
             and facts.os in ("windows", "macos"):
         how = "runs emulated" if facts.os == "windows" else "runs under Rosetta 2"
-        fix = (Fix(f"winget install --id Kitware.CMake --architecture {host.msvc or host.name}",
-                   f"a native {host.name} CMake") if facts.os == "windows"
-               else Fix("brew install cmake", f"a native {host.name} CMake"))
+        pkgs = table("packages")
+        fix = (Fix(pkgs["winget"]["cmake"].format(arch=host.msvc or host.name), f"a native {host.name} CMake")
+               if facts.os == "windows"
+               else Fix(f"{pkgs['brew']['install']} {' '.join(pkgs['brew']['cmake'])}", f"a native {host.name} CMake"))
         out.append(Finding("cmake.emulated", WARNING,
                            f"cmake ({cm.binary}) is an {cm.binary_arches[0]} program and {how} on this {host.name} "
                            "machine: its host processor and default platform are the emulated ones",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import arch as archmod
+from .._data import table
 from ..facts import Facts, RustFacts
 from ..target import Target
 from .model import ERROR, OK, WARNING, Finding, Fix, Layer
@@ -65,9 +66,7 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
         out.append(Finding("interpreter.headers-missing", ERROR,
                            f"Python.h is missing for {i.executable}: C and Rust extensions cannot compile",
                            {"include_dir": i.include_dir},
-                           (Fix(f"apt-get install python{'.'.join(i.version.split('.')[:2])}-dev"
-                                if facts.os == "linux" else "reinstall Python with its development files",
-                                "installs the headers for this interpreter"),)))
+                           (_headers_fix(facts),)))
     if native and facts.os == "windows" and not i.has_import_lib:
         out.append(Finding("interpreter.import-lib-missing", ERROR,
                            f"the import library (libs\\python{i.version.replace('.', '')[:3]}.lib) is missing",
@@ -75,6 +74,17 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
                            (Fix("reinstall Python with 'Download debug binaries'/'Precompiled standard library' "
                                 "unchanged and 'Install development files' checked", "links extensions"),)))
     return out
+
+
+def _headers_fix(facts: Facts) -> Fix:
+    i = facts.interpreter
+    major_minor = i.version.split(".")[:2]
+    if facts.os == "linux" and i.executable.startswith("/usr/bin/") and len(major_minor) == 2:
+        apt = table("packages")["apt"]
+        package = apt["python_headers"].format(major=major_minor[0], minor=major_minor[1])
+        return Fix(f"{apt['install']} {package}", "installs the headers of the distribution's Python")
+    return Fix("reinstall this Python with its development files (headers)",
+               "a Python built or installed without Python.h cannot compile extensions")
 
 
 def host_rules(facts: Facts, target: Target | None) -> list[Finding]:
