@@ -72,3 +72,54 @@ def assert_one_line_error(run: Run) -> None:
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert lines and lines[0].startswith("builddoctor: error: "), run.stderr
     assert len([x for x in lines if "error:" in x]) == 1, run.stderr
+
+
+# --- tiers ---------------------------------------------------------------------------------------
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """tests/live/* are `live`, tests/e2e/* are `e2e`: `pytest -m "not live and not e2e"` is the fast tier."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+        if parts[0] in ("live", "e2e"):
+            item.add_marker(getattr(pytest.mark, parts[0]))
+
+
+# --- tools the set-up script installs ----------------------------------------------------------
+
+SETUP = "bash scripts/setup-test-machine"
+SETUP_DONE = ROOT / ".cache" / "setup-test-machine.done"
+#: tool -> (Debian packages that provide it, a probe that proves it works: argv with {src} {out})
+TOOLS: dict[str, tuple[tuple[str, ...], list[str]]] = {
+    "gcc": (("gcc",), ["gcc", "-shared", "-fPIC", "{src}", "-o", "{out}"]),
+    "clang": (("clang",), ["clang", "--target=aarch64-apple-darwin", "-c", "{src}", "-o", "{out}"]),
+    "aarch64-linux-gnu-gcc": (("gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"),
+                              ["aarch64-linux-gnu-gcc", "-shared", "-fPIC", "{src}", "-o", "{out}"]),
+}
+
+
+def _listed_packages() -> set[str]:
+    text = (ROOT / "scripts" / "test-packages.txt").read_text(encoding="utf-8")
+    return {line.split()[0] for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")}
+
+
+def need_tool(name: str, tmp: Path) -> None:
+    """Go on only if `name` really works here (compiles and links a probe file).
+
+    When it does not: a failure naming the set-up command if the set-up script has run and claims to
+    install the tool's packages, else a skip that says how to get it.
+    """
+    import shutil
+
+    packages, argv = TOOLS[name]
+    src, out = tmp / "probe.c", tmp / f"probe-{name}.out"
+    src.write_text("int answer(void) { return 42; }\n", encoding="utf-8")
+    why = f"{name} is not on PATH"
+    if shutil.which(argv[0]):
+        done = subprocess.run([a.format(src=src, out=out) for a in argv], capture_output=True, text=True,
+                              timeout=120)
+        if done.returncode == 0:
+            return
+        why = f"{name} cannot compile and link a probe file: {(done.stderr.strip().splitlines() or ['?'])[-1]}"
+    if SETUP_DONE.is_file() and set(packages) <= _listed_packages():
+        pytest.fail(f"{why}; scripts/setup-test-machine should have installed {' '.join(packages)}: run {SETUP}")
+    pytest.skip(f"{why} (run {SETUP}, or apt-get install {' '.join(packages)})")

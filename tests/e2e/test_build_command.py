@@ -18,7 +18,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import IN_TREE, ROOT, Run, backend_project, cpython, run_cli
+from conftest import IN_TREE, ROOT, Run, backend_project, cpython, need_tool, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -150,6 +150,8 @@ def test_settings_left_for_another_arch_do_not_reach_the_build(work: Path, tmp_p
     """What makes `pip wheel` produce an aarch64 .so in an x86_64 wheel is overridden for the child build."""
     if platform.machine() != "x86_64" or (example == "maturin-pyo3" and shutil.which("cargo") is None):
         pytest.skip("needs an x86_64 machine (and cargo)")
+    if stale.get("CC"):
+        need_tool(stale["CC"], tmp_path)  # preflight must see a working cross compiler to judge it
     run = build(str(sdist_of(work, example)), "--python", str(cpython("3.13")), "-o", str(tmp_path),
                 env={**clean_env(work), **stale})
     assert run.returncode == 0, run.stderr[-3000:]
@@ -191,8 +193,9 @@ def test_backend_failure_exit_5_shows_its_last_lines(tmp_path: Path) -> None:
 
 
 def test_a_wheel_whose_binary_does_not_match_its_tag_is_refused(tmp_path: Path) -> None:
-    if shutil.which("aarch64-linux-gnu-gcc") is None or platform.machine() != "x86_64":
-        pytest.skip("needs an x86_64 machine with aarch64-linux-gnu-gcc")
+    if platform.machine() != "x86_64":
+        pytest.skip("needs an x86_64 machine")
+    need_tool("aarch64-linux-gnu-gcc", tmp_path)
     so = tmp_path / "native.so"
     (tmp_path / "m.c").write_text("int answer(void) { return 42; }\n")
     subprocess.run(["aarch64-linux-gnu-gcc", "-shared", "-fPIC", "-o", str(so), str(tmp_path / "m.c")], check=True)

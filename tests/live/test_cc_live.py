@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import need_tool
 
 from builddoctor.check import CheckResult, run_check, to_json
 from builddoctor.devshell import run_devshell
@@ -21,25 +22,12 @@ pytestmark = [pytest.mark.live,
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-TOOLS = {"gcc": "gcc", "clang": "clang", "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu"}
-
-
-# Kept in this module: pytest imports every conftest.py as the module `conftest`, and the tests
-# import their helpers with `from conftest import ...`, so a second conftest.py would hide them.
 @pytest.fixture(scope="module", autouse=True)
-def compilers() -> None:
-    """The Debian compilers these tests use; installed when missing and we may, else a skip."""
-    missing = [pkg for exe, pkg in TOOLS.items() if shutil.which(exe) is None]
-    if missing and os.geteuid() == 0 and shutil.which("apt-get"):
-        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
-        if subprocess.run(install, check=False, timeout=1200, env=apt_env).returncode != 0:
-            # a fresh machine may have no package lists yet
-            subprocess.run(["apt-get", "update"], check=False, timeout=600, env=apt_env)
-            subprocess.run(install, check=False, timeout=1200, env=apt_env)
-        missing = [pkg for exe, pkg in TOOLS.items() if shutil.which(exe) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (apt-get install -y {' '.join(missing)})")
+def compilers(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The compilers these tests use must really work (scripts/setup-test-machine installs them)."""
+    tmp = tmp_path_factory.mktemp("probe")
+    for tool in ("gcc", "clang", "aarch64-linux-gnu-gcc"):
+        need_tool(tool, tmp)
 
 
 @pytest.fixture

@@ -225,22 +225,3 @@ def test_unusable_interpreter_is_a_usage_error():
     with pytest.raises(UserError) as err:
         plan_build(facts, diagnosis, "maturin")
     assert err.value.exit_code == 4
-
-
-def test_secrets_never_reach_the_backend_unless_passed(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "GITHUB_TOKEN": "ghp_" + "k" * 36, "MY_API_KEY": "abc123secret",
-           "PIP_INDEX_URL": "https://u:pw123@idx.example/simple", "CARGO_REGISTRIES_CORP_TOKEN": "cargo-needs-it",
-           "SSH_AUTH_SOCK": "/tmp/agent.sock"}
-    root = __import__("pathlib").Path(__file__).resolve().parents[2]
-    argv = [sys.executable, "-m", "builddoctor", "build", "--print-env", str(root / "examples" / "setuptools-c"),
-            "--pass-env", "MY_API_KEY"]
-    out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120).stdout
-    unset = {line.split()[1] for line in out.splitlines() if line.strip().startswith("unset")}
-    assert {"GITHUB_TOKEN", "PIP_INDEX_URL"} <= unset
-    assert not {"MY_API_KEY", "CARGO_REGISTRIES_CORP_TOKEN", "SSH_AUTH_SOCK"} & unset
-    for secret in ("ghp_", "pw123", "cargo-needs-it"):
-        assert secret not in out
