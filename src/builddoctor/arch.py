@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ._data import table
 
-OSES = ("windows", "linux", "macos")
+OSName = Literal["windows", "linux", "macos"]
+OSES: tuple[OSName, ...] = ("windows", "linux", "macos")
 
 
 @dataclass(frozen=True)

@@ -236,7 +236,7 @@ class CMakeFacts:
 
 @dataclass(frozen=True)
 class Facts:
-    os: str
+    os: archmod.OSName
     interpreter: InterpreterFacts
     host: HostFacts
     rust: RustFacts

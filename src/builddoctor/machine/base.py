@@ -4,6 +4,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
+from ..arch import OSName
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 
 
@@ -11,7 +12,7 @@ class Machine(ABC):
     """Reads of one machine. Keys of `reads` in a snapshot mirror these method names."""
 
     #: "windows", "linux" or "macos": the OS of the machine being read
-    os: str
+    os: OSName
 
     @abstractmethod
     def env(self) -> Mapping[str, str]:

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 
 from .. import proc
+from ..arch import OSName
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
 from .redact import allowed_env
@@ -16,7 +17,7 @@ from .redact import allowed_env
 PROBE_ENV = {"RUSTUP_AUTO_INSTALL": "0", "LC_ALL": "C", "VSLANG": "1033"}
 
 
-def _current_os() -> str:
+def _current_os() -> OSName:
     if sys.platform == "win32":
         return "windows"
     if sys.platform == "darwin":

@@ -8,12 +8,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..arch import OSES
 from ..errors import UserError
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
 from .record import SCHEMA, run_key
-
-_OSES = ("windows", "linux", "macos")
 
 
 def load_snapshot(path: str | Path) -> dict[str, Any]:
@@ -31,7 +30,7 @@ def load_snapshot(path: str | Path) -> dict[str, Any]:
         raise UserError(f"{p} is not a builddoctor snapshot: no 'schema' field")
     if doc["schema"] != SCHEMA:
         raise UserError(f"{p} has snapshot schema {doc['schema']!r}; this builddoctor reads {SCHEMA!r}")
-    if doc.get("os") not in _OSES or not isinstance(doc.get("reads"), dict):
+    if doc.get("os") not in OSES or not isinstance(doc.get("reads"), dict):
         raise UserError(f"{p} is not a valid builddoctor snapshot: 'os' or 'reads' missing or wrong")
     return doc
 
@@ -39,7 +38,10 @@ def load_snapshot(path: str | Path) -> dict[str, Any]:
 class ReplayMachine(Machine):
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.doc = doc
-        self.os = str(doc["os"])
+        os_name = str(doc["os"])
+        if os_name not in OSES:  # load_snapshot refuses these; a hand-made doc gets the same answer
+            raise UserError(f"not a valid builddoctor snapshot: os {os_name!r}")
+        self.os = os_name
         self._reads: Mapping[str, Any] = doc["reads"]
 
     def _get(self, key: str, default: Any = None) -> Any:

@@ -10,7 +10,7 @@ from ..target import Target, derive_target
 from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
 from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
 from .deps import deps_rules
-from .model import Finding, Layer, rank_fixes
+from .model import Finding, Layer, LayerStatus, rank_fixes
 
 RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
 LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
@@ -38,7 +38,7 @@ class Diagnosis:
         return any(f.severity == "error" for f in self.findings)
 
 
-def _status(a: archmod.Arch | None, target: Target | None) -> str:
+def _status(a: archmod.Arch | None, target: Target | None) -> LayerStatus:
     if a is None or target is None:
         return "unknown"
     return "match" if a == target.arch else "mismatch"

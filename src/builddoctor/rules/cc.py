@@ -10,7 +10,7 @@ from ..facts import CMD_LIMIT, CFacts, CMakeFacts, Compiler, Facts, MsvcFacts, V
 from ..target import Target
 from ..vcvars import vcvars_spec
 from .core import build_fix, native_python_fix, unset_env
-from .model import ERROR, OK, WARNING, Finding, Fix, Layer
+from .model import ERROR, OK, WARNING, Finding, Fix, Layer, LayerStatus, Severity
 
 DEFAULT_SETUP = r"C:\Program Files (x86)\Microsoft Visual Studio\Installer\setup.exe"
 
@@ -19,7 +19,7 @@ def _native(facts: Facts) -> bool:
     return bool(facts.project and (facts.project.is_c or facts.project.is_rust))
 
 
-def _sev(facts: Facts) -> str:
+def _sev(facts: Facts) -> Severity:
     return ERROR if _native(facts) else WARNING
 
 
@@ -31,7 +31,7 @@ def set_env(os: str, name: str, value: str) -> str:
     return f'$env:{name} = "{value}"' if os == "windows" else f"export {name}='{value}'"
 
 
-def _status(a: str | None, target: Target | None, present: bool = True) -> str:
+def _status(a: str | None, target: Target | None, present: bool = True) -> LayerStatus:
     if not present:
         return "absent"
     if a is None or target is None:

@@ -5,7 +5,7 @@ from .. import arch as archmod
 from .._data import table
 from ..facts import Facts, RustFacts
 from ..target import Target
-from .model import ERROR, OK, WARNING, Finding, Fix, Layer
+from .model import ERROR, OK, WARNING, Finding, Fix, Layer, LayerStatus
 
 
 def unset_env(os: str, name: str) -> str:
@@ -223,7 +223,7 @@ def rust_layers(facts: Facts, target: Target | None) -> list[Layer]:
     r = facts.rust
     want = target.arch if target else None
 
-    def status(a: archmod.Arch | None, present: bool = True) -> str:
+    def status(a: archmod.Arch | None, present: bool = True) -> LayerStatus:
         if not present:
             return "absent"
         if a is None or want is None:

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-ERROR, WARNING, OK = "error", "warning", "ok"
-_ORDER = {ERROR: 0, WARNING: 1, OK: 2}
+Severity = Literal["error", "warning", "ok"]
+LayerStatus = Literal["match", "mismatch", "unknown", "absent"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+OK: Severity = "ok"
+_ORDER: dict[str, int] = {ERROR: 0, WARNING: 1, OK: 2}
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,7 @@ class Fix:
 @dataclass(frozen=True)
 class Finding:
     id: str
-    severity: str
+    severity: Severity
     title: str
     facts: dict[str, Any] = field(default_factory=dict)
     fixes: tuple[Fix, ...] = ()
@@ -36,7 +40,7 @@ class Layer:
     says: str  # the layer's spelling, exactly as it reports it
     arch: str | None  # canonical arch, None when unknown / not applicable
     source: str
-    status: str  # match | mismatch | unknown | absent
+    status: LayerStatus
 
 
 def rank_fixes(findings: list[Finding]) -> list[Finding]:

@@ -19,7 +19,7 @@ from .dists import (
     wheel_arches,
     wheel_oses,
 )
-from .model import NONE, SDIST, WHEEL, DistFile, Interp, Verdict
+from .model import NONE, SDIST, WHEEL, DistFile, Interp, Outcome, Verdict
 from .policy import BinaryPolicy
 
 _UV_OS = {"windows": ("windows", "none"), "linux": ("linux", "gnu"), "macos": ("macos", "none")}
@@ -40,7 +40,7 @@ def holds(marker: str | None, env: Mapping[str, object]) -> bool:
 
 
 def choose(files: Iterable[DistFile], interp: Interp, policy: BinaryPolicy, name: str
-           ) -> tuple[str, DistFile | None, Tag | None]:
+           ) -> tuple[Outcome, DistFile | None, Tag | None]:
     """(WHEEL, file, tag) for the best-ranked compatible wheel, else (SDIST, sdist, None), else NONE."""
     files = list(files)
     rank = interp.rank

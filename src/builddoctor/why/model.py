@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from packaging.tags import Tag
 from packaging.version import InvalidVersion, Version
@@ -11,11 +12,12 @@ from .. import arch as _arch
 from ..arch import Arch
 
 # What an installer would do with one requirement.
-WHEEL = "wheel"  # a pre-built wheel matches
-SDIST = "sdist"  # the source distribution is built
-SOURCE = "source"  # a local folder / VCS checkout / archive URL is built
-NONE = "none"  # nothing installable: the install fails
-SKIPPED = "skipped"  # the requirement's marker is false for this interpreter
+Outcome = Literal["wheel", "sdist", "source", "none", "skipped"]
+WHEEL: Outcome = "wheel"  # a pre-built wheel matches
+SDIST: Outcome = "sdist"  # the source distribution is built
+SOURCE: Outcome = "source"  # a local folder / VCS checkout / archive URL is built
+NONE: Outcome = "none"  # nothing installable: the install fails
+SKIPPED: Outcome = "skipped"  # the requirement's marker is false for this interpreter
 BUILT = (SDIST, SOURCE)
 
 
@@ -91,7 +93,7 @@ class Verdict:
     """What an installer would fetch for one package, and why."""
 
     name: str
-    outcome: str  # WHEEL | SDIST | SOURCE | NONE | SKIPPED
+    outcome: Outcome
     version: str | None = None
     origin: str = "project"  # "project", "extra 'x'", "group 'dev'", "via polars", "command line"
     marker: str | None = None
