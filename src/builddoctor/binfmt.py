@@ -1,7 +1,8 @@
 """Which instruction set a binary was built for, read from its PE, ELF or Mach-O header.
 
 Only the format magics and field offsets live here; every machine code is turned into an `Arch`
-by builddoctor.arch (toolchains/arches.toml). See platform-facts.md sections 1.4, 4 and 5.1.
+by builddoctor.arch (toolchains/arches.toml). Formats: https://learn.microsoft.com/en-us/windows/win32/debug/pe-format ,
+Apple's mach-o/loader.h and mach-o/fat.h, and the ELF header (https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.eheader.html).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ _Order = Literal["little", "big"]
 HEADER_BYTES = 64 * 1024
 """How much of a file identify_file() reads: enough for any sane e_lfanew (+26) or fat table."""
 
-# PE (platform-facts 1.4)
+# PE (pe-format: MZ, e_lfanew at 0x3C, 'PE\0\0', COFF Machine, optional header magic)
 _MZ = b"MZ"
 _E_LFANEW = 0x3C
 _PE_SIGNATURE = b"PE\0\0"
@@ -27,18 +28,18 @@ _PE_MACHINE = 4  # relative to e_lfanew
 _PE_OPT_MAGIC = 24  # relative to e_lfanew
 _PE_OPT_BITS = {0x10B: 32, 0x20B: 64}
 
-# ELF (platform-facts 5.1)
+# ELF (EI_CLASS, EI_DATA, e_machine)
 _ELF_MAGIC = b"\x7fELF"
 _EI_CLASS, _EI_DATA, _E_MACHINE = 4, 5, 18
 _ELF_BITS = {1: 32, 2: 64}
 _ELF_ORDER: dict[int, _Order] = {1: "little", 2: "big"}
 
-# Mach-O (platform-facts 4)
+# Mach-O (mach-o/loader.h, mach-o/fat.h)
 _MH_MAGIC, _MH_MAGIC_64 = 0xFEEDFACE, 0xFEEDFACF
 _MH_BITS = {_MH_MAGIC: 32, _MH_MAGIC_64: 64}
 _FAT_MAGIC, _FAT_MAGIC_64 = 0xCAFEBABE, 0xCAFEBABF
 # fat_arch is 5 x u32 = 20 bytes; fat_arch_64 is cputype, cpusubtype, u64 offset, u64 size, align,
-# reserved = 32 bytes (platform-facts.md section 4 says 24, which is wrong: see <mach-o/fat.h>).
+# reserved = 32 bytes (see <mach-o/fat.h>).
 _FAT_RECORD = {_FAT_MAGIC: 20, _FAT_MAGIC_64: 32}
 _FAT_HEADER = 8
 _MAX_FAT_ARCH = 64

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from builddoctor import arch
 from builddoctor.binfmt import HEADER_BYTES, BinaryFormatError, BinaryInfo, identify, identify_file
 
-# Constants from platform-facts.md (1.4 PE, 4 Mach-O, 5.1 ELF), spelled out independently of the code.
+# Constants from the PE format, <mach-o/loader.h> and the ELF header, spelled out independently of the code.
 PE_AMD64, PE_ARM64, PE_I386, PE_ARM64EC = 0x8664, 0xAA64, 0x014C, 0xA641
 CPU_X86_64, CPU_ARM64 = 0x01000007, 0x0100000C
 

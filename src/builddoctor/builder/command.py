@@ -291,7 +291,7 @@ def declared_identity(src: Path) -> tuple[str, str | None] | None:
 
 
 def _refuse_cycle(identity: tuple[str, str | None] | None, requirements: Iterable[str]) -> None:
-    """B12: a project that needs itself to build can never be built from source (pip and uv loop or fail)."""
+    """A project that needs itself to build can never be built from source (pip and uv loop or fail)."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 

@@ -101,7 +101,7 @@ def verify_wheel(wheel: Path, target: Target, supported_tags: Iterable[Tag],
 
 
 def _identity_problem(filename: str, name: str, version: str | None) -> str | None:
-    """B9 (pip's _verify_one): the wheel's name and version must be the project's."""
+    """As pip's _verify_one: the wheel's name and version must be the project's."""
     wname, wversion = parse_wheel_filename(filename)[:2]
     same_version = True
     if version is not None:

@@ -93,7 +93,7 @@ def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFac
         return InterpreterFacts(requested=label, error="not-found", error_detail=what)
     if not machine.is_file(path):
         home = None if machine.is_dir(path) else _venv_home(machine, path)
-        if home is not None:  # C7: a venv whose base Python was uninstalled (bin/python is a dangling link)
+        if home is not None:  # a venv whose base Python was uninstalled (bin/python is a dangling link)
             return InterpreterFacts(requested=label, executable=path, error="broken",
                                     error_detail=f"{path} is a broken venv (base interpreter missing: pyvenv.cfg "
                                                  f"home = {home or '?'}); recreate the venv")
@@ -112,7 +112,7 @@ def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFac
         if re.search(r"unknown option.*-I|option -I not recognized", both, re.I):
             return InterpreterFacts(requested=label, executable=path, error="unsupported",
                                     error_detail=f"{path} is too old (no -I option: Python 2?)")
-        if _STORE_STUB.search(path):  # C6: the App execution alias that offers to open the Store
+        if _STORE_STUB.search(path):  # the App execution alias that offers to open the Store
             return InterpreterFacts(requested=label, executable=path, error="store-stub",
                                     error_detail=f"{path} is the Microsoft Store stub, not Python "
                                                  f"({_excerpt(both, 80) or 'no output'}); install CPython (python.org "
