@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import arch as archmod
 from ._data import table
@@ -74,7 +73,7 @@ class HostFacts:
     process_view: str = ""  # what the process sees (uname -m / PROCESSOR_ARCHITECTURE)
     translated: bool | None = None  # macOS Rosetta 2
     qemu_binfmt: tuple[str, ...] = ()  # enabled qemu-* binfmt_misc entries (Linux)
-    home_shape: dict[str, Any] = field(default_factory=dict)
+    home_shape: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -245,12 +244,11 @@ class Facts:
     msvc: MsvcFacts = field(default_factory=MsvcFacts)
     cmake: CMakeFacts = field(default_factory=CMakeFacts)
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = _jsonable(dataclasses.asdict(self))
-        return out
+    def to_json(self) -> dict[str, object]:
+        return {key: _jsonable(value) for key, value in dataclasses.asdict(self).items()}
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: object) -> object:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
