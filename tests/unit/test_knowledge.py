@@ -12,8 +12,9 @@ from builddoctor._data import table
 from builddoctor.knowledge import Context, applicable, holds, match_log_line, problems, tools
 
 WHEN_KEYS = {"os", "host_arch", "target_arch", "emulated", "python", "implementation", "free_threaded", "abi3",
-             "env", "tools"}
-FIELDS = {"id", "tool", "affected", "fixed_in", "when", "symptoms", "title", "cause", "fixes", "source", "severity"}
+             "abi3_versioned", "env", "tools"}
+FIELDS = {"id", "tool", "affected", "fixed_in", "when", "symptoms", "title", "cause", "fixes", "source", "severity",
+          "log_only", "contradicts"}
 ARCHES = {a.name for a in arch.all_arches()}
 
 
@@ -33,7 +34,13 @@ def test_every_entry_has_the_schema():
         for key in ("host_arch", "target_arch"):
             assert set(p.get("when", {}).get(key, [])) <= ARCHES, p["id"]
         assert set(p.get("when", {}).get("os", [])) <= {"windows", "linux", "macos"}, p["id"]
-        assert p["fixes"] and all(set(f) == {"command", "why"} and f["command"] for f in p["fixes"]), p["id"]
+        # the upgrade is spelled by ranked_fixes() from fixed_in; without a fixed version a workaround is a must
+        assert p.get("fixes") or p.get("fixed_in"), p["id"]
+        for f in p.get("fixes", []):
+            assert {"command", "why"} <= set(f) <= {"command", "why", "when"} and f["command"], p["id"]
+            assert set(f.get("when", {})) <= WHEN_KEYS, p["id"]
+        assert isinstance(p.get("log_only", False), bool), p["id"]
+        assert set(p.get("contradicts", [])) <= {"msvc.ok", "rust.ok"}, p["id"]
 
 
 def test_version_ranges_parse_and_fixed_in_is_outside_them():
@@ -56,15 +63,15 @@ def test_every_source_is_a_url():
 
 def test_tools_have_a_known_kind():
     for name, tool in tools().items():
-        assert tool["kind"] in ("python", "crate", "rust-toolchain", "system"), name
+        assert tool["kind"] in ("python", "crate", "rust-toolchain", "system", "frontend"), name
 
 
 def test_pyo3_too_old_for_python_313_applies_and_a_fixed_version_does_not():
-    ctx = Context(python="3.13.0", implementation="cpython", abi3=False, tools={"pyo3": "0.20.3"})
+    ctx = Context(python="3.13.0", implementation="cpython", abi3=False, abi3_versioned=False, tools={"pyo3": "0.20.3"})
     assert "pyo3.python-too-new" in {p.id for p, _ in applicable(ctx)}
-    fixed = Context(python="3.13.0", implementation="cpython", abi3=False, tools={"pyo3": "0.22.0"})
+    fixed = Context(python="3.13.0", implementation="cpython", abi3=False, abi3_versioned=False, tools={"pyo3": "0.22.0"})
     assert "pyo3.python-too-new" not in {p.id for p, _ in applicable(fixed)}
-    older_python = Context(python="3.12.1", implementation="cpython", abi3=False, tools={"pyo3": "0.20.3"})
+    older_python = Context(python="3.12.1", implementation="cpython", abi3=False, abi3_versioned=False, tools={"pyo3": "0.20.3"})
     assert "pyo3.python-too-new" not in {p.id for p, _ in applicable(older_python)}
 
 

@@ -7,6 +7,7 @@ rules/__init__.py's `RULES` / `LAYERS`.
 """
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -19,12 +20,19 @@ from .interpreter import probe_interpreter
 from .msvc import probe_msvc
 from .project import probe_project
 from .rust import probe_rust
+from .tools import probe_tools
 
 #: fact group name (a field of Facts) -> probe(machine, project_dir), in the order they start
 PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
     "msvc": probe_msvc,
     "cc": probe_cc,
     "cmake": probe_cmake,
+}
+
+#: fact groups that need the others first (the interpreter's packages and tags): name -> fn(machine, project,
+#: facts so far), run after PROBES, in this order
+LATE_PROBES: dict[str, Callable[[Machine, str | None, Facts], Any]] = {
+    "tools": probe_tools,
 }
 
 
@@ -44,7 +52,7 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
         rust = None if skip_rust else pool.submit(probe_rust, machine, project)
         proj = pool.submit(probe_project, machine, project) if project and proj_facts is None else None
         extra = {name: pool.submit(fn, machine, project) for name, fn in PROBES.items()}
-        return Facts(
+        facts = Facts(
             os=machine.os,
             interpreter=interp.result(),
             host=host.result(),
@@ -52,3 +60,6 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
             project=proj.result() if proj else proj_facts,
             **{name: f.result() for name, f in extra.items()},
         )
+    for name, late in LATE_PROBES.items():
+        facts = dataclasses.replace(facts, **{name: late(machine, project, facts)})
+    return facts
