@@ -21,7 +21,8 @@ class CheckResult:
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False) -> CheckResult:
+              rust_if_needed: bool = False, index: Any = None) -> CheckResult:
+    """`index` (a why.index.Finder) lets the tools probe resolve build requirements against an index."""
     if replay:
         doc = load_snapshot(replay)
         machine: Machine = ReplayMachine(doc)
@@ -30,7 +31,7 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
         project = project if project is not None else inv.get("project")
         facts = probe_all(machine, python, project)
         return CheckResult(facts, diagnose(facts), replay)
-    live = LiveMachine()
+    live = LiveMachine(index=index)
     try:
         facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)
     finally:
@@ -38,8 +39,9 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
     return CheckResult(facts, diagnose(facts), "live")
 
 
-def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, Any], CheckResult]:
-    live = LiveMachine()
+def record_snapshot(python: str | None, project: str | None, *,
+                    index: Any = None) -> tuple[dict[str, Any], CheckResult]:
+    live = LiveMachine(index=index)
     rec = RecordingMachine(live)
     project = _abs(project)
     try:

@@ -197,13 +197,48 @@ def upgrade_fixes(problem: Problem, *, requirement: str = "") -> list[KnownFix]:
                      "PIP_CONSTRAINT=build-constraints.txt (pip) apply the same pin to the isolated build"),
         ]
     if kind == "crate":
-        return [KnownFix(f"cargo update -p {name} --precise {fixed}",
-                         f"{name} {fixed} fixed it; if Cargo.toml's requirement on {name} does not allow {fixed}, "
-                         f"raise it there first ({name} = \"{'.'.join(fixed.split('.')[:2])}\")")]
+        if requirement and not cargo_allows(requirement, fixed):
+            return [KnownFix(f"cargo add {name}@{fixed}",
+                             f"{name} {fixed} fixed it; Cargo.toml asks for {name} {requirement}, which does not "
+                             f"allow {fixed}: this raises the requirement and updates Cargo.lock")]
+        return [KnownFix(f"cargo update -p {name} --precise {fixed}", f"{name} {fixed} fixed it")]
     template = tool.get("upgrade")
     if template:
         return [KnownFix(render(str(template), values), f"{name} {fixed} fixed it")]
     return [KnownFix(f"upgrade {name} to {fixed} or newer", f"{name} {fixed} fixed it")]
+
+
+def cargo_allows(requirement: str, version: str) -> bool:
+    """Whether a Cargo version requirement ("0.20.3", "^1.2", "=0.20.3", "~0.21") allows `version`
+    (caret semantics for bare versions; anything unparsed is treated as allowing it)."""
+    def nums(text: str) -> list[int] | None:
+        parts = text.strip().split(".")
+        return [int(p) for p in parts] if parts and all(p.isdigit() for p in parts) else None
+
+    want = nums(version)
+    if want is None:
+        return True
+    for raw in requirement.split(","):
+        clause = raw.strip()
+        op = re.match(r"^(\^|=|~|>=|<=|>|<)?", clause).group(0)  # type: ignore[union-attr]
+        base = nums(clause[len(op):].strip().rstrip(".*"))
+        if base is None:
+            continue
+        full = [*base, 0, 0][:3]
+        if op == "=":
+            if want[: len(base)] != base:
+                return False
+        elif op in ("", "^"):
+            lead = next((i for i, n in enumerate(full) if n != 0), len(full) - 1)
+            if want < full or want[: lead + 1] != full[: lead + 1]:
+                return False
+        elif op == "~":
+            if want < full or want[: max(1, min(len(base), 2))] != full[: max(1, min(len(base), 2))]:
+                return False
+        elif (op == ">=" and want < full) or (op == ">" and want <= full) or (op == "<" and want >= full) \
+                or (op == "<=" and want > full):
+            return False
+    return True
 
 
 def ranked_fixes(problem: Problem, ctx: Context | None = None, *, requirement: str = "") -> list[KnownFix]:

@@ -67,11 +67,12 @@ def test_tools_have_a_known_kind():
 
 
 def test_pyo3_too_old_for_python_313_applies_and_a_fixed_version_does_not():
-    ctx = Context(python="3.13.0", implementation="cpython", abi3=False, abi3_versioned=False, tools={"pyo3": "0.20.3"})
+    plain = {"implementation": "cpython", "abi3": False, "abi3_versioned": False}
+    ctx = Context(python="3.13.0", tools={"pyo3": "0.20.3"}, **plain)  # type: ignore[arg-type]
     assert "pyo3.python-too-new" in {p.id for p, _ in applicable(ctx)}
-    fixed = Context(python="3.13.0", implementation="cpython", abi3=False, abi3_versioned=False, tools={"pyo3": "0.22.0"})
+    fixed = Context(python="3.13.0", tools={"pyo3": "0.22.0"}, **plain)  # type: ignore[arg-type]
     assert "pyo3.python-too-new" not in {p.id for p, _ in applicable(fixed)}
-    older_python = Context(python="3.12.1", implementation="cpython", abi3=False, abi3_versioned=False, tools={"pyo3": "0.20.3"})
+    older_python = Context(python="3.12.1", tools={"pyo3": "0.20.3"}, **plain)  # type: ignore[arg-type]
     assert "pyo3.python-too-new" not in {p.id for p, _ in applicable(older_python)}
 
 

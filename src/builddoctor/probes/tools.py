@@ -177,20 +177,40 @@ def _resolve(machine: Machine, req: Requirement, name: str, role: str, *, instal
 def _newest(files: list[dict[str, object]], spec: SpecifierSet, rank: dict[Any, int],
             python: str) -> tuple[str, str] | None:
     """(version, 'wheel TAG' | 'sdist') of the newest version matching `spec` that has a file for this
-    interpreter, as pip and uv pick it (no yanked files, no pre-releases unless the specifier names one)."""
+    interpreter, as pip and uv pick it: no yanked files, pre-releases only when the specifier names one
+    or nothing else matches."""
+    named_pre = any(Version(s.version).is_prerelease for s in spec
+                    if not s.version.endswith("*") and _parses(s.version))
+    found = _candidates(files, spec, rank, python, prereleases=named_pre)
+    if not found and not named_pre:
+        found = _candidates(files, spec, rank, python, prereleases=True)
+    if not found:
+        return None
+    newest = max(found)
+    return str(newest), found[newest]
+
+
+def _parses(text: str) -> bool:
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def _candidates(files: list[dict[str, object]], spec: SpecifierSet, rank: dict[Any, int], python: str, *,
+                prereleases: bool) -> dict[Version, str]:
     from ..why.dists import best_tag, parse_file
 
-    try:
-        py = Version(python)
-    except InvalidVersion:
-        py = None
+    py = Version(python) if _parses(python) else None
     by_version: dict[Version, str] = {}
     for raw in files:
-        f = parse_file(str(raw.get("filename")), requires_python=raw.get("requires_python") or None,  # type: ignore[arg-type]
+        rp = raw.get("requires_python")
+        f = parse_file(str(raw.get("filename")), requires_python=rp if isinstance(rp, str) and rp else None,
                        yanked=bool(raw.get("yanked")))
         if f is None or f.version is None or f.yanked:
             continue
-        if not spec.contains(f.version, prereleases=None if str(spec) else False):
+        if not spec.contains(f.version, prereleases=prereleases) or (f.version.is_prerelease and not prereleases):
             continue
         if py is not None and f.requires_python:
             try:
@@ -205,10 +225,7 @@ def _newest(files: list[dict[str, object]], spec: SpecifierSet, rank: dict[Any, 
             by_version[f.version] = f"wheel {hit[1]}"
         else:
             by_version.setdefault(f.version, "sdist")
-    if not by_version:
-        return None
-    newest = max(by_version)
-    return str(newest), by_version[newest]
+    return by_version
 
 
 def _c_abi3(machine: Machine, project: str, kind: str, doc: dict[str, Any]) -> tuple[bool | None, bool | None,

@@ -121,6 +121,16 @@ def reconcile(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _short(source: str) -> str:
+    """A version's source without its long tail: "resolved from maturin>=1.5 (wheel py3-none-...)" ->
+    "resolved from maturin>=1.5"; the layer's source column keeps the whole text."""
+    if source.startswith("assumed"):
+        return "assumed: the installed version"
+    for tail in (" (check --resolve", " (wheel ", " (sdist)"):
+        source = source.split(tail, 1)[0]
+    return source
+
+
 def tool_layers(facts: Facts, target: Target | None) -> list[Layer]:
     """One layer per tool the build runs: "build backend  maturin 1.9.4 (resolved from maturin>=1.3.2)"."""
     if not facts.tools.items:
@@ -134,7 +144,7 @@ def tool_layers(facts: Facts, target: Target | None) -> list[Layer]:
         name = _ROLE_LAYER.get(tv.role, tv.role)
         if tv.role in ("crate", "toolchain", "frontend"):
             name = f"{name} {tv.name}" if tv.role != "crate" else tv.name
-        shown = "assumed: the installed version" if tv.source.startswith("assumed") else tv.source
+        shown = _short(tv.source)
         says = f"{tv.name} {tv.version or '?'} ({shown})"
         status = "unknown" if not tv.version else "mismatch" if tv.name in bad else "match"
         layers.append(Layer(name, says, None, tv.source, status))
