@@ -189,6 +189,9 @@ def upgrade_fixes(problem: Problem, *, requirement: str = "") -> list[KnownFix]:
     values = {"name": name, "fixed_in": fixed}
     if kind == "python":
         why = f"{name} {fixed} fixed it" + (f" (the project asks for {requirement})" if requirement else "")
+        if re.search(r"===?", requirement):  # an exact pin: a constraint cannot override it, the pin must change
+            return [KnownFix(f'"{pin}" instead of "{requirement}" in [build-system] requires of pyproject.toml',
+                             why + "; the exact pin is what installs the affected version")]
         return [
             KnownFix(f'requires = [..., "{pin}"] in [build-system] of pyproject.toml',
                      why + "; an isolated build (pip, uv, build) then installs a fixed version"),
