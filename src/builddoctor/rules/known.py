@@ -75,6 +75,9 @@ def known_rules(facts: Facts, target: Target | None) -> list[Finding]:
         fixes = tuple(Fix(knowledge.render(f.command, values), knowledge.render(f.why, values), rank=1 + n)
                       for n, f in enumerate(knowledge.ranked_fixes(p, ctx, requirement=tv.requirement)))
         title = knowledge.render(p.title, values)
+        for f in p.fixes:  # an escape that only works here (abi3 forward compatibility ...) belongs in the message
+            if f.when and knowledge.holds_conditions(f.when, ctx):
+                title += f"; or {knowledge.render(f.command, values)} ({knowledge.render(f.why, values)})"
         if assumed:
             title += f" (assuming the installed {p.tool} {version} is what the build installs)"
         out.append(Finding(p.finding_id, severity, title,
