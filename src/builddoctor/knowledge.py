@@ -175,7 +175,7 @@ def render(text: str, values: dict[str, str]) -> str:
     return text.format_map(_Blank(values))
 
 
-def upgrade_fixes(problem: Problem, *, requirement: str = "") -> list[KnownFix]:
+def upgrade_fixes(problem: Problem, *, requirement: str = "", isolated: bool = True) -> list[KnownFix]:
     """The upgrade to `fixed_in`, spelled for the tool's kind; [] when nothing fixed it.
 
     `requirement` is the project's own requirement on the tool ("maturin>=1.3.2"), when known.
@@ -187,6 +187,10 @@ def upgrade_fixes(problem: Problem, *, requirement: str = "") -> list[KnownFix]:
     name, fixed = problem.tool, problem.fixed_in
     pin = f"{name}>={fixed}"
     values = {"name": name, "fixed_in": fixed}
+    if kind == "python" and not isolated:
+        return [KnownFix(f'python -m pip install -U "{pin}"',
+                         f"{name} {fixed} fixed it; this build runs without isolation, so the interpreter's own "
+                         f"{name} is the one that runs")]
     if kind == "python":
         why = f"{name} {fixed} fixed it" + (f" (the project asks for {requirement})" if requirement else "")
         if re.search(r"===?", requirement):  # an exact pin: a constraint cannot override it, the pin must change
@@ -244,11 +248,12 @@ def cargo_allows(requirement: str, version: str) -> bool:
     return True
 
 
-def ranked_fixes(problem: Problem, ctx: Context | None = None, *, requirement: str = "") -> list[KnownFix]:
+def ranked_fixes(problem: Problem, ctx: Context | None = None, *, requirement: str = "",
+                 isolated: bool = True) -> list[KnownFix]:
     """Upgrade first, then the problem's own fixes that work in `ctx` (all of them without a context)."""
     own = [f for f in problem.fixes
            if not f.when or (ctx is not None and holds_conditions(f.when, ctx))]
-    return upgrade_fixes(problem, requirement=requirement) + own
+    return upgrade_fixes(problem, requirement=requirement, isolated=isolated) + own
 
 
 def holds_conditions(when: dict[str, Any], ctx: Context) -> bool:

@@ -73,7 +73,8 @@ def known_rules(facts: Facts, target: Target | None) -> list[Finding]:
         assumed = tv.source.startswith("assumed")
         severity = WARNING if assumed or p.severity == "warning" else ERROR
         fixes = tuple(Fix(knowledge.render(f.command, values), knowledge.render(f.why, values), rank=1 + n)
-                      for n, f in enumerate(knowledge.ranked_fixes(p, ctx, requirement=tv.requirement)))
+                      for n, f in enumerate(knowledge.ranked_fixes(p, ctx, requirement=tv.requirement,
+                                                                     isolated=facts.tools.isolated)))
         title = knowledge.render(p.title, values)
         for f in p.fixes:  # an escape that only works here (abi3 forward compatibility ...) belongs in the message
             if f.when and knowledge.holds_conditions(f.when, ctx):
