@@ -164,3 +164,17 @@ def test_explain_prints_cause_and_source(capsys):
 def test_recorded_machines_replay_with_tool_facts(replay):
     result = run_check(None, None, str(replay))
     assert result.facts.tools is not None
+
+
+@pytest.mark.parametrize("files", [
+    {"pyproject.toml": MATURIN, "Cargo.toml": "not [toml", "Cargo.lock": "[[package]]\nname = 3\n"},
+    {"pyproject.toml": MATURIN + '[tool.maturin]\nmanifest-path = "../../etc/Cargo.toml"\nfeatures = "abi3"\n',
+     "Cargo.toml": '[dependencies]\npyo3 = 7\n[features]\ndefault = "abi3"\n', "Cargo.lock": "package = 1\n"},
+    {"pyproject.toml": '[build-system]\nrequires = ["not a requirement!!", 3]\nbuild-backend = "maturin"\n'},
+    {"pyproject.toml": MATURIN, "c.txt": "-r other.txt\nmaturin @ https://x/y.whl\n==\n"},
+])
+def test_hostile_project_files_give_facts_not_tracebacks(files):
+    doc = machine(files, env={"PIP_CONSTRAINT": f"{PROJ}/c.txt /nonexistent"})
+    tools = facts_of(doc).tools
+    assert not any(t.source.startswith("resolved") for t in tools.items)
+    diagnose(facts_of(doc))  # and the rules take them as they are

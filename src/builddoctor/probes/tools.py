@@ -285,7 +285,8 @@ def _rust(machine: Machine, project: str, doc: dict[str, Any]) -> tuple[
             lock_path = machine.join(where, "Cargo.lock")
             break
     locked: dict[str, str] = {}
-    for pkg in _toml(lock_text).get("package") or []:
+    packages = _toml(lock_text).get("package")
+    for pkg in packages if isinstance(packages, list) else []:
         if isinstance(pkg, dict) and pkg.get("name") in CRATES and isinstance(pkg.get("version"), str):
             locked.setdefault(pkg["name"], pkg["version"])  # first one wins when several versions are locked
     deps: dict[str, Any] = {}
@@ -306,19 +307,21 @@ def _rust(machine: Machine, project: str, doc: dict[str, Any]) -> tuple[
     rust_version = package.get("rust-version") if isinstance(package.get("rust-version"), str) else ""
     features: list[str] = []
     pyo3 = deps.get("pyo3")
-    features += [f"pyo3/{f}" for f in _dict(pyo3).get("features") or [] if isinstance(f, str)]
-    maturin_features = _dict(_dict(doc.get("tool")).get("maturin")).get("features") or []
-    features += [f for f in maturin_features if isinstance(f, str)]
-    default = _dict(cargo.get("features")).get("default") or []
-    for name in default:
-        if isinstance(name, str):
-            features += [f for f in _dict(cargo.get("features")).get(name, []) or [] if isinstance(f, str)]
-            features.append(name)
+    features += [f"pyo3/{f}" for f in _strings(_dict(pyo3).get("features"))]
+    features += _strings(_dict(_dict(doc.get("tool")).get("maturin")).get("features"))
+    feature_table = _dict(cargo.get("features"))
+    for name in _strings(feature_table.get("default")):
+        features += [*_strings(feature_table.get(name)), name]
     abi3 = sorted({f for f in features if "abi3" in f})
     rabi3 = None
     if pyo3 is not None or "pyo3" in locked:
         rabi3 = (bool(abi3), any(_ABI3_PY.search(f) for f in abi3), abi3)
     return (manifest if cargo else "", lock_path, str(rust_version or ""), items, rabi3)
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings of a TOML array (anything else: none)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _full(version: str) -> str:
