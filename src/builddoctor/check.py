@@ -21,7 +21,7 @@ class CheckResult:
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False, index: Any = None) -> CheckResult:
+              rust_if_needed: bool = False, index: Any = None, isolated: bool | None = None) -> CheckResult:
     """`index` (a why.index.Finder) lets the tools probe resolve build requirements against an index."""
     if replay:
         doc = load_snapshot(replay)
@@ -33,7 +33,7 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
         return CheckResult(facts, diagnose(facts), replay)
     live = LiveMachine(index=index)
     try:
-        facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)
+        facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed, isolated=isolated)
     finally:
         live.close()
     return CheckResult(facts, diagnose(facts), "live")

@@ -222,7 +222,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
     unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress, opts.limits)
     checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result()),
-                                                              resolve=env is not None))
+                                                              resolve=opts.isolation))
     try:
         if python is None:
             _stop_if_blocked(checked.result(), opts)
@@ -276,7 +276,7 @@ def _check(python: str | None, project: str, *, resolve: bool = False) -> CheckR
         from ..why.index import Finder
 
         finder = Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None)
-    return run_check(python, project, rust_if_needed=True, index=finder)
+    return run_check(python, project, rust_if_needed=True, index=finder, isolated=resolve)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:

@@ -30,8 +30,9 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
 }
 
 #: fact groups that need the others first (the interpreter's packages and tags): name -> fn(machine, project,
-#: facts so far), run after PROBES, in this order
-LATE_PROBES: dict[str, Callable[[Machine, str | None, Facts], Any]] = {
+#: facts so far, isolated), run after PROBES, in this order; `isolated` is the build's own answer when it
+#: has one (`build --no-isolation`), else None (read from the environment)
+LATE_PROBES: dict[str, Callable[[Machine, str | None, Facts, "bool | None"], Any]] = {
     "tools": probe_tools,
 }
 
@@ -41,7 +42,8 @@ def needs_rust(project: ProjectFacts | None) -> bool:
     return project is None or project.is_rust or project.has_cargo_toml or project.kind in ("", "unknown")
 
 
-def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False) -> Facts:
+def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False,
+              isolated: bool | None = None) -> Facts:
     """Every probe, concurrently. With `rust_if_needed` (builds), the project is read first and the
     Rust probes (about eight processes) run only for a project that may compile Rust."""
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
@@ -61,5 +63,5 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
             **{name: f.result() for name, f in extra.items()},
         )
     for name, late in LATE_PROBES.items():
-        facts = dataclasses.replace(facts, **{name: late(machine, project, facts)})
+        facts = dataclasses.replace(facts, **{name: late(machine, project, facts, isolated)})
     return facts

@@ -55,16 +55,15 @@ def _dict(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
 
-def probe_tools(machine: Machine, project: str | None, facts: Facts) -> ToolFacts:
+def probe_tools(machine: Machine, project: str | None, facts: Facts, isolated: bool | None = None) -> ToolFacts:
     proj = facts.project
     env = machine.env()
     items: list[ToolVersion] = []
     installed: dict[str, str] = {str(canonicalize_name(k)): v for k, v in facts.interpreter.backends.items()}
-    isolated = not any(env.get(v, "").lower() in ("1", "true", "yes", "on")
-                       for v in ("PIP_NO_BUILD_ISOLATION", "UV_NO_BUILD_ISOLATION"))
-    # pip's PIP_NO_BUILD_ISOLATION is inverted ("off"/"0"/"false" disables isolation)
-    if env.get("PIP_NO_BUILD_ISOLATION", "").lower() in ("0", "false", "no", "off"):
-        isolated = False
+    if isolated is None:
+        # uv: UV_NO_BUILD_ISOLATION=1; pip's PIP_NO_BUILD_ISOLATION is inverted ("0"/"off"/"false" disables it)
+        isolated = not (env.get("UV_NO_BUILD_ISOLATION", "").lower() in ("1", "true", "yes", "on")
+                        or env.get("PIP_NO_BUILD_ISOLATION", "").lower() in ("0", "false", "no", "off"))
     doc: dict[str, Any] = {}
     abi3: bool | None = None
     versioned: bool | None = None
