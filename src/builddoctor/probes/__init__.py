@@ -32,7 +32,7 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
 #: fact groups that need the others first (the interpreter's packages and tags): name -> fn(machine, project,
 #: facts so far, isolated), run after PROBES, in this order; `isolated` is the build's own answer when it
 #: has one (`build --no-isolation`), else None (read from the environment)
-LATE_PROBES: dict[str, Callable[[Machine, str | None, Facts, "bool | None"], Any]] = {
+LATE_PROBES: dict[str, Callable[[Machine, str | None, Facts, bool | None], Any]] = {
     "tools": probe_tools,
 }
 

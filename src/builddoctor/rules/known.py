@@ -143,7 +143,7 @@ def tool_layers(facts: Facts, target: Target | None) -> list[Layer]:
     bad = {p.tool for p, _ in knowledge.applicable(ctx) if not p.log_only} if ctx else set()
     layers = []
     t = facts.tools
-    if t.abi3 is not None and (t.abi3 or t.items and any(x.role == "crate" for x in t.items)):
+    if t.abi3 is not None and (t.abi3 or (t.items and any(x.role == "crate" for x in t.items))):
         says = ", ".join(t.abi3_features) if t.abi3 else "no (version-specific build)"
         layers.append(Layer("stable ABI (abi3)", says, None, "Cargo.toml / pyproject.toml / setup.py", "match"))
     for tv in facts.tools.items:
