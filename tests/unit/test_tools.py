@@ -178,3 +178,20 @@ def test_hostile_project_files_give_facts_not_tracebacks(files):
     tools = facts_of(doc).tools
     assert not any(t.source.startswith("resolved") for t in tools.items)
     diagnose(facts_of(doc))  # and the rules take them as they are
+
+
+def test_an_unreadable_index_is_said_in_the_fact():
+    doc = machine({"pyproject.toml": MATURIN})
+    doc["reads"]["index maturin"] = [{"error": "cannot reach the package index https://pypi.org/simple"}]
+    backend = facts_of(doc).tools.backend
+    assert backend.version == "" and "the index could not be read: cannot reach" in backend.source
+
+
+def test_a_rust_version_newer_than_the_rustc_that_builds_is_an_error():
+    cargo = (FIXTURE / "Cargo.toml").read_text().replace('edition = "2021"', 'edition = "2021"\nrust-version = "1.99"')
+    doc = machine({"pyproject.toml": MATURIN, "Cargo.toml": cargo, "Cargo.lock": (FIXTURE / "Cargo.lock").read_text()})
+    found = {f.id: f for f in diagnose(facts_of(doc)).findings}
+    assert "tools.rust-too-old" in found and "rustc 1.95.0" in found["tools.rust-too-old"].title
+    ok = machine({"pyproject.toml": MATURIN, "Cargo.toml": cargo.replace("1.99", "1.70"),
+                  "Cargo.lock": (FIXTURE / "Cargo.lock").read_text()})
+    assert "tools.rust-too-old" not in {f.id for f in diagnose(facts_of(ok)).findings}

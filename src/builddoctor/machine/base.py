@@ -63,7 +63,8 @@ class Machine(ABC):
 
     def index_files(self, name: str) -> list[dict[str, object]] | None:
         """Files the configured package index lists for project `name`: [{filename, requires_python,
-        yanked}]. None when no index is consulted (the default: probes stay offline unless asked)."""
+        yanked}], or [{error}] when the index could not be read. None when no index is consulted (the
+        default: probes stay offline unless asked)."""
         return None
 
     def home_shape(self) -> dict[str, object]:

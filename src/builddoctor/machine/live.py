@@ -108,8 +108,8 @@ class LiveMachine(Machine):
 
         try:
             files = self.index.files(name)
-        except UserError:
-            return None
+        except UserError as exc:  # unreachable or unreadable: said in the fact, never a crash
+            return [{"error": str(exc)}]
         if files is None:
             return None
         return [{"filename": f.filename, "requires_python": f.requires_python, "yanked": f.yanked} for f in files]

@@ -89,7 +89,8 @@ class ReplayMachine(Machine):
         value = self._get(f"index {name}")
         if not isinstance(value, list):
             return None
-        return [dict(v) for v in value if isinstance(v, dict) and isinstance(v.get("filename"), str)]
+        return [dict(v) for v in value
+                if isinstance(v, dict) and (isinstance(v.get("filename"), str) or isinstance(v.get("error"), str))]
 
     def uname_machine(self) -> str:
         return str(self._get("uname_machine", "") or "")

@@ -150,6 +150,10 @@ def _resolve(machine: Machine, req: Requirement, name: str, role: str, *, instal
         except InvalidSpecifier:
             constraint = None
     files = machine.index_files(name)
+    unreadable = ""
+    if files is not None and any("error" in f for f in files):
+        unreadable = next(str(f["error"]) for f in files if "error" in f)
+        files = None
     if files is not None:
         best = _newest(files, spec, rank, python)
         how = f"resolved from {text}" + (f" and {constraint[1]} {constraint[0]}" if constraint else "")
@@ -167,10 +171,11 @@ def _resolve(machine: Machine, req: Requirement, name: str, role: str, *, instal
         except InvalidVersion:
             ok = False
         if ok:
+            why = f"the index could not be read: {unreadable}" if unreadable else "check --resolve asks the index"
             return ToolVersion(name, have, f"assumed: the installed {have} satisfies {text}; an isolated build "
-                                           f"installs the newest match (check --resolve asks the index)",
-                               role, text), False
-    return ToolVersion(name, "", f"unresolved: {text} (check --resolve asks the index)", role, text), False
+                                           f"installs the newest match ({why})", role, text), False
+    why = f"the index could not be read: {unreadable}" if unreadable else "check --resolve asks the index"
+    return ToolVersion(name, "", f"unresolved: {text} ({why})", role, text), False
 
 
 def _newest(files: list[dict[str, object]], spec: SpecifierSet, rank: dict[Any, int],

@@ -130,7 +130,7 @@ def _short(source: str) -> str:
     "resolved from maturin>=1.5"; the layer's source column keeps the whole text."""
     if source.startswith("assumed"):
         return "assumed: the installed version"
-    for tail in (" (check --resolve", " (wheel ", " (sdist)"):
+    for tail in (" (check --resolve", " (the index could not", " (wheel ", " (sdist)"):
         source = source.split(tail, 1)[0]
     return source
 
