@@ -87,3 +87,23 @@ def test_a_log_line_names_the_problem():
     line = ("error: the configured Python interpreter version (3.13) is newer than PyO3's maximum supported "
             "version (3.12)")
     assert [p.id for p in match_log_line(line)] == ["pyo3.python-too-new"]
+
+
+PLACEHOLDERS = {"version", "python", "max_python", "fixed_in", "target_arch", "host_arch", "rust_triple"}
+
+
+def test_titles_and_fixes_use_only_placeholders_the_rules_fill():
+    for p in problems():
+        texts = [p.title] + [t for f in p.fixes for t in (f.command, f.why)]
+        for text in texts:
+            assert set(re.findall(r"\{(\w+)\}", text)) <= PLACEHOLDERS, (p.id, text)
+
+
+def test_a_fix_limited_to_abi3_builds_is_offered_only_there():
+    from builddoctor.knowledge import by_id, ranked_fixes
+
+    p = by_id("pyo3.python-too-new")
+    plain = [f.command for f in ranked_fixes(p, Context(abi3=False, free_threaded=False))]
+    abi3 = [f.command for f in ranked_fixes(p, Context(abi3=True, free_threaded=False))]
+    assert "PYO3_USE_ABI3_FORWARD_COMPATIBILITY=1" not in plain and "PYO3_USE_ABI3_FORWARD_COMPATIBILITY=1" in abi3
+    assert plain[0] == abi3[0] == "cargo update -p pyo3 --precise 0.22.0"  # the upgrade first, either way
