@@ -1,6 +1,6 @@
 """Download the real PyPI files the tests use into .cache/test-corpus (once; kept between runs).
 
-Each entry of CORPUS is (file name, sha256 or ""); files come from PyPI's JSON API. Run by
+Each entry of CORPUS is (file name, sha256 or ""); files come from PyPI's JSON API (its simple API when that fails). Run by
 scripts/setup-test-machine; tests read the folder and skip with this script's name when a file is
 missing. Every network read has a deadline.
 """
@@ -19,14 +19,25 @@ TIMEOUT = 60
 
 #: project -> (version, [file names]); tests name the files they use.
 CORPUS: dict[str, tuple[str, list[str]]] = {
+    # a real sdist with a C extension and a setuptools floor: tests/e2e/test_backend_resolution.py
+    "markupsafe": ("3.0.2", ["markupsafe-3.0.2.tar.gz"]),
 }
 
 
 def _files(project: str, version: str) -> dict[str, dict[str, object]]:
-    url = f"https://pypi.org/pypi/{project}/{version}/json"
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as resp:
-        doc = json.load(resp)
-    return {u["filename"]: u for u in doc["urls"]}
+    """File name -> {url, digests} from PyPI's JSON API, else its simple API (PEP 691), which mirrors serve too."""
+    try:
+        with urllib.request.urlopen(f"https://pypi.org/pypi/{project}/{version}/json", timeout=TIMEOUT) as resp:
+            doc = json.load(resp)
+        return {u["filename"]: u for u in doc["urls"]}
+    except OSError:
+        pass
+    req = urllib.request.Request(f"https://pypi.org/simple/{project}/",
+                                 headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
+        simple = json.load(resp)
+    return {f["filename"]: {"url": f["url"], "digests": {"sha256": f["hashes"].get("sha256", "")}}
+            for f in simple["files"]}
 
 
 def main() -> int:

@@ -21,19 +21,21 @@ class CheckResult:
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False) -> CheckResult:
-    with open_machine(replay) as (machine, inv):
+              rust_if_needed: bool = False, index: Any = None, isolated: bool | None = None) -> CheckResult:
+    """`index` (a why.index.Finder) lets the tools probe resolve build requirements against an index."""
+    with open_machine(replay, index=index) as (machine, inv):
         if replay:
             python = python if python is not None else inv.get("python")
             project = project if project is not None else inv.get("project")
         else:
             project = _abs(project)
-        facts = probe_all(machine, python, project, rust_if_needed=rust_if_needed)
+        facts = probe_all(machine, python, project, rust_if_needed=rust_if_needed, isolated=isolated)
     return CheckResult(facts, diagnose(facts), replay or "live")
 
 
-def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, Any], CheckResult]:
-    live = LiveMachine()
+def record_snapshot(python: str | None, project: str | None, *,
+                    index: Any = None) -> tuple[dict[str, Any], CheckResult]:
+    live = LiveMachine(index=index)
     rec = RecordingMachine(live)
     project = _abs(project)
     try:

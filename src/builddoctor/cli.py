@@ -25,12 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
     c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
     c.add_argument("--json", action="store_true", help="print the versioned JSON report")
+    _resolve_arguments(c)
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
     s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
     s.add_argument("--python")
     s.add_argument("--project")
     s.add_argument("--force", action="store_true", help="replace an existing output file")
+    _resolve_arguments(s)
 
     w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
     w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
@@ -61,10 +63,26 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _resolve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--resolve", action="store_true",
+                   help="resolve the build requirements against the index, as an isolated build would")
+    p.add_argument("--index-url", help="index for --resolve (default: UV_DEFAULT_INDEX / UV_INDEX_URL / "
+                                       "PIP_INDEX_URL / PyPI); implies --resolve")
+
+
+def _finder(args: argparse.Namespace) -> object | None:
+    """The index client check/snapshot --resolve read through (None: stay offline)."""
+    if not (getattr(args, "resolve", False) or getattr(args, "index_url", None)):
+        return None
+    from .why.index import Finder
+
+    return Finder(args.index_url, None, env=os.environ, timeout=15.0, cache_dir=None)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
-    result = run_check(args.python, args.project, args.replay)
+    result = run_check(args.python, args.project, args.replay, index=None if args.replay else _finder(args))
     if args.json:
         from .report import render_json
 
@@ -84,7 +102,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     out = args.output
     if out != "-" and os.path.exists(out) and not args.force:
         raise UserError(f"{out} already exists; pass --force to replace it or -o another file")
-    doc, _ = record_snapshot(args.python, args.project)
+    doc, _ = record_snapshot(args.python, args.project, index=_finder(args))
     text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     if out == "-":
         sys.stdout.write(text)
@@ -158,11 +176,16 @@ def cmd_devshell(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
+    from .rules.explain_known import explain_known, known_ids
 
     EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}
     if not args.id:
-        for key in sorted(EXPLAIN):
+        for key in sorted([*EXPLAIN, *known_ids()]):
             print(key)
+        return EXIT_OK
+    known = explain_known(args.id)
+    if known is not None:
+        print(known)
         return EXIT_OK
     text = EXPLAIN.get(args.id)
     if text is None:

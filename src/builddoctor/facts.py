@@ -243,6 +243,7 @@ class Facts:
     cc: CFacts = field(default_factory=CFacts)
     msvc: MsvcFacts = field(default_factory=MsvcFacts)
     cmake: CMakeFacts = field(default_factory=CMakeFacts)
+    tools: ToolFacts = field(default_factory=lambda: ToolFacts())  # noqa: PLW0108 - defined below
 
     def to_json(self) -> dict[str, object]:
         return {key: _jsonable(value) for key, value in dataclasses.asdict(self).items()}
@@ -254,3 +255,36 @@ def _jsonable(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class ToolVersion:
+    """One tool the build will run, with the version that will run and where that version comes from."""
+
+    name: str  # maturin, setuptools, pyo3, cmake, rustc, pip ...
+    version: str  # "" when unknown
+    source: str  # "installed", "resolved from maturin>=1.3.2", "Cargo.lock", "assumed: ...", "PATH" ...
+    role: str  # backend | build-requires | crate | toolchain | frontend
+    requirement: str = ""  # the project's own requirement on it (build-system.requires / Cargo.toml)
+
+
+@dataclass(frozen=True)
+class ToolFacts:
+    """The tools a build of the project will really run (see probes/tools.py)."""
+
+    isolated: bool = True  # a PEP 517 frontend installs build-system.requires into a fresh environment
+    index: str = ""  # the index versions were resolved against ("" offline)
+    items: tuple[ToolVersion, ...] = ()
+    abi3: bool | None = None  # the project builds for the stable ABI (None: unknown)
+    abi3_versioned: bool | None = None  # ... with a minimum version (pyo3 `abi3-py3X`, `py-api = "cp3X"`)
+    abi3_features: tuple[str, ...] = ()  # the spellings found (pyo3/abi3-py38, py_limited_api=cp39 ...)
+    cargo_manifest: str = ""  # the Cargo.toml the build uses ("" none)
+    cargo_lock: str = ""  # the Cargo.lock read ("" none)
+    rust_version: str = ""  # [package] rust-version of that Cargo.toml
+
+    def get(self, name: str) -> ToolVersion | None:
+        return next((t for t in self.items if t.name == name), None)
+
+    @property
+    def backend(self) -> ToolVersion | None:
+        return next((t for t in self.items if t.role == "backend"), None)

@@ -17,6 +17,7 @@ from ._data import table
 class KnownFix:
     command: str
     why: str
+    when: dict[str, Any] = field(default_factory=dict)  # the fix only works where these hold
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Problem:
     fixes: tuple[KnownFix, ...]
     source: tuple[str, ...]
     severity: str
+    log_only: bool = False  # no `check` finding: only log diagnosis uses it
+    contradicts: tuple[str, ...] = ()  # ids of "ok" findings this problem makes untrue (msvc.ok ...)
 
     @property
     def finding_id(self) -> str:
@@ -65,6 +68,7 @@ class Context:
     implementation: str | None = None
     free_threaded: bool | None = None
     abi3: bool | None = None
+    abi3_versioned: bool | None = None  # abi3 with a minimum version (pyo3 `abi3-py3X`)
     env: frozenset[str] = frozenset()
     tools: dict[str, str] = field(default_factory=dict)  # tool -> version that will run
 
@@ -78,7 +82,7 @@ def holds(problem: Problem, ctx: Context) -> bool:
         if key in ("os", "host_arch", "target_arch", "implementation"):
             if getattr(ctx, key) not in want:
                 return False
-        elif key in ("emulated", "free_threaded", "abi3"):
+        elif key in ("emulated", "free_threaded", "abi3", "abi3_versioned"):
             if getattr(ctx, key) is not want:
                 return False
         elif key == "python":
@@ -113,8 +117,9 @@ def problems() -> tuple[Problem, ...]:
             when=dict(p.get("when", {})),
             symptoms=tuple(re.compile(s, re.I) for s in p.get("symptoms", [])),
             title=p["title"], cause=p["cause"],
-            fixes=tuple(KnownFix(f["command"], f["why"]) for f in p.get("fixes", [])),
-            source=tuple(p["source"]), severity=p.get("severity", "error"),
+            fixes=tuple(KnownFix(f["command"], f["why"], dict(f.get("when", {}))) for f in p.get("fixes", [])),
+            source=tuple(p["source"]), severity=p.get("severity", "error"), log_only=bool(p.get("log_only")),
+            contradicts=tuple(p.get("contradicts", ())),
         ))
     return tuple(out)
 
@@ -137,3 +142,122 @@ def applicable(ctx: Context) -> list[tuple[Problem, str]]:
 def match_log_line(line: str) -> list[Problem]:
     """Problems whose symptom patterns match one log line."""
     return [p for p in problems() if p.matches_log(line)]
+
+
+def by_id(problem_id: str) -> Problem | None:
+    """The problem with this id ("pyo3.python-too-new"; a "known." prefix is accepted)."""
+    wanted = problem_id[len("known."):] if problem_id.startswith("known.") else problem_id
+    return next((p for p in problems() if p.id == wanted), None)
+
+
+def max_python(tool: str, version: str) -> str | None:
+    """The newest CPython `version` of `tool` supports, from its [tools] table (None when unknown)."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        v = Version(version)
+    except InvalidVersion:
+        return None
+    for spec, newest in tools().get(tool, {}).get("max_cpython", []):
+        if v in SpecifierSet(spec):
+            return str(newest)
+    return None
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    """Fill {placeholders} of a title or fix; unknown ones stay as written."""
+    return text.format_map(_Blank(values))
+
+
+def upgrade_fixes(problem: Problem, *, requirement: str = "", isolated: bool = True) -> list[KnownFix]:
+    """The upgrade to `fixed_in`, spelled for the tool's kind; [] when nothing fixed it.
+
+    `requirement` is the project's own requirement on the tool ("maturin>=1.3.2"), when known.
+    """
+    if not problem.fixed_in:
+        return []
+    tool = tools().get(problem.tool, {})
+    kind = tool.get("kind", "")
+    name, fixed = problem.tool, problem.fixed_in
+    pin = f"{name}>={fixed}"
+    values = {"name": name, "fixed_in": fixed}
+    if kind == "python" and not isolated:
+        return [KnownFix(f'python -m pip install -U "{pin}"',
+                         f"{name} {fixed} fixed it; this build runs without isolation, so the interpreter's own "
+                         f"{name} is the one that runs")]
+    if kind == "python":
+        why = f"{name} {fixed} fixed it" + (f" (the project asks for {requirement})" if requirement else "")
+        if re.search(r"===?", requirement):  # an exact pin: a constraint cannot override it, the pin must change
+            return [KnownFix(f'"{pin}" instead of "{requirement}" in [build-system] requires of pyproject.toml',
+                             why + "; the exact pin is what installs the affected version")]
+        return [
+            KnownFix(f'requires = [..., "{pin}"] in [build-system] of pyproject.toml',
+                     why + "; an isolated build (pip, uv, build) then installs a fixed version"),
+            KnownFix(f'echo "{pin}" > build-constraints.txt && uv build --build-constraint build-constraints.txt',
+                     "for a build you cannot edit: UV_BUILD_CONSTRAINT=build-constraints.txt (uv) or "
+                     "PIP_CONSTRAINT=build-constraints.txt (pip) apply the same pin to the isolated build"),
+        ]
+    if kind == "crate":
+        if requirement and not cargo_allows(requirement, fixed):
+            return [KnownFix(f"cargo add {name}@{fixed}",
+                             f"{name} {fixed} fixed it; Cargo.toml asks for {name} {requirement}, which does not "
+                             f"allow {fixed}: this raises the requirement and updates Cargo.lock")]
+        return [KnownFix(f"cargo update -p {name} --precise {fixed}", f"{name} {fixed} fixed it")]
+    template = tool.get("upgrade")
+    if template:
+        return [KnownFix(render(str(template), values), f"{name} {fixed} fixed it")]
+    return [KnownFix(f"upgrade {name} to {fixed} or newer", f"{name} {fixed} fixed it")]
+
+
+def cargo_allows(requirement: str, version: str) -> bool:
+    """Whether a Cargo version requirement ("0.20.3", "^1.2", "=0.20.3", "~0.21") allows `version`
+    (caret semantics for bare versions; anything unparsed is treated as allowing it)."""
+    def nums(text: str) -> list[int] | None:
+        parts = text.strip().split(".")
+        return [int(p) for p in parts] if parts and all(p.isdigit() for p in parts) else None
+
+    want = nums(version)
+    if want is None:
+        return True
+    for raw in requirement.split(","):
+        clause = raw.strip()
+        op = re.match(r"^(\^|=|~|>=|<=|>|<)?", clause).group(0)  # type: ignore[union-attr]
+        base = nums(clause[len(op):].strip().rstrip(".*"))
+        if base is None:
+            continue
+        full = [*base, 0, 0][:3]
+        if op == "=":
+            if want[: len(base)] != base:
+                return False
+        elif op in ("", "^"):
+            lead = next((i for i, n in enumerate(full) if n != 0), len(full) - 1)
+            if want < full or want[: lead + 1] != full[: lead + 1]:
+                return False
+        elif op == "~":
+            if want < full or want[: max(1, min(len(base), 2))] != full[: max(1, min(len(base), 2))]:
+                return False
+        elif (op == ">=" and want < full) or (op == ">" and want <= full) or (op == "<" and want >= full) \
+                or (op == "<=" and want > full):
+            return False
+    return True
+
+
+def ranked_fixes(problem: Problem, ctx: Context | None = None, *, requirement: str = "",
+                 isolated: bool = True) -> list[KnownFix]:
+    """Upgrade first, then the problem's own fixes that work in `ctx` (all of them without a context)."""
+    own = [f for f in problem.fixes
+           if not f.when or (ctx is not None and holds_conditions(f.when, ctx))]
+    return upgrade_fixes(problem, requirement=requirement, isolated=isolated) + own
+
+
+def holds_conditions(when: dict[str, Any], ctx: Context) -> bool:
+    """`holds` for a bare condition table (a fix's own `when`)."""
+    probe = Problem(id="-.-", tool="", affected="", fixed_in="", when=when, symptoms=(), title="", cause="",
+                    fixes=(), source=(), severity="error")
+    return holds(probe, ctx)

@@ -12,8 +12,9 @@ from builddoctor._data import table
 from builddoctor.knowledge import Context, applicable, holds, match_log_line, problems, tools
 
 WHEN_KEYS = {"os", "host_arch", "target_arch", "emulated", "python", "implementation", "free_threaded", "abi3",
-             "env", "tools"}
-FIELDS = {"id", "tool", "affected", "fixed_in", "when", "symptoms", "title", "cause", "fixes", "source", "severity"}
+             "abi3_versioned", "env", "tools"}
+FIELDS = {"id", "tool", "affected", "fixed_in", "when", "symptoms", "title", "cause", "fixes", "source", "severity",
+          "log_only", "contradicts"}
 ARCHES = {a.name for a in arch.all_arches()}
 
 
@@ -33,7 +34,13 @@ def test_every_entry_has_the_schema():
         for key in ("host_arch", "target_arch"):
             assert set(p.get("when", {}).get(key, [])) <= ARCHES, p["id"]
         assert set(p.get("when", {}).get("os", [])) <= {"windows", "linux", "macos"}, p["id"]
-        assert p["fixes"] and all(set(f) == {"command", "why"} and f["command"] for f in p["fixes"]), p["id"]
+        # the upgrade is spelled by ranked_fixes() from fixed_in; without a fixed version a workaround is a must
+        assert p.get("fixes") or p.get("fixed_in"), p["id"]
+        for f in p.get("fixes", []):
+            assert {"command", "why"} <= set(f) <= {"command", "why", "when"} and f["command"], p["id"]
+            assert set(f.get("when", {})) <= WHEN_KEYS, p["id"]
+        assert isinstance(p.get("log_only", False), bool), p["id"]
+        assert set(p.get("contradicts", [])) <= {"msvc.ok", "rust.ok"}, p["id"]
 
 
 def test_version_ranges_parse_and_fixed_in_is_outside_them():
@@ -56,15 +63,16 @@ def test_every_source_is_a_url():
 
 def test_tools_have_a_known_kind():
     for name, tool in tools().items():
-        assert tool["kind"] in ("python", "crate", "rust-toolchain", "system"), name
+        assert tool["kind"] in ("python", "crate", "rust-toolchain", "system", "frontend"), name
 
 
 def test_pyo3_too_old_for_python_313_applies_and_a_fixed_version_does_not():
-    ctx = Context(python="3.13.0", implementation="cpython", abi3=False, tools={"pyo3": "0.20.3"})
+    plain = {"implementation": "cpython", "abi3": False, "abi3_versioned": False}
+    ctx = Context(python="3.13.0", tools={"pyo3": "0.20.3"}, **plain)  # type: ignore[arg-type]
     assert "pyo3.python-too-new" in {p.id for p, _ in applicable(ctx)}
-    fixed = Context(python="3.13.0", implementation="cpython", abi3=False, tools={"pyo3": "0.22.0"})
+    fixed = Context(python="3.13.0", tools={"pyo3": "0.22.0"}, **plain)  # type: ignore[arg-type]
     assert "pyo3.python-too-new" not in {p.id for p, _ in applicable(fixed)}
-    older_python = Context(python="3.12.1", implementation="cpython", abi3=False, tools={"pyo3": "0.20.3"})
+    older_python = Context(python="3.12.1", tools={"pyo3": "0.20.3"}, **plain)  # type: ignore[arg-type]
     assert "pyo3.python-too-new" not in {p.id for p, _ in applicable(older_python)}
 
 
@@ -79,3 +87,23 @@ def test_a_log_line_names_the_problem():
     line = ("error: the configured Python interpreter version (3.13) is newer than PyO3's maximum supported "
             "version (3.12)")
     assert [p.id for p in match_log_line(line)] == ["pyo3.python-too-new"]
+
+
+PLACEHOLDERS = {"version", "python", "max_python", "fixed_in", "target_arch", "host_arch", "rust_triple"}
+
+
+def test_titles_and_fixes_use_only_placeholders_the_rules_fill():
+    for p in problems():
+        texts = [p.title] + [t for f in p.fixes for t in (f.command, f.why)]
+        for text in texts:
+            assert set(re.findall(r"\{(\w+)\}", text)) <= PLACEHOLDERS, (p.id, text)
+
+
+def test_a_fix_limited_to_abi3_builds_is_offered_only_there():
+    from builddoctor.knowledge import by_id, ranked_fixes
+
+    p = by_id("pyo3.python-too-new")
+    plain = [f.command for f in ranked_fixes(p, Context(abi3=False, free_threaded=False))]
+    abi3 = [f.command for f in ranked_fixes(p, Context(abi3=True, free_threaded=False))]
+    assert "PYO3_USE_ABI3_FORWARD_COMPATIBILITY=1" not in plain and "PYO3_USE_ABI3_FORWARD_COMPATIBILITY=1" in abi3
+    assert plain[0] == abi3[0] == "cargo update -p pyo3 --precise 0.22.0"  # the upgrade first, either way

@@ -44,7 +44,7 @@ def test_machine_codes_are_unique():
 
 
 def test_platform_facts_from_the_reference():
-    # PE machine codes, Rust triples, ELF e_machine, CMake -A (sources in arches.toml): a few anchors that must never drift
+    # PE machine codes, Rust triples, ELF e_machine, CMake -A (sources in arches.toml): anchors that never drift
     assert arch.from_pe_machine(0xA641).name == "aarch64"  # ARM64EC images load on ARM64
     assert arch.parse("win32").rust["windows"] == "i686-pc-windows-msvc"
     assert arch.parse("armv7l").rust["linux"] == "armv7-unknown-linux-gnueabihf"

@@ -36,7 +36,7 @@ def test_vcvars_spellings_follow_host_underscore_target(host):
 
 
 def test_platform_facts_spellings_are_present():
-    # building-on-the-command-line (learn.microsoft.com): documented x86/x64-hosted pairs and the ARM64-hosted ones (VS 17.4+)
+    # learn.microsoft.com building-on-the-command-line: x86/x64-hosted pairs and ARM64-hosted ones (VS 17.4+)
     assert MSVC["vcvars"]["x86_64"]["aarch64"] == "amd64_arm64"
     assert MSVC["vcvars"]["x86"]["x86_64"] == "x86_amd64"
     assert MSVC["vcvars"]["aarch64"] == {"aarch64": "arm64", "x86_64": "arm64_amd64", "x86": "arm64_x86"}

@@ -35,8 +35,8 @@ __all__ = ["BuildOptions", "add_arguments", "run_build"]
 
 #: Finding-id prefixes that can make each kind of backend fail; anything else does not stop a build.
 _RELEVANT: dict[str, tuple[str, ...]] = {
-    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc."),
-    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake."),
+    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc.", "known.", "tools."),
+    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake.", "known.", "tools."),
     "pure": ("interpreter.unusable", "project."),
 }
 
@@ -221,7 +221,8 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     # The environment is on the critical path: start it before anything else takes the GIL.
     created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
     unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress, opts.limits)
-    checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result())))
+    checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result()),
+                                                              resolve=opts.isolation))
     try:
         if python is None:
             _stop_if_blocked(checked.result(), opts)
@@ -248,6 +249,10 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
         pool.shutdown(wait=False, cancel_futures=True)
         wait([unpacked])  # never remove the staging folder under a running extraction
     _stop_if_blocked(result, opts)
+    backend = result.facts.tools.backend
+    if backend is not None and backend.version and env is not None:
+        # what check expects the isolated build to install (the build log then shows it runs)
+        progress.line(f"builddoctor: build backend {backend.name} {backend.version} ({backend.source})")
     plan = _make_plan(opts, result, os.environ, _live_windows())
     _stop_if_blocked(result, opts, plan)
     child_env.update(plan.child_env(os.environ, str(env.path) if env else "", env.scripts if env else "",
@@ -260,11 +265,18 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     return place_wheel(wheel, outdir, overwrite=opts.overwrite)
 
 
-def _check(python: str | None, project: str) -> CheckResult:
-    """check's result; a project that compiles no Rust skips the Rust probes."""
+def _check(python: str | None, project: str, *, resolve: bool = False) -> CheckResult:
+    """check's result; a project that compiles no Rust skips the Rust probes. `resolve` (isolated builds,
+    which go to the configured index anyway): the build requirements are resolved against that index,
+    so known tool problems are judged on the versions the build environment really gets."""
     from ..check import run_check
 
-    return run_check(python, project, rust_if_needed=True)
+    finder = None
+    if resolve:
+        from ..why.index import Finder
+
+        finder = Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None)
+    return run_check(python, project, rust_if_needed=True, index=finder, isolated=resolve)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:

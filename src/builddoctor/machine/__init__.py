@@ -18,17 +18,18 @@ __all__ = ["LiveMachine", "Machine", "RecordingMachine", "ReplayMachine", "load_
 
 
 @contextlib.contextmanager
-def open_machine(replay: str | None) -> Iterator[tuple[Machine, dict[str, Any]]]:
+def open_machine(replay: str | None, *, index: Any = None) -> Iterator[tuple[Machine, dict[str, Any]]]:
     """THE way a command opens a machine: the recorded one of `replay`, else this computer.
 
     Yields the machine and the recorded invocation ({} live); a live machine is always closed.
+    `index` (a why.index.Finder) lets a live machine answer index reads.
     """
     if replay:
         doc = load_snapshot(replay)
         inv = doc.get("invocation")
         yield ReplayMachine(doc), dict(inv) if isinstance(inv, dict) else {}
         return
-    live = LiveMachine()
+    live = LiveMachine(index=index)
     try:
         yield live, {}
     finally:

@@ -62,6 +62,12 @@ class Machine(ABC):
     @abstractmethod
     def home(self) -> str: ...
 
+    def index_files(self, name: str) -> list[dict[str, object]] | None:
+        """Files the configured package index lists for project `name`: [{filename, requires_python,
+        yanked}], or [{error}] when the index could not be read. None when no index is consulted (the
+        default: probes stay offline unless asked)."""
+        return None
+
     def home_shape(self) -> dict[str, object]:
         """Shape of the home folder (spaces, non-ASCII ...) without its name; see redact.home_shape."""
         from .redact import home_shape

@@ -6,6 +6,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .. import proc
 from ..arch import OSName
@@ -26,10 +27,11 @@ def _current_os() -> OSName:
 
 
 class LiveMachine(Machine):
-    def __init__(self) -> None:
+    def __init__(self, index: Any = None) -> None:
         self.os = _current_os()
         self._neutral: str | None = None
         self._env = allowed_env(os.environ)
+        self.index = index  # a why.index.Finder when the caller asked to resolve against an index
 
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
@@ -99,6 +101,19 @@ class LiveMachine(Machine):
             return sorted(os.listdir(path))
         except (OSError, ValueError):
             return None
+
+    def index_files(self, name: str) -> list[dict[str, object]] | None:
+        if self.index is None:
+            return None
+        from ..errors import UserError
+
+        try:
+            files = self.index.files(name)
+        except UserError as exc:  # unreachable or unreadable: said in the fact, never a crash
+            return [{"error": str(exc)}]
+        if files is None:
+            return None
+        return [{"filename": f.filename, "requires_python": f.requires_python, "yanked": f.yanked} for f in files]
 
     def uname_machine(self) -> str:
         if sys.platform == "win32":  # pragma: no cover - Windows only

@@ -80,6 +80,12 @@ class RecordingMachine(Machine):
         self._keep(f"listdir {path}", value)
         return value
 
+    def index_files(self, name: str) -> list[dict[str, object]] | None:
+        value = self.inner.index_files(name)
+        if value is not None:
+            self._keep(f"index {name}", value)
+        return value
+
     def uname_machine(self) -> str:
         value = self.inner.uname_machine()
         self._keep("uname_machine", value)

@@ -87,6 +87,13 @@ class ReplayMachine(Machine):
         value = self._get(f"listdir {path}")
         return [str(v) for v in value] if isinstance(value, list) else None
 
+    def index_files(self, name: str) -> list[dict[str, object]] | None:
+        value = self._get(f"index {name}")
+        if not isinstance(value, list):
+            return None
+        return [dict(v) for v in value
+                if isinstance(v, dict) and (isinstance(v.get("filename"), str) or isinstance(v.get("error"), str))]
+
     def uname_machine(self) -> str:
         return str(self._get("uname_machine", "") or "")
 

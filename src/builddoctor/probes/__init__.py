@@ -7,6 +7,7 @@ rules/__init__.py's `RULES` / `LAYERS`.
 """
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -19,6 +20,7 @@ from .interpreter import probe_interpreter
 from .msvc import probe_msvc
 from .project import probe_project
 from .rust import probe_rust
+from .tools import probe_tools
 
 #: fact group name (a field of Facts) -> probe(machine, project_dir), in the order they start
 PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
@@ -27,13 +29,21 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
     "cmake": probe_cmake,
 }
 
+#: fact groups that need the others first (the interpreter's packages and tags): name -> fn(machine, project,
+#: facts so far, isolated), run after PROBES, in this order; `isolated` is the build's own answer when it
+#: has one (`build --no-isolation`), else None (read from the environment)
+LATE_PROBES: dict[str, Callable[[Machine, str | None, Facts, bool | None], Any]] = {
+    "tools": probe_tools,
+}
+
 
 def needs_rust(project: ProjectFacts | None) -> bool:
     """Whether building `project` may compile Rust (unknown projects may)."""
     return project is None or project.is_rust or project.has_cargo_toml or project.kind in ("", "unknown")
 
 
-def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False) -> Facts:
+def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False,
+              isolated: bool | None = None) -> Facts:
     """Every probe, concurrently. With `rust_if_needed` (builds), the project is read first and the
     Rust probes (about eight processes) run only for a project that may compile Rust."""
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
@@ -44,7 +54,7 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
         rust = None if skip_rust else pool.submit(probe_rust, machine, project)
         proj = pool.submit(probe_project, machine, project) if project and proj_facts is None else None
         extra = {name: pool.submit(fn, machine, project) for name, fn in PROBES.items()}
-        return Facts(
+        facts = Facts(
             os=machine.os,
             interpreter=interp.result(),
             host=host.result(),
@@ -52,3 +62,6 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
             project=proj.result() if proj else proj_facts,
             **{name: f.result() for name, f in extra.items()},
         )
+    for name, late in LATE_PROBES.items():
+        facts = dataclasses.replace(facts, **{name: late(machine, project, facts, isolated)})
+    return facts

@@ -155,6 +155,8 @@ def locked_crates(text: str) -> list[tuple[str, str]]:
         packages = loads(text).get("package") or []
     except TOMLDecodeError:
         return []
+    if not isinstance(packages, list):  # `package = 1`: not a lock cargo wrote
+        return []
     return [(str(p.get("name")), str(p.get("version", ""))) for p in packages
             if isinstance(p, dict) and p.get("name") in wanted]
 

@@ -10,6 +10,7 @@ from ..target import Target, derive_target
 from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
 from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
 from .deps import deps_rules
+from .known import known_rules, reconcile, tool_layers
 from .model import Finding, Layer, LayerStatus, rank_fixes
 
 RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
@@ -18,6 +19,7 @@ LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
 #: THE rules, in report order (findings are then sorted by severity, stably).
 RULES: tuple[RuleFn, ...] = (
     project_rules,
+    known_rules,
     interpreter_rules,
     host_rules,
     marker_rules,
@@ -69,7 +71,7 @@ def _name(a: archmod.Arch | None) -> str | None:
     return a.name if a else None
 
 
-LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers)
+LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, tool_layers)
 
 
 def diagnose(facts: Facts) -> Diagnosis:
@@ -81,7 +83,7 @@ def diagnose(facts: Facts) -> Diagnosis:
     layers: list[Layer] = []
     for layer_fn in LAYERS:
         layers += layer_fn(facts, target)
-    return Diagnosis(target, layers, rank_fixes(findings))
+    return Diagnosis(target, layers, rank_fixes(reconcile(findings)))
 
 
 def to_json(d: Diagnosis) -> dict[str, Any]:

@@ -54,8 +54,9 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
                            {"platform": i.platform, "exe_arches": list(i.exe_arches)}))
         return out
     if i.version_tuple and i.version_tuple < (3, 9):
+        # end of life is a date, not a cause: it never outranks a finding that explains a failure
         out.append(Finding("interpreter.old", WARNING, f"Python {i.version} is past its end of life",
-                           {"version": i.version}))
+                           {"version": i.version}, rank=90))
     sys_arch = archmod.parse(i.platform.rsplit("-", 1)[-1]) if i.platform else None
     if len(i.exe_arches) == 1 and sys_arch is not None and sys_arch.name != i.exe_arches[0] \
             and not target.universal2 and sys_arch.compat32 != i.exe_arches[0]:

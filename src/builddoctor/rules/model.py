@@ -26,6 +26,7 @@ class Finding:
     title: str
     facts: dict[str, Any] = field(default_factory=dict)
     fixes: tuple[Fix, ...] = ()
+    rank: int = 50  # within a severity, lower comes first: a direct cause (known.*) before layer findings
 
     @property
     def order(self) -> int:
@@ -54,8 +55,8 @@ def rank_fixes(findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
         fixes = tuple(sorted(f.fixes, key=lambda x: (-counts.get(x.command, 0), x.rank)))
-        out.append(Finding(f.id, f.severity, f.title, f.facts, fixes))
-    return sorted(out, key=lambda f: f.order)
+        out.append(Finding(f.id, f.severity, f.title, f.facts, fixes, f.rank))
+    return sorted(out, key=lambda f: (f.order, f.rank))
 
 
 def top_fixes(findings: list[Finding]) -> list[tuple[Fix, list[str]]]:
