@@ -10,6 +10,7 @@ from ..target import Target, derive_target
 from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
 from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
 from .deps import deps_rules
+from .logsig import log_layers, log_rules
 from .model import Finding, Layer, rank_fixes
 
 RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
@@ -17,6 +18,7 @@ LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
 
 #: THE rules, in report order (findings are then sorted by severity, stably).
 RULES: tuple[RuleFn, ...] = (
+    log_rules,  # only with a build log (builddoctor diagnose): what the failed build really did
     project_rules,
     interpreter_rules,
     host_rules,
@@ -69,7 +71,7 @@ def _name(a: archmod.Arch | None) -> str | None:
     return a.name if a else None
 
 
-LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers)
+LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, log_layers)
 
 
 def diagnose(facts: Facts) -> Diagnosis:

@@ -1,0 +1,78 @@
+"""`builddoctor diagnose LOG`: the failed build's own facts, alone or beside the machine's.
+
+Without a machine the report rests on the log only (a log cannot say what is *not* installed, so
+findings that conclude absence are left out). With `--replay FILE` or `--live`, the machine's facts
+(what is installed) are combined with the log's (what the failed build really used): when the log
+names another interpreter than the machine's default, the log's interpreter is the target.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..errors import UserError
+from ..facts import Facts
+from ..rules import Diagnosis, diagnose
+from ..rules.logsig import LOG_UNKNOWABLE, log_layers
+from ..rules.model import rank_fixes
+from .extract import facts_from_log
+from .reader import ReadStats
+from .scan import LogScanner
+
+JSON_SCHEMA = "builddoctor.diagnose/1"
+
+
+@dataclass(frozen=True)
+class DiagnoseResult:
+    facts: Facts
+    diagnosis: Diagnosis
+    source: str  # "log", "log+replay", "log+live"
+    log_name: str
+    stats: ReadStats
+    scanner: LogScanner
+    machine_facts: Facts | None = None
+
+
+def combine(machine: Facts, log: Facts) -> Facts:
+    """Machine facts (installed) with the log's (used): the log's interpreter wins when it differs."""
+    interp = machine.interpreter
+    li = log.interpreter
+    if log.log.interpreter_known and (not interp.usable or tuple(interp.exe_arches) != tuple(li.exe_arches)
+                                      or (li.version and not interp.version.startswith(li.version[:4]))):
+        interp = li
+    project = machine.project if machine.project is not None else log.project
+    cc = machine.cc if machine.cc.crates else dataclasses.replace(machine.cc, crates=log.cc.crates)
+    return dataclasses.replace(machine, interpreter=interp, project=project, cc=cc, log=log.log)
+
+
+def diagnose_facts(facts: Facts, *, with_machine: bool) -> Diagnosis:
+    d = diagnose(facts)
+    if with_machine:
+        return d
+    findings = [f for f in d.findings if f.id not in LOG_UNKNOWABLE]
+    return Diagnosis(d.target, log_layers(facts, d.target), rank_fixes(findings))
+
+
+def from_scanner(scanner: LogScanner, stats: ReadStats, name: str, *, machine: Facts | None = None,
+                 source: str = "log") -> DiagnoseResult:
+    log_facts = facts_from_log(scanner, name)
+    facts = combine(machine, log_facts) if machine is not None else log_facts
+    return DiagnoseResult(facts, diagnose_facts(facts, with_machine=machine is not None), source, name, stats,
+                          scanner, machine)
+
+
+def run_diagnose(log: str, *, replay: str | None = None, live: bool = False, python: str | None = None,
+                 project: str | None = None) -> DiagnoseResult:
+    from . import scan_path
+
+    scanner, stats = scan_path(log)
+    if stats.bytes == 0:
+        raise UserError(f"{'standard input' if log == '-' else log} is empty: nothing to diagnose")
+    machine = None
+    source = "log"
+    if replay or live:
+        from ..check import run_check
+
+        machine = run_check(python, project, replay).facts
+        source = "log+replay" if replay else "log+live"
+    return from_scanner(scanner, stats, "<stdin>" if log == "-" else log, machine=machine, source=source)
