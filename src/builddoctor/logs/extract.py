@@ -173,7 +173,8 @@ def _os_hint(scanner: LogScanner) -> str | None:
         return "macos"
     if scanner.first("elf_machine"):
         return "linux"
-    return None
+    hints = [(m.line, os) for os in ("windows", "macos", "linux") if (m := scanner.first(f"os_{os}"))]
+    return min(hints)[1] if hints else None
 
 
 def _compiler(m: Match) -> Compiler | None:
@@ -228,7 +229,10 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
     """The Facts a log supports; `facts.log` holds the log-only facts and where each came from."""
     ev = _Evidence(scanner)
     interp, py_os, key = _interpreter(scanner, ev)
-    os = py_os or _os_hint(scanner) or "linux"
+    hint = _os_hint(scanner)
+    os = py_os or hint or "linux"
+    if py_os or hint:
+        ev.facts["os"] = (0, os)  # known (line 0: derived from several lines)
 
     # Rust: TARGET/HOST of build scripts, --target, rustup's toolchain and default host.
     target_m = scanner.first("rust_target")

@@ -100,7 +100,6 @@ class LogScanner:
     lines: int = 0
     _prev: str = ""
     _prev_line: int = 0
-    _prev_indented: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def feed(self, raw: str) -> None:
@@ -110,23 +109,26 @@ class LogScanner:
 
     def _feed(self, raw: str, number: int) -> None:
         text = normalize(raw)
-        indented = raw[:1] in (" ", "\t") or raw.startswith("DEBUG ")
         if not text:
-            self._prev, self._prev_indented = "", False
+            self._prev = ""
             return
         if "Users" in text or "/home/" in text:
             self.redactor.learn(text)
         if _prefilter().search(text):
             self._patterns(text, number)
+        elif len(self._prev) >= _WRAP_MIN:  # a message wrapped at the terminal's width
+            joined = self._prev + " " + text
+            if _prefilter().search(joined):
+                self._patterns(joined, self._prev_line)
         symptoms = _symptoms()
         if symptoms is not None:
             if symptoms.search(text):
                 self._signatures(text, number)
-            elif indented and self._prev_indented and len(self._prev) >= _WRAP_MIN:
+            elif len(self._prev) >= _WRAP_MIN:
                 joined = self._prev + " " + text  # a wrapped line (uv and pip wrap the backend's output)
                 if symptoms.search(joined):
                     self._signatures(joined, self._prev_line)
-        self._prev, self._prev_line, self._prev_indented = text, number, indented
+        self._prev, self._prev_line = text, number
 
     def _patterns(self, text: str, number: int) -> None:
         for p in patterns():

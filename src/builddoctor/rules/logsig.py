@@ -143,7 +143,7 @@ def _link_finding(facts: Facts, target: Target | None, p: LinkProblem, want: str
 def _context_value(facts: Facts, target: Target | None, key: str) -> Any:
     i, log = facts.interpreter, facts.log
     if key == "os":
-        return facts.os
+        return facts.os if facts.interpreter.requested != "log" or log.evidence.at("os") else None
     if key == "target_arch":
         return target.arch.name if target else None
     if key == "host_arch":
@@ -163,12 +163,17 @@ def _context_value(facts: Facts, target: Target | None, key: str) -> Any:
     return None
 
 
+_ARCH_KEYS = ("target_arch", "host_arch", "emulated")
+
+
 def judge(problem: Any, facts: Facts, target: Target | None) -> tuple[int, bool]:
     """(conditions the log confirms, whether the log refutes one) for a known problem."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 
     confirmed, refuted = 0, False
+    if any(k in problem.when and _context_value(facts, target, k) is None for k in _ARCH_KEYS):
+        return 0, True  # an arch-specific problem needs the arch: unknown is not enough to name it
     version = facts.log.tools.get(problem.tool)
     if version and problem.affected:
         if problem.affects(version):
@@ -216,7 +221,7 @@ def signature_rules(facts: Facts, target: Target | None) -> list[Finding]:
         if refuted:
             continue
         values: dict[str, str] = defaultdict(lambda: "?")
-        values.update(version=log.tools.get(p.tool, "?"), python=facts.interpreter.version or "?",
+        values.update(version=log.tools.get(p.tool, p.affected or "?"), python=facts.interpreter.version or "?",
                       target_arch=target.arch.name if target else "?", host_arch=facts.host.arch or "?")
         try:
             title = p.title.format_map(values)
