@@ -71,7 +71,8 @@ def read_lines(stream: BinaryIO, stats: ReadStats | None = None) -> Iterator[str
         if not raw:
             return
         stats.bytes += len(raw)
-        if not raw.endswith(b"\n") and len(raw) >= limit:
+        cut = not raw.endswith(b"\n") and len(raw) >= limit
+        if cut:
             stats.truncated += 1
             while True:  # drop the rest of this line
                 more = stream.readline(_CHUNK)
@@ -87,7 +88,7 @@ def read_lines(stream: BinaryIO, stats: ReadStats | None = None) -> Iterator[str
             text = clean(part, stats)
             if len(text) > MAX_LINE:
                 text = text[:MAX_LINE]
-                stats.truncated += 1
+                stats.truncated += 0 if cut else 1
             yield text
 
 

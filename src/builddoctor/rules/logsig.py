@@ -91,6 +91,10 @@ def link_rules(facts: Facts, target: Target | None) -> list[Finding]:
     return out
 
 
+def _an(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiox" else "a"
+
+
 def _link_finding(facts: Facts, target: Target | None, p: LinkProblem, want: str | None) -> Finding:
     log = facts.log
     link_arch = p.link_arch or want  # GNU ld links for its default: the interpreter's machine here
@@ -116,10 +120,11 @@ def _link_finding(facts: Facts, target: Target | None, p: LinkProblem, want: str
     if mention is not None:
         title += f"; the project itself names it ({mention[0]} line {mention[1]})"
         fixes.append(Fix(f"edit {mention[0]} line {mention[1]}: {mention[2].strip()[:80]}",
-                         f"the project hard-codes a {wrong} compiler that no environment variable overrides; "
-                         f"let it use the compiler the build gives it (CC), which targets {want or 'the interpreter'}",
+                         f"the project hard-codes {_an(wrong)} {wrong} compiler that no environment variable "
+                         "overrides; let it use the compiler the build gives it (CC), which targets "
+                         f"{want or 'the interpreter'}",
                          5))
-    if target is not None:
+    if target is not None and mention is None:
         if target.os == "windows":
             fixes.append(Fix(f"builddoctor devshell --arch {target.msvc_arch} --format powershell | Out-String | "
                              "Invoke-Expression", f"a Visual Studio dev shell whose compiler and linker both target "
