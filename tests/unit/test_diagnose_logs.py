@@ -200,7 +200,7 @@ def test_mojibake_is_repaired_and_counted():
     line = "   \uf8ffüçπ Building a mixed python/rust project\n".encode()
     stats_lines = list(read_lines(io.BytesIO(line)))
     assert stats_lines == ["   \U0001f379 Building a mixed python/rust project"]
-    windows = "C:\\Users\\LauraFrÃ¸lich\\x\n".encode()
+    windows = "C:\\Users\\LauraFr\u00c3\u00b8lich\\x\n".encode()  # UTF-8 read as Windows-1252
     assert list(read_lines(io.BytesIO(windows))) == ["C:\\Users\\LauraFrølich\\x"]
     assert list(read_lines(io.BytesIO("café Frølich\n".encode()))) == ["café Frølich"]
 
@@ -221,7 +221,7 @@ def test_invalid_utf8_nul_bytes_and_huge_lines_are_bounded():
 
 def test_a_single_line_without_newline_of_many_megabytes():
     data = b"x" * (20 << 20)
-    scanner, stats = scan_stream(io.BytesIO(data))
+    _, stats = scan_stream(io.BytesIO(data))
     assert stats.lines == 1 and stats.truncated == 1 and stats.bytes == len(data)
 
 
@@ -254,7 +254,7 @@ def test_stdin_is_read_with_a_dash():
 
 @pytest.mark.parametrize("make", [
     lambda tmp: str(tmp / "missing.log"),
-    lambda tmp: str(tmp),
+    str,
     lambda tmp: (tmp / "empty.log").write_bytes(b"") or str(tmp / "empty.log"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, make):
