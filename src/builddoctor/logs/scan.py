@@ -32,6 +32,69 @@ class Pattern:
     set: dict[str, str]
     source: str
     groups: tuple[str, ...]
+    needles: tuple[str, ...] = ()  # empty: the regex runs on every line
+
+_META_BREAK = set(".^$+")
+
+
+def literal_needle(rx: str) -> str | None:
+    """The longest literal run every match of `rx` must contain, lowercased (None: none of 3+ characters).
+
+    Only text outside groups counts, a top-level `|` gives up, and a character made optional by the
+    quantifier after it is dropped. Used to skip a regex on lines that cannot match it.
+    """
+    runs: list[str] = []
+    cur, depth, i, n = "", 0, 0, len(rx)
+    if rx.startswith("(?i)"):
+        i = 4
+    while i < n:
+        c = rx[i]
+        if c == "\\" and i + 1 < n:
+            d = rx[i + 1]
+            if d.isalnum():
+                runs.append(cur)
+                cur = ""
+            elif depth == 0:
+                cur += d
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if rx[j:j + 1] == "^":
+                j += 1
+            if rx[j:j + 1] == "]":
+                j += 1
+            while j < n and rx[j] != "]":
+                j += 2 if rx[j] == "\\" else 1
+            runs.append(cur)
+            cur, i = "", j + 1
+            continue
+        if c in "()":
+            depth += 1 if c == "(" else -1
+            runs.append(cur)
+            cur, i = "", i + 1
+            continue
+        if c == "|":
+            if depth == 0:
+                return None
+            i += 1
+            continue
+        if c in "?*{":
+            if depth == 0 and cur:
+                cur = cur[:-1]
+            runs.append(cur)
+            cur = ""
+            i = (rx.find("}", i) + 1 or n) if c == "{" else i + 1
+            continue
+        if c in _META_BREAK or depth:
+            runs.append(cur)
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    runs.append(cur)
+    best = max(runs, key=len)
+    return best.lower() if len(best) >= 3 else None
 
 
 @dataclass
@@ -56,34 +119,66 @@ def patterns() -> tuple[Pattern, ...]:
         if rx.startswith("(?i)"):
             rx = "(?i:" + rx[4:] + ")"
         compiled = re.compile(rx)
+        auto = literal_needle(raw["regex"])
+        needles = tuple(raw.get("needles", ())) or ((auto,) if auto else ())
         out.append(Pattern(raw["id"], raw["tool"], compiled, dict(raw.get("set", {})), raw.get("source", ""),
-                           tuple(compiled.groupindex)))
+                           tuple(compiled.groupindex), needles))
     return tuple(out)
 
 
-_NAMED = re.compile(r"\(\?P<\w+>")
+@functools.cache
+def _index() -> tuple[re.Pattern[str], dict[str, frozenset[int]], frozenset[int]]:
+    """(one regex of every needle, needle -> patterns it gates (with those of needles inside it), ungated)."""
+    by: dict[str, set[int]] = {}
+    always = set()
+    for n, p in enumerate(patterns()):
+        if not p.needles:
+            always.add(n)
+        for needle in p.needles:
+            by.setdefault(needle, set()).add(n)
+    # findall reports the longest of overlapping needles: it implies every needle inside it
+    gated = {k: frozenset(set().union(*(v for k2, v in by.items() if k2 in k))) for k in by}
+    rx = re.compile("|".join(re.escape(k) for k in sorted(by, key=len, reverse=True)))
+    return rx, gated, frozenset(always)
+
+
+def candidates(low: str) -> set[int]:
+    """Indexes of the patterns that could match a (lowercased) line."""
+    rx, gated, always = _index()
+    found = set(always)
+    for needle in rx.findall(low):
+        found |= gated[needle]
+    return found
 
 
 @functools.cache
-def _prefilter() -> re.Pattern[str]:
-    """One regex that matches whenever any pattern could: most log lines fail it in one search."""
-    parts = []
-    for p in patterns():
-        parts.append("(?:" + _NAMED.sub("(?:", p.regex.pattern) + ")")
-    return re.compile("|".join(parts))
-
-
-@functools.cache
-def _symptoms() -> re.Pattern[str] | None:
+def _symptom_gate() -> re.Pattern[str] | None:
+    """One regex of every known problem's symptom needles (None: some symptom has none, always look)."""
     from ..knowledge import problems
 
-    parts = [f"(?:{s.pattern})" for p in problems() for s in p.symptoms]
-    if not parts:
-        return None
-    try:
-        return re.compile("|".join(parts), re.I)
-    except re.error:  # a symptom that cannot be combined: match them one by one
-        return re.compile(r"[\s\S]", re.I)
+    out: list[str] = []
+    for p in problems():
+        for s in p.symptoms:
+            needle = literal_needle(s.pattern)
+            if needle is None:
+                return None
+            out.append(re.escape(needle))
+    return re.compile("|".join(out) or r"(?!)")
+
+
+@functools.cache
+def _needle_span() -> int:
+    """The longest needle: a needle spanning a line break lies within this many characters of it."""
+    from ..knowledge import problems
+
+    lengths = [len(n) for p in patterns() for n in p.needles]
+    lengths += [len(literal_needle(s.pattern) or "") for p in problems() for s in p.symptoms]
+    return max(lengths, default=0) + 1
+
+
+def may_be_symptom(low: str) -> bool:
+    gate = _symptom_gate()
+    return gate is None or gate.search(low) is not None
 
 
 def normalize(line: str) -> str:
@@ -100,6 +195,8 @@ class LogScanner:
     lines: int = 0
     _prev: str = ""
     _prev_line: int = 0
+    _prev_matched: set[int] = field(default_factory=set)
+    _prev_symptom: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def feed(self, raw: str) -> None:
@@ -110,29 +207,34 @@ class LogScanner:
     def _feed(self, raw: str, number: int) -> None:
         text = normalize(raw)
         if not text:
-            self._prev = ""
+            self._prev, self._prev_matched = "", set()
             return
-        if "Users" in text or "/home/" in text:
+        low = text.lower()
+        if "users" in low or "/home/" in low:
             self.redactor.learn(text)
-        if _prefilter().search(text):
-            self._patterns(text, number)
-        elif len(self._prev) >= _WRAP_MIN:  # a message wrapped at the terminal's width
+        cands = candidates(low)
+        matched = self._patterns(text, number, cands) if cands else set()
+        symptom = may_be_symptom(low) and self._signatures(text, number)
+        if len(self._prev) >= _WRAP_MIN:  # a message wrapped at the terminal's width: look across the break
+            # only a needle that spans the break is new: look at the break's surroundings first
+            span = _needle_span()
+            seam = (self._prev[-span:] + " " + text[:span]).lower()
+            extra = candidates(seam) - cands - self._prev_matched
             joined = self._prev + " " + text
-            if _prefilter().search(joined):
-                self._patterns(joined, self._prev_line)
-        symptoms = _symptoms()
-        if symptoms is not None:
-            if symptoms.search(text):
-                self._signatures(text, number)
-            elif len(self._prev) >= _WRAP_MIN:
-                joined = self._prev + " " + text  # a wrapped line (uv and pip wrap the backend's output)
-                if symptoms.search(joined):
-                    self._signatures(joined, self._prev_line)
-        self._prev, self._prev_line = text, number
+            if extra:
+                self._patterns(joined, self._prev_line, extra)
+            if not symptom and not self._prev_symptom and may_be_symptom(seam):
+                self._signatures(joined, self._prev_line)
+        self._prev, self._prev_line, self._prev_matched, self._prev_symptom = text, number, matched, bool(symptom)
 
-    def _patterns(self, text: str, number: int) -> None:
-        for p in patterns():
+    def _patterns(self, text: str, number: int, which: set[int]) -> set[int]:
+        """Run the patterns `which` on one line; the indexes of those that matched."""
+        all_patterns = patterns()
+        matched = set()
+        for n in sorted(which):
+            p = all_patterns[n]
             for m in p.regex.finditer(text):
+                matched.add(n)
                 groups = {k: v for k, v in m.groupdict().items() if v}
                 groups.update(p.set)
                 if not groups:
@@ -141,16 +243,19 @@ class LogScanner:
                 key = tuple(f"{k}={v}" for k, v in sorted(groups.items()))
                 if key not in seen and len(seen) < CAPS.get(p.id, CAP):
                     seen[key] = Match(number, self.excerpt(text, m.start()), groups)
+        return matched
 
-    def _signatures(self, text: str, number: int) -> None:
+    def _signatures(self, text: str, number: int) -> bool:
         from ..knowledge import match_log_line
 
-        for problem in match_log_line(text):
+        found = match_log_line(text)
+        for problem in found:
             seen = self.signatures.get(problem.id)
             if seen is None:
                 self.signatures[problem.id] = SigSeen(number, self.excerpt(text, 0))
             else:
                 seen.count += 1
+        return bool(found)
 
     def excerpt(self, text: str, start: int = 0) -> str:
         if len(text) > EXCERPT:
