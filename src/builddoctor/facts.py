@@ -277,6 +277,8 @@ class LogFacts:
     source: str = ""  # the log's name ("" = no log)
     lines: int = 0
     rust_target: str = ""  # the triple cargo built for (TARGET of build scripts, --target)
+    rust_host: str = ""  # HOST of build scripts: the triple of the rustc that ran
+    rust_toolchain: str = ""  # the rustup toolchain that ran
     compilers: tuple[Compiler, ...] = ()  # compilers that ran, in order (source = "log line N")
     links: tuple[LinkProblem, ...] = ()
     signatures: tuple[LogSignature, ...] = ()

@@ -21,6 +21,8 @@ from .reader import ReadStats
 from .scan import LogScanner
 
 JSON_SCHEMA = "builddoctor.diagnose/1"
+#: check's layers that describe the machine's own interpreter (left out when the log names another)
+_INTERPRETER_LAYERS = ("interpreter binary", "interpreter platform", "platform_machine marker")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,12 @@ def _wrong_compilers(facts: Facts) -> list[str]:
 def diagnose_facts(facts: Facts, *, with_machine: bool, log_layers_only: bool = False) -> Diagnosis:
     d = diagnose(facts)
     if with_machine:
-        return Diagnosis(d.target, log_layers(facts, d.target), d.findings) if log_layers_only else d
+        if log_layers_only:
+            return Diagnosis(d.target, log_layers(facts, d.target), d.findings)
+        if facts.interpreter.requested == "log":  # the build used another interpreter than the machine's
+            layers = [layer for layer in d.layers if layer.name not in _INTERPRETER_LAYERS]
+            return Diagnosis(d.target, layers, d.findings)
+        return d
     findings = [f for f in d.findings if f.id not in LOG_UNKNOWABLE]
     return Diagnosis(d.target, log_layers(facts, d.target), rank_fixes(findings))
 

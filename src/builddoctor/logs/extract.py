@@ -359,6 +359,7 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
                  for pid, s in sorted(scanner.signatures.items(), key=lambda kv: kv[1].line) if pid in known)
     log = LogFacts(
         source=source, lines=scanner.lines, rust_target=target_m.groups["rust_target"] if target_m else "",
+        rust_host=rust.rustc_host, rust_toolchain=toolchain,
         compilers=tuple(compilers), links=tuple(links), signatures=sigs, tools=tools, backend=backend,
         package=package_m.groups["package"] if package_m else "",
         package_version=package_m.groups.get("package_version", "") if package_m else "",

@@ -5,6 +5,7 @@ Every finding's facts carry the log line it rests on ("line", "excerpt").
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -55,10 +56,10 @@ def rust_target_rules(facts: Facts, target: Target | None) -> list[Finding]:
     built = _triple_arch(log.rust_target)
     if target is None or built is None or built == target.arch:
         return []
-    fixes = [build_fix(target)]
     host = archmod.get(facts.host.arch) if facts.host.arch else None
-    if host is not None and host == built:
-        fixes.insert(0, native_python_fix(facts, host))
+    # On a machine of the arch cargo built for, a Python of that arch is the fix (uv#15693's); otherwise
+    # build for the interpreter.
+    fixes = [native_python_fix(facts, host)] if host is not None and host == built else [build_fix(target)]
     triple = target.rust_triple or ""
     if triple:
         fixes.append(Fix(set_env(facts.os, "CARGO_BUILD_TARGET", triple),
@@ -250,6 +251,9 @@ def log_rules(facts: Facts, target: Target | None) -> list[Finding]:
 
 # --- layers -------------------------------------------------------------------------------------
 
+_TOOLCHAIN_HOST = re.compile(r"((?:x86_64|i686|aarch64|arm64|armv7|arm)[a-z0-9_]*)-(?:pc|unknown|apple)-")
+
+
 def _status(a: str | None, target: Target | None) -> str:
     if a is None or target is None:
         return "unknown"
@@ -278,14 +282,13 @@ def log_layers(facts: Facts, target: Target | None) -> list[Layer]:
     if log.rust_target:
         a = _triple_arch(log.rust_target)
         add("cargo target (log)", log.rust_target, a.name if a else None, "log.rust_target")
-    r = facts.rust
-    if i.requested == "log" or ev.at("rust.rustc_host"):
-        if ev.at("rust.rustc_host"):
-            a = _triple_arch(r.rustc_host)
-            add("cargo host (log)", r.rustc_host, a.name if a else None, "rust.rustc_host")
-        if r.active_toolchain and ev.at("rust.active_toolchain"):
-            a = _triple_arch(r.default_host)
-            add("rustup toolchain (log)", r.active_toolchain, a.name if a else None, "rust.active_toolchain")
+    if log.rust_host:
+        a = _triple_arch(log.rust_host)
+        add("cargo host (log)", log.rust_host, a.name if a else None, "rust.rustc_host")
+    if log.rust_toolchain:
+        tail = _TOOLCHAIN_HOST.search(log.rust_toolchain)
+        a = archmod.parse(tail.group(1)) if tail else None
+        add("rustup toolchain (log)", log.rust_toolchain, a.name if a else None, "rust.active_toolchain")
     for c in log.compilers:
         layers.append(Layer(f"{c.kind} compiler (log)", f"{c.command}" + (f" -> {c.target}" if c.target else ""),
                             c.arch, c.source, _status(c.arch, target)))
