@@ -280,6 +280,9 @@ def _diagnose_own_log(progress: Progress, result: CheckResult, plan: BuildPlan, 
     except Exception as exc:  # a diagnosis must never hide the build's own error
         print(f"builddoctor: warning: could not diagnose the build's output: {exc}", file=sys.stderr)
         return
+    d = diagnosis.diagnosis
+    if not d.layers and not any(f.severity != "ok" for f in d.findings):
+        return  # the output says nothing builddoctor can read: the backend's own lines stand alone
     progress.show([("bold", "builddoctor: diagnosis of the backend's output:"),
                    *[(style, "  " + text) for style, text in lines(diagnosis)]])
 
