@@ -12,7 +12,6 @@ peak resident memory is read with resource.getrusage(RUSAGE_CHILDREN).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import subprocess
@@ -59,17 +58,20 @@ def write_log(path: Path, megabytes: int) -> int:
     return written
 
 
-def run_once(log: Path) -> tuple[float, int, str]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def run_once(log: Path) -> tuple[float, float, int, str]:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu0 = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     p = subprocess.run([sys.executable, "-m", "builddoctor", "diagnose", str(log)], capture_output=True, text=True,
-                       timeout=3600)
+                       timeout=3600, check=False)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux; the largest child so far
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss  # KiB on Linux; the largest child so far
+    cpu = usage.ru_utime + usage.ru_stime - cpu0
     first = next((line for line in p.stdout.splitlines() if line.startswith("error")), "")
     if p.returncode not in (0, 1):
         raise SystemExit(f"diagnose failed ({p.returncode}): {p.stderr.strip()}")
-    return elapsed, max(peak, before), first
+    return elapsed, cpu, max(peak, before), first
 
 
 def main() -> int:
@@ -80,18 +82,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-diagnose-") as tmp:
         log = Path(tmp) / "build.log"
         size = write_log(log, args.mb)
-        times, peaks = [], []
+        times, cpus, peaks = [], [], []
         first = ""
         for _ in range(args.n):
-            elapsed, peak, first = run_once(log)
+            elapsed, cpu, peak, first = run_once(log)
             times.append(elapsed)
+            cpus.append(cpu)
             peaks.append(peak)
         wall = statistics.median(times)
-        print(f"log: {size / (1 << 20):.0f} MB, {sum(1 for _ in open(log, 'rb'))} lines")
-        print(f"diagnose: {wall:.1f} s (median of {args.n}), {size / (1 << 20) / wall:.1f} MB/s")
+        with open(log, "rb") as fh:
+            count = sum(1 for _ in fh)
+        print(f"log: {size / (1 << 20):.0f} MB, {count} lines")
+        print(f"diagnose: {wall:.1f} s wall (median of {args.n}), {size / (1 << 20) / wall:.1f} MB/s; "
+              f"{statistics.median(cpus):.1f} s CPU")
         print(f"peak RSS of the diagnose process: {max(peaks) / 1024:.0f} MB")
         print(f"first finding: {first[:120]}")
-        os.sync()
     return 0
 
 
