@@ -171,8 +171,15 @@ def cmd_devshell(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
+    from .rules.explain_log import EXPLAIN_LOG
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_LOG}
+    if args.id and args.id.startswith("known.") and args.id not in EXPLAIN:
+        from .knowledge import problems
+
+        found = next((p for p in problems() if p.finding_id == args.id), None)
+        if found is not None:
+            EXPLAIN[args.id] = f"{found.cause} {EXPLAIN_LOG['known']} Sources: {' '.join(found.source)}"
     if not args.id:
         for key in sorted(EXPLAIN):
             print(key)

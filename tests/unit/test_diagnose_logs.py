@@ -274,3 +274,14 @@ def test_no_errors_exits_0(tmp_path):
     log = tmp_path / "ok.log"
     log.write_text("Successfully built demo\n", encoding="utf-8")
     assert run_cli("diagnose", str(log)).returncode == 0
+
+
+def test_every_log_finding_id_has_a_long_form():
+    from builddoctor.rules.explain_log import EXPLAIN_LOG
+
+    ids = {f.id for case in CASES for f in diagnose_file(LOGS / case[0]).diagnosis.findings}
+    ids |= {f.id for f in diagnose_file(SEED).diagnosis.findings}
+    assert {i for i in ids if i.startswith("log.")} <= set(EXPLAIN_LOG)
+    known = sorted(i for i in ids if i.startswith("known."))
+    run = run_cli("explain", known[0])
+    assert run.returncode == 0 and "https://" in run.stdout
