@@ -3,8 +3,8 @@ from __future__ import annotations
 
 EXPLAIN_LOG: dict[str, str] = {
     "log.rust-target-mismatch": """The log shows the triple cargo really compiled for (cc-rs prints
-TARGET = Some(...) in every build script's output; --target on cargo and maturin command lines), and it is another architecture
-than the interpreter the build was for (uv's interpreter key, the MSC banner, the SOABI, the
+TARGET = Some(...) in every build script's output; --target on cargo and maturin command lines),
+and it is another architecture than the interpreter the build was for (uv's interpreter key, the MSC banner, the SOABI, the
 extension suffix). maturin and setuptools-rust compile for rustc's own host unless told a target, so
 an x86_64 Python emulated on an ARM64 machine gets aarch64 objects: they fail to link against the
 interpreter's library (undefined references, LNK1112) or, when a C dependency needs a compiler the
