@@ -15,7 +15,7 @@ FIELDS = {"id", "tool", "regex", "set", "source", "needles"}
 GROUPS = {
     "py_key", "py_version", "py_impl", "py_exe", "py_arch", "py_platform", "py_tag", "py_import_lib",
     "marker_machine", "rust_target", "rust_host", "rust_toolchain", "rustup_host", "crate", "crate_version", "cc",
-    "arch_flag", "cc_target", "msvc_host", "msvc_target", "vc_legacy", "cl_arch", "msvc_lib", "link_object",
+    "arch_flag", "cc_target", "msvc_host", "msvc_target", "vc_legacy", "vc_tool", "cl_arch", "msvc_lib", "link_object",
     "link_module", "link_target", "elf_machine", "macho_building", "macho_file", "cmake_generator",
     "cmake_platform", "osx_arches", "meson_cpu", "req_name", "req_version", "backend_module", "package",
     "package_version", "sdist", "os_windows", "os_macos", "os_linux",

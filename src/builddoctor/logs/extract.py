@@ -35,6 +35,7 @@ _BACKENDS = {
 _BACKEND_TOOLS = ("maturin", "setuptools", "setuptools-rust", "scikit-build-core", "meson-python", "meson",
                   "cmake", "ninja", "cython", "pybind11", "cffi", "uv", "pip")
 _CRATE_TOOLS = ("pyo3", "pyo3-build-config", "ring", "cc", "cmake", "bindgen")
+_COMPILER_PATTERNS = ("cc.command-line", "msvc.cl-banner", "msvc.host-target-folder", "msvc.legacy-folder")
 _OS_BY_KEY = {"windows": "windows", "linux": "linux", "macos": "macos"}
 _VC_LEGACY = {"x86_amd64": "x64", "amd64": "x64", "x86_arm64": "arm64", "amd64_arm64": "arm64", "arm64": "arm64",
               "x86_arm": "arm", "amd64_arm": "arm", "arm": "arm", "amd64_x86": "x86"}
@@ -193,7 +194,7 @@ def _compiler(m: Match) -> Compiler | None:
         a = _arch(g["msvc_target"])
         return Compiler(source=f"log line {m.line}", command=f"Host{g['msvc_host']}\\{g['msvc_target']}",
                         kind="msvc", target=g["msvc_target"], arch=a.name if a else None)
-    if "vc_legacy" in g or m.excerpt:
+    if "vc" in m.excerpt.lower():  # msvc.legacy-folder: VC\bin\<pair>\cl.exe, or VC\bin\cl.exe for x86
         spelled = _VC_LEGACY.get(g.get("vc_legacy", "").lower(), "x86")
         a = _arch(spelled)
         return Compiler(source=f"log line {m.line}", command=f"VC\\bin\\{g.get('vc_legacy', '')}".rstrip("\\"),
@@ -306,8 +307,8 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
     # Compilers that ran, in order, distinct.
     compilers: list[Compiler] = []
     seen_cmds: set[tuple[str, str]] = set()
-    for group in ("cc", "cl_arch", "msvc_target", "vc_legacy"):
-        for m in scanner.values(group):
+    for pid in _COMPILER_PATTERNS:
+        for m in scanner.all(pid):
             c = _compiler(m)
             if c is not None and (c.command, c.target) not in seen_cmds and len(compilers) < 16:
                 seen_cmds.add((c.command, c.target))
@@ -317,8 +318,7 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
         if c.arch:
             line = int(c.source.rsplit(" ", 1)[-1])
             ev.add(f"log.compilers.{c.command}", next(
-                (x for g in ("cc", "cl_arch", "msvc_target", "vc_legacy") for x in scanner.values(g) if x.line == line),
-                None))
+                (x for pid in _COMPILER_PATTERNS for x in scanner.all(pid) if x.line == line), None))
 
     flags: list[tuple[str, str, str | None]] = []
     for m in scanner.values("arch_flag"):

@@ -116,7 +116,9 @@ def _link_finding(facts: Facts, target: Target | None, p: LinkProblem, want: str
         if log.planned_cc and made_by[0] not in log.planned_cc:
             title += f", not the {log.planned_cc} the build was given"
     elif blame == "linker":
-        title += f": the linker and its libraries are the {link_arch} tools"
+        tools = _compiler_for(log, link_arch)
+        where = f" ({tools[0]}, log line {tools[1]})" if tools else ""
+        title += f": the linker{where} and its libraries are the {link_arch} tools"
     mention = log.project_mentions[0] if log.project_mentions else None
     if mention is not None:
         title += f"; the project itself names it ({mention[0]} line {mention[1]})"
