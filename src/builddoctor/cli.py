@@ -195,6 +195,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     from .logs.diagnose import run_diagnose
     from .logs.render import render, render_json
 
+    if (args.python or args.project) and not args.live:
+        raise UserError("diagnose: --python and --project describe this machine: they need --live")
     result = run_diagnose(args.log, replay=args.replay, live=args.live, python=args.python, project=args.project)
     (render_json if args.json else render)(result)
     return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK

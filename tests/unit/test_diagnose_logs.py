@@ -285,3 +285,9 @@ def test_every_log_finding_id_has_a_long_form():
     known = sorted(i for i in ids if i.startswith("known."))
     run = run_cli("explain", known[0])
     assert run.returncode == 0 and "https://" in run.stdout
+
+
+def test_machine_options_without_live_are_refused():
+    run = run_cli("diagnose", str(SEED), "--python", "3.12")
+    assert run.returncode == 2 and "--live" in run.stderr
+    assert_one_line_error(run)
