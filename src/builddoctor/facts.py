@@ -280,6 +280,7 @@ class LogFacts:
     rust_host: str = ""  # HOST of build scripts: the triple of the rustc that ran
     rust_toolchain: str = ""  # the rustup toolchain that ran
     compilers: tuple[Compiler, ...] = ()  # compilers that ran, in order (source = "log line N")
+    arch_flags: tuple[tuple[str, str | None], ...] = ()  # (-arch value, canonical arch) on compile lines
     links: tuple[LinkProblem, ...] = ()
     signatures: tuple[LogSignature, ...] = ()
     tools: dict[str, str] = field(default_factory=dict)  # tool or crate -> version the build used

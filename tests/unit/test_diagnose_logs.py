@@ -291,3 +291,11 @@ def test_machine_options_without_live_are_refused():
     run = run_cli("diagnose", str(SEED), "--python", "3.12")
     assert run.returncode == 2 and "--live" in run.stderr
     assert_one_line_error(run)
+
+
+def test_overlapping_needles_do_not_hide_a_pattern():
+    # " -a" (CMake's -A) starts where "-arch" does: both must still gate their patterns
+    log = (b"clang -Wno-unused-result -arch arm64 -arch x86_64 -c m.c "
+           b"-o build/temp.macosx-11.0-arm64-cpython-311/m.o\n")
+    flags = dict(diagnose_bytes(log).facts.log.arch_flags)
+    assert flags == {"arm64": "aarch64", "x86_64": "x86_64"}

@@ -320,15 +320,14 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
             ev.add(f"log.compilers.{c.command}", next(
                 (x for pid in _COMPILER_PATTERNS for x in scanner.all(pid) if x.line == line), None))
 
-    flags: list[tuple[str, str, str | None]] = []
+    flags: list[tuple[str, str | None]] = []  # not CFacts.flag_arches: those are the environment's variables
     for m in scanner.values("arch_flag"):
         a = _arch(m.groups["arch_flag"])
-        item = ("-arch (log)", m.groups["arch_flag"], a.name if a else None)
-        if item not in flags:
-            flags.append(item)
-            ev.add(f"cc.flag_arches.{m.groups['arch_flag']}", m)
-    cc = CFacts(crates=tuple((n, m.groups.get("crate_version", "")) for n, m in crates.items()),
-                flag_arches=tuple(flags))
+        flag = (m.groups["arch_flag"], a.name if a else None)
+        if flag not in flags:
+            flags.append(flag)
+            ev.add(f"log.arch_flags.{m.groups['arch_flag']}", m)
+    cc = CFacts(crates=tuple((n, m.groups.get("crate_version", "")) for n, m in crates.items()))
 
     gen_m, plat_m = scanner.first("cmake_generator"), scanner.first("cmake_platform")
     osx_m = scanner.first("osx_arches")
@@ -360,7 +359,8 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
     log = LogFacts(
         source=source, lines=scanner.lines, rust_target=target_m.groups["rust_target"] if target_m else "",
         rust_host=rust.rustc_host, rust_toolchain=toolchain,
-        compilers=tuple(compilers), links=tuple(links), signatures=sigs, tools=tools, backend=backend,
+        compilers=tuple(compilers), arch_flags=tuple(flags), links=tuple(links), signatures=sigs, tools=tools,
+        backend=backend,
         package=package_m.groups["package"] if package_m else "",
         package_version=package_m.groups.get("package_version", "") if package_m else "",
         sdist=sdist_m.groups["sdist"] if sdist_m else "", interpreter_key=key,

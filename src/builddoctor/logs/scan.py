@@ -136,7 +136,7 @@ def _index() -> tuple[re.Pattern[str], dict[str, frozenset[int]], frozenset[int]
             always.add(n)
         for needle in p.needles:
             by.setdefault(needle, set()).add(n)
-    # findall reports the longest of overlapping needles: it implies every needle inside it
+    # At one position the longest needle is reported, and it implies every needle inside it.
     gated = {k: frozenset(set().union(*(v for k2, v in by.items() if k2 in k))) for k in by}
     rx = re.compile("|".join(re.escape(k) for k in sorted(by, key=len, reverse=True)))
     return rx, gated, frozenset(always)
@@ -146,8 +146,10 @@ def candidates(low: str) -> set[int]:
     """Indexes of the patterns that could match a (lowercased) line."""
     rx, gated, always = _index()
     found = set(always)
-    for needle in rx.findall(low):
-        found |= gated[needle]
+    m = rx.search(low)
+    while m is not None:  # one search per needle found, each from the next character: overlaps count
+        found |= gated[m.group()]
+        m = rx.search(low, m.start() + 1)
     return found
 
 

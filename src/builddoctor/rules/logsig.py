@@ -296,8 +296,8 @@ def log_layers(facts: Facts, target: Target | None) -> list[Layer]:
                             c.arch, c.source, _status(c.arch, target)))
     for what, lib_arch in log.msvc_tools:
         add("MSVC libraries (log)", what, lib_arch, f"log.msvc_lib.{what.rsplit(chr(92), 1)[-1]}")
-    for var, spelling, flag_arch in facts.cc.flag_arches if i.requested == "log" else ():
-        add(f"{var}", spelling, flag_arch, f"cc.flag_arches.{spelling}")
+    for spelling, flag_arch in log.arch_flags:
+        add("-arch flag (log)", f"-arch {spelling}", flag_arch, f"log.arch_flags.{spelling}")
     for p in log.links:
         layers.append(Layer("link input (log)", f"{p.obj or '?'}", p.obj_arch, f"log line {p.line}",
                             _status(p.obj_arch, target)))
@@ -306,6 +306,11 @@ def log_layers(facts: Facts, target: Target | None) -> list[Layer]:
                                 _status(p.link_arch, target)))
     if log.cmake_generator:
         add("CMake generator (log)", log.cmake_generator, None, "cmake.generator")
+    osx = facts.cmake.osx_architectures if ev.at("cmake.osx_architectures") else ""
+    if osx:
+        arches = {a.name for s in re.split(r"[;,\s]+", osx) if (a := archmod.parse(s))}
+        add("CMAKE_OSX_ARCHITECTURES (log)", osx, arches.pop() if len(arches) == 1 else None,
+            "cmake.osx_architectures")
     if log.cmake_platform:
         a = archmod.parse(log.cmake_platform)
         add("CMake platform (log)", log.cmake_platform, a.name if a else None, "cmake.generator_platform")
