@@ -194,7 +194,7 @@ def _compiler(m: Match) -> Compiler | None:
         a = _arch(g["msvc_target"])
         return Compiler(source=f"log line {m.line}", command=f"Host{g['msvc_host']}\\{g['msvc_target']}",
                         kind="msvc", target=g["msvc_target"], arch=a.name if a else None)
-    if "vc" in m.excerpt.lower():  # msvc.legacy-folder: VC\bin\<pair>\cl.exe, or VC\bin\cl.exe for x86
+    if "vc_tool" in g:  # msvc.legacy-folder: VC\bin\<pair>\cl.exe, or VC\bin\cl.exe for x86
         spelled = _VC_LEGACY.get(g.get("vc_legacy", "").lower(), "x86")
         a = _arch(spelled)
         return Compiler(source=f"log line {m.line}", command=f"VC\\bin\\{g.get('vc_legacy', '')}".rstrip("\\"),
