@@ -290,6 +290,7 @@ class LogFacts:
     sdist: str = ""  # the sdist it was built from
     interpreter_key: str = ""  # uv's key of the interpreter, when the log names it
     interpreter_known: bool = False  # the log names the interpreter's architecture
+    os_known: bool = False  # the log says which OS it ran on (else Facts.os is a placeholder)
     msvc_tools: tuple[tuple[str, str | None], ...] = ()  # (what the log shows, canonical target arch)
     cmake_generator: str = ""
     cmake_platform: str = ""

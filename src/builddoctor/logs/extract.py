@@ -232,8 +232,6 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
     interp, py_os, key = _interpreter(scanner, ev)
     hint = _os_hint(scanner)
     os = py_os or hint or "linux"
-    if py_os or hint:
-        ev.facts["os"] = (0, os)  # known (line 0: derived from several lines)
 
     # Rust: TARGET/HOST of build scripts, --target, rustup's toolchain and default host.
     target_m = scanner.first("rust_target")
@@ -294,7 +292,7 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
                 backend = module
                 break
         else:
-            if scanner.first("py_platform") or scanner.first("cc"):
+            if scanner.all("setuptools.build-dir"):  # setuptools' own build/temp.<platform> folders
                 backend = "setuptools.build_meta"
     kind, is_rust, is_c = _BACKENDS.get(backend, ("unknown", False, False))
     is_rust = is_rust or cargo_ran or "setuptools-rust" in tools
@@ -364,6 +362,6 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
         package=package_m.groups["package"] if package_m else "",
         package_version=package_m.groups.get("package_version", "") if package_m else "",
         sdist=sdist_m.groups["sdist"] if sdist_m else "", interpreter_key=key,
-        interpreter_known=bool(interp.exe_arches), msvc_tools=tuple(libs),
+        interpreter_known=bool(interp.exe_arches), os_known=bool(py_os or hint), msvc_tools=tuple(libs),
         cmake_generator=cmake.generator, cmake_platform=cmake.generator_platform, evidence=ev.done())
     return Facts(os=os, interpreter=interp, host=host, rust=rust, project=project, cc=cc, cmake=cmake, log=log)

@@ -151,7 +151,7 @@ def _link_finding(facts: Facts, target: Target | None, p: LinkProblem, want: str
 def _context_value(facts: Facts, target: Target | None, key: str) -> Any:
     i, log = facts.interpreter, facts.log
     if key == "os":
-        return facts.os if facts.interpreter.requested != "log" or log.evidence.at("os") else None
+        return facts.os if facts.interpreter.requested != "log" or log.os_known else None
     if key == "target_arch":
         return target.arch.name if target else None
     if key == "host_arch":
