@@ -28,7 +28,7 @@ mangle = st.sampled_from([
 ])
 real_line = st.builds(lambda line, f: f(line), st.sampled_from(REAL), mangle)
 chunk = st.one_of(st.binary(max_size=300), real_line, st.sampled_from([b"\n", b"\r\n", b"\r", b"\x00"]))
-logs = st.lists(chunk, max_size=60).map(lambda parts: b"\n".join(parts))
+logs = st.lists(chunk, max_size=60).map(b"\n".join)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
