@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
     d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
 
+    g = sub.add_parser("diagnose", help="read a failed build's log: its layers side by side, known problems, fixes")
+    g.add_argument("log", metavar="LOG", help="the build's output (a file, or - for standard input)")
+    where = g.add_mutually_exclusive_group()
+    where.add_argument("--replay", metavar="FILE", help="combine with a machine recorded by 'builddoctor snapshot'")
+    where.add_argument("--live", action="store_true", help="combine with this machine's facts")
+    g.add_argument("--python", help="with --live: the interpreter to probe (default: venv or PATH)")
+    g.add_argument("--project", help="with --live: the project folder")
+    g.add_argument("--json", action="store_true", help="print the versioned JSON report")
+
     e = sub.add_parser("explain", help="the long form of a finding id")
     e.add_argument("id", nargs="?", help="finding id; without it, list them all")
     return p
@@ -177,8 +186,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
     from .rules.explain_known import explain_known, known_ids
+    from .rules.explain_log import EXPLAIN_LOG
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_LOG}
     if not args.id:
         for key in sorted([*EXPLAIN, *known_ids()]):
             print(key)
@@ -194,6 +204,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    from .logs.diagnose import run_diagnose
+    from .logs.render import render, render_json
+
+    if (args.python or args.project) and not args.live:
+        raise UserError("diagnose: --python and --project describe this machine: they need --live")
+    result = run_diagnose(args.log, replay=args.replay, live=args.live, python=args.python, project=args.project)
+    (render_json if args.json else render)(result)
+    return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .builder.command import run_build
 
@@ -201,7 +222,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build": cmd_build,
-            "devshell": cmd_devshell, "explain": cmd_explain}
+            "devshell": cmd_devshell, "explain": cmd_explain, "diagnose": cmd_diagnose}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

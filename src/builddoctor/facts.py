@@ -234,6 +234,75 @@ class CMakeFacts:
 
 
 @dataclass(frozen=True)
+class LogEvidence:
+    """Where each fact read from a build log came from: fact path -> (line number, excerpt).
+
+    Paths name the fact the same way the JSON report does ("interpreter.exe_arches",
+    "rust.rustc_host", "log.rust_target" ...). Excerpts are redacted and at most 200 characters.
+    """
+
+    facts: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def at(self, path: str) -> tuple[int, str] | None:
+        return self.facts.get(path)
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """A linker refusing an input built for another machine (LNK1112, GNU ld, Apple ld)."""
+
+    kind: str  # lnk1112 | elf | macho
+    obj: str  # the object or library it names ("" when the line does not)
+    obj_arch: str | None  # canonical arch of that input
+    link_arch: str | None  # canonical arch the link produces (None: the linker's default)
+    line: int
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class LogSignature:
+    """A line of the log matching a known problem's symptom (toolchains/known-problems.toml)."""
+
+    problem: str  # knowledge id
+    line: int
+    excerpt: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class LogFacts:
+    """What only a build's log says: what the failed build really did. Empty when there is no log."""
+
+    source: str = ""  # the log's name ("" = no log)
+    lines: int = 0
+    rust_target: str = ""  # the triple cargo built for (TARGET of build scripts, --target)
+    rust_host: str = ""  # HOST of build scripts: the triple of the rustc that ran
+    rust_toolchain: str = ""  # the rustup toolchain that ran
+    compilers: tuple[Compiler, ...] = ()  # compilers that ran, in order (source = "log line N")
+    arch_flags: tuple[tuple[str, str | None], ...] = ()  # (-arch value, canonical arch) on compile lines
+    links: tuple[LinkProblem, ...] = ()
+    signatures: tuple[LogSignature, ...] = ()
+    tools: dict[str, str] = field(default_factory=dict)  # tool or crate -> version the build used
+    backend: str = ""  # PEP 517 backend module
+    package: str = ""  # the distribution being built
+    package_version: str = ""
+    sdist: str = ""  # the sdist it was built from
+    interpreter_key: str = ""  # uv's key of the interpreter, when the log names it
+    interpreter_known: bool = False  # the log names the interpreter's architecture
+    os_known: bool = False  # the log says which OS it ran on (else Facts.os is a placeholder)
+    msvc_tools: tuple[tuple[str, str | None], ...] = ()  # (what the log shows, canonical target arch)
+    cmake_generator: str = ""
+    cmake_platform: str = ""
+    project_mentions: tuple[tuple[str, int, str], ...] = ()  # (file, line, text) naming a wrong compiler
+    planned_cc: str = ""  # builddoctor build: the C compiler the plan gave the backend
+    evidence: LogEvidence = field(default_factory=LogEvidence)
+
+    @property
+    def present(self) -> bool:
+        return bool(self.source)
+
+
+@dataclass(frozen=True)
 class Facts:
     os: archmod.OSName
     interpreter: InterpreterFacts
@@ -244,6 +313,7 @@ class Facts:
     msvc: MsvcFacts = field(default_factory=MsvcFacts)
     cmake: CMakeFacts = field(default_factory=CMakeFacts)
     tools: ToolFacts = field(default_factory=lambda: ToolFacts())  # noqa: PLW0108 - defined below
+    log: LogFacts = field(default_factory=LogFacts)
 
     def to_json(self) -> dict[str, object]:
         return {key: _jsonable(value) for key, value in dataclasses.asdict(self).items()}

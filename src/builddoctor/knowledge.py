@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast
 
 from ._data import table
 
@@ -32,7 +32,7 @@ class Problem:
     cause: str
     fixes: tuple[KnownFix, ...]
     source: tuple[str, ...]
-    severity: str
+    severity: Literal["error", "warning"]
     log_only: bool = False  # no `check` finding: only log diagnosis uses it
     contradicts: tuple[str, ...] = ()  # ids of "ok" findings this problem makes untrue (msvc.ok ...)
 
@@ -118,7 +118,8 @@ def problems() -> tuple[Problem, ...]:
             symptoms=tuple(re.compile(s, re.I) for s in p.get("symptoms", [])),
             title=p["title"], cause=p["cause"],
             fixes=tuple(KnownFix(f["command"], f["why"], dict(f.get("when", {}))) for f in p.get("fixes", [])),
-            source=tuple(p["source"]), severity=p.get("severity", "error"), log_only=bool(p.get("log_only")),
+            source=tuple(p["source"]), severity=cast(Literal["error", "warning"], p.get("severity", "error")),
+            log_only=bool(p.get("log_only")),
             contradicts=tuple(p.get("contradicts", ())),
         ))
     return tuple(out)

@@ -257,12 +257,43 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     _stop_if_blocked(result, opts, plan)
     child_env.update(plan.child_env(os.environ, str(env.path) if env else "", env.scripts if env else "",
                                     str(stage / "tmp")))
-    wheel = _hooks(builder, plan, env, opts=opts, stage=stage, progress=progress, identity=identity)
+    from ..logs import LogScanner
+
+    progress.scanner = LogScanner()
+    try:
+        wheel = _hooks(builder, plan, env, opts=opts, stage=stage, progress=progress, identity=identity)
+    except UserError as exc:
+        if exc.exit_code == EXIT_BACKEND:
+            _diagnose_own_log(progress, result, plan, src)
+        raise
+    finally:
+        progress.scanner = None
     progress.phase("verifying the wheel's tags and binaries")
     _verify(wheel, plan, result, identity)
     from .run import place_wheel
 
     return place_wheel(wheel, outdir, overwrite=opts.overwrite)
+
+
+def _diagnose_own_log(progress: Progress, result: CheckResult, plan: BuildPlan, src: Path) -> None:
+    """After the backend's last lines: what its own output says, beside this machine's facts."""
+    from ..logs.diagnose import diagnose_build_log
+    from ..logs.render import lines
+
+    try:
+        diagnosis = diagnose_build_log(progress.scanner, result.facts, planned_cc=_planned(plan, "CC"), project=src)
+    except Exception as exc:  # a diagnosis must never hide the build's own error
+        print(f"builddoctor: warning: could not diagnose the build's output: {exc}", file=sys.stderr)
+        return
+    d = diagnosis.diagnosis
+    if not d.layers and not any(f.severity != "ok" for f in d.findings):
+        return  # the output says nothing builddoctor can read: the backend's own lines stand alone
+    progress.show([("bold", "builddoctor: diagnosis of the backend's output:"),
+                   *[(style, "  " + text) for style, text in lines(diagnosis)]])
+
+
+def _planned(plan: BuildPlan, name: str) -> str:
+    return next((c.value or "" for c in plan.env if c.name.upper() == name and c.action == "set"), "")
 
 
 def _check(python: str | None, project: str, *, resolve: bool = False) -> CheckResult:

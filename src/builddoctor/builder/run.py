@@ -18,7 +18,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -151,6 +151,8 @@ class Progress:
         self.start = self.phase_start = time.monotonic()
         self._live: object | None = None
         self._lock = threading.Lock()
+        #: when set (builddoctor.logs.LogScanner), every line of the backend's output is also read for a diagnosis
+        self.scanner: Any = None
 
     def __enter__(self) -> Progress:
         if self.rich:
@@ -176,11 +178,20 @@ class Progress:
     def line(self, text: str) -> None:
         with self._lock:
             self.tail.append(text)
+        if self.scanner is not None:
+            self.scanner.feed(text)
         if self.verbose:
             self._print(text)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
+
+    def show(self, lines: list[tuple[str, str]]) -> None:
+        """Print (style, text) lines on stderr, even with -v (a diagnosis after a failure)."""
+        if self.quiet:
+            return
+        for style, text in lines:
+            self._print(text, style=style or None)
 
     def show_tail(self, lines: int = 25) -> None:
         """After a failure: the backend's last lines, unless -v already streamed them."""

@@ -11,6 +11,7 @@ from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
 from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
 from .deps import deps_rules
 from .known import known_rules, reconcile, tool_layers
+from .logsig import log_layers, log_rules
 from .model import Finding, Layer, LayerStatus, rank_fixes
 
 RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
@@ -18,6 +19,7 @@ LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
 
 #: THE rules, in report order (findings are then sorted by severity, stably).
 RULES: tuple[RuleFn, ...] = (
+    log_rules,  # only with a build log (builddoctor diagnose): what the failed build really did
     project_rules,
     known_rules,
     interpreter_rules,
@@ -71,7 +73,7 @@ def _name(a: archmod.Arch | None) -> str | None:
     return a.name if a else None
 
 
-LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, tool_layers)
+LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, tool_layers, log_layers)
 
 
 def diagnose(facts: Facts) -> Diagnosis:
