@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .facts import Facts
@@ -18,10 +19,13 @@ class CheckResult:
     facts: Facts
     diagnosis: Diagnosis
     source: str  # "live" or the replay file
+    #: every read the probes made (a snapshot's `reads`), when asked for: the evidence of each layer
+    reads: Mapping[str, Any] | None = None
+    ignored: tuple[str, ...] = field(default=())  # ids of findings left out by --ignore / pyproject
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False) -> CheckResult:
+              rust_if_needed: bool = False, record: bool = False) -> CheckResult:
     if replay:
         doc = load_snapshot(replay)
         machine: Machine = ReplayMachine(doc)
@@ -29,13 +33,14 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
         python = python if python is not None else inv.get("python")
         project = project if project is not None else inv.get("project")
         facts = probe_all(machine, python, project)
-        return CheckResult(facts, diagnose(facts), replay)
+        return CheckResult(facts, diagnose(facts), replay, doc["reads"] if record else None)
     live = LiveMachine()
+    rec = RecordingMachine(live) if record else None
     try:
-        facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)
+        facts = probe_all(rec or live, python, _abs(project), rust_if_needed=rust_if_needed)
     finally:
         live.close()
-    return CheckResult(facts, diagnose(facts), "live")
+    return CheckResult(facts, diagnose(facts), "live", dict(rec.reads) if rec else None)
 
 
 def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, Any], CheckResult]:

@@ -25,12 +25,21 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
     c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
     c.add_argument("--json", action="store_true", help="print the versioned JSON report")
+    c.add_argument("--markdown", action="store_true", help="print a redacted report to paste into an issue tracker")
+    c.add_argument("-v", "--verbose", action="count", default=0, help="show the read behind each layer")
+    c.add_argument("--ignore", action="append", default=[], metavar="ID",
+                   help="leave out findings with this id (repeatable, comma-separated, globs like 'cc.*')")
+    c.add_argument("--fix", action="store_true",
+                   help="apply the safe, exact fixes after showing them, then check again")
+    c.add_argument("--dry-run", action="store_true", help="with --fix: only show what would run")
+    c.add_argument("-y", "--yes", action="store_true", help="with --fix: apply without asking")
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
     s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
     s.add_argument("--python")
     s.add_argument("--project")
     s.add_argument("--force", action="store_true", help="replace an existing output file")
+    s.add_argument("--markdown", action="store_true", help="also print the issue-tracker report naming the file")
 
     w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
     w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
@@ -62,17 +71,46 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import run_check
+    from .check import CheckResult, run_check
+    from .ids import apply_ignores, parse_ignores, project_ignores
 
-    result = run_check(args.python, args.project, args.replay)
+    if (args.dry_run or args.yes) and not args.fix:
+        raise UserError("--dry-run and --yes go with --fix")
+    if args.fix and args.replay and not args.dry_run:
+        raise UserError("--fix cannot change a recorded machine", tip="add --dry-run to see what it would run there")
+    ignores = parse_ignores(args.ignore)
+
+    def check() -> CheckResult:
+        result = run_check(args.python, args.project, args.replay, record=bool(args.verbose or args.markdown))
+        project = result.facts.project
+        from_project, unknown = project_ignores(project.pyproject_text if project else "")
+        for word in unknown:
+            from .ids import did_you_mean, known_ids
+
+            guess = did_you_mean(word, known_ids())
+            print(f"builddoctor: warning: [tool.builddoctor] ignore: unknown finding id {word!r}"
+                  + (f"; did you mean {guess!r}?" if guess else ""), file=sys.stderr)
+        return apply_ignores(result, [*ignores, *from_project])
+
+    result = check()
     if args.json:
         from .report import render_json
 
         render_json(result)
+    elif args.markdown:
+        from .markdown import render_markdown
+
+        sys.stdout.write(render_markdown(result))
     else:
         from .report import render
 
-        render(result)
+        render(result, verbose=args.verbose)
+    if args.fix:
+        from .fixer import fix_and_recheck
+
+        out = sys.stderr if args.json or args.markdown else sys.stdout
+        out.write("\n")
+        _, result, _ = fix_and_recheck(result, check, dry_run=args.dry_run, yes=args.yes, out=out)
     return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK
 
 
@@ -84,12 +122,21 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     out = args.output
     if out != "-" and os.path.exists(out) and not args.force:
         raise UserError(f"{out} already exists; pass --force to replace it or -o another file")
-    doc, _ = record_snapshot(args.python, args.project)
+    if args.markdown and out == "-":
+        raise UserError("--markdown needs a snapshot file to name: pass -o FILE")
+    doc, result = record_snapshot(args.python, args.project)
     text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     if out == "-":
         sys.stdout.write(text)
         return EXIT_OK
     _write_new(out, text, replace=args.force)
+    if args.markdown:
+        from dataclasses import replace
+
+        from .markdown import render_markdown
+
+        sys.stdout.write(render_markdown(replace(result, reads=doc["reads"]), snapshot_name=out))
+        return EXIT_OK
     print(f"wrote {out} ({len(doc['reads'])} reads); diagnose it anywhere with: builddoctor check --replay {out}")
     return EXIT_OK
 
@@ -170,7 +217,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_OK
     text = EXPLAIN.get(args.id)
     if text is None:
-        raise UserError(f"unknown finding id {args.id!r}; 'builddoctor explain' lists them")
+        from .ids import did_you_mean
+
+        guess = did_you_mean(args.id, EXPLAIN)
+        raise UserError(f"unknown finding id {args.id!r}" + (f"; did you mean {guess!r}?" if guess else ""),
+                        tip="'builddoctor explain' lists the finding ids")
     print(f"{args.id}\n\n{' '.join(text.split())}")
     return EXIT_OK
 
