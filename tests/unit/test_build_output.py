@@ -40,7 +40,7 @@ def test_step_of_backend_lines(line, step):
     ("src/hello.c:3:1: error: expected ';' before '}' token", True),
     ("hello.c(3): error C2143: syntax error: missing ';' before '}'", True),
     ("CMake Error at CMakeLists.txt:4 (project):", True),
-    ("  × Failed to download `maturin==1.9.0`", True),
+    ("  \u00d7 Failed to download `maturin==1.9.0`", True),  # uv prints U+00D7
     ("ERROR: Could not find a version that satisfies the requirement maturin>=99", True),
     ("warning: `hello` (lib) generated 1 warning", False),
     ("   Compiling libc v0.2.150", False),
