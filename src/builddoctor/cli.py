@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
     d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
 
+    t = sub.add_parser("triage", help="group many snapshots (a CI matrix, bug reports) by their top finding")
+    t.add_argument("paths", nargs="+", metavar="SNAPSHOT|DIR", help="snapshot files, or folders searched for *.json")
+    t.add_argument("--json", action="store_true", help="print the versioned JSON report")
+
     e = sub.add_parser("explain", help="the long form of a finding id")
     e.add_argument("id", nargs="?", help="finding id; without it, list them all")
     return p
@@ -226,6 +230,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_triage(args: argparse.Namespace) -> int:
+    from .triage import run_triage
+
+    sys.stdout.write(run_triage(args.paths, args.json))
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .builder.command import run_build
 
@@ -233,7 +244,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build": cmd_build,
-            "devshell": cmd_devshell, "explain": cmd_explain}
+            "devshell": cmd_devshell, "explain": cmd_explain, "triage": cmd_triage}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
