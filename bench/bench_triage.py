@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "replay"))
-from snapshot_variants import write_variants  # noqa: E402
+from snapshot_variants import write_variants
 
 GOAL = 2.0
 

@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("paths", nargs="+", metavar="SNAPSHOT|DIR", help="snapshot files, or folders searched for *.json")
     t.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
+    k = sub.add_parser("completion", help="print shell completion for bash, zsh, fish or powershell")
+    k.add_argument("shell", metavar="SHELL", help="bash, zsh, fish or powershell")
+
     e = sub.add_parser("explain", help="the long form of a finding id")
     e.add_argument("id", nargs="?", help="finding id; without it, list them all")
     return p
@@ -230,6 +233,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    from .completion import script
+
+    sys.stdout.write(script(args.shell))
+    return EXIT_OK
+
+
 def cmd_triage(args: argparse.Namespace) -> int:
     from .triage import run_triage
 
@@ -244,7 +254,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build": cmd_build,
-            "devshell": cmd_devshell, "explain": cmd_explain, "triage": cmd_triage}
+            "devshell": cmd_devshell, "explain": cmd_explain, "triage": cmd_triage,
+            "completion": cmd_completion}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
