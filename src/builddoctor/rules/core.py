@@ -217,8 +217,14 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
                 f"the Rust standard library for {triple} is not installed",
                 {"target": triple, "installed_targets": list(r.installed_targets),
                  "toolchain": r.project_toolchain or r.active_toolchain},
-                (Fix(f"rustup target add {triple}{tc_args}", f"lets cargo build for {triple}", rank=15,
-                     action=Action("rustup-target", (_rustup(r), "target", "add", triple, *tc_args.split()))),)))
+                (_target_add_fix(r, triple, tc_args),)))
+    elif triple and r.rustc_host == triple and r.installed_targets is not None and triple not in r.installed_targets:
+        # the host's own standard library removed (`rustup component remove rust-std`): cargo cannot build
+        out.append(Finding(
+            "rust.target-missing", sev, f"the Rust standard library for {triple} is not installed",
+            {"target": triple, "installed_targets": list(r.installed_targets),
+             "toolchain": r.project_toolchain or r.active_toolchain},
+            (_target_add_fix(r, triple, tc_args),)))
     elif triple and r.rustc_host == triple:
         out.append(Finding("rust.ok", OK, f"rustc {r.rustc_version} builds for {triple}",
                            {"rustc_host": r.rustc_host}))
@@ -233,6 +239,11 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
                                f"{source} = {value} overrides the target; this Python needs {triple}",
                                {"source": source, "value": value, "target": triple}, (fix, build_fix(target))))
     return out
+
+
+def _target_add_fix(r: RustFacts, triple: str, tc_args: str) -> Fix:
+    return Fix(f"rustup target add {triple}{tc_args}", f"lets cargo build for {triple}", rank=15,
+               action=Action("rustup-target", (_rustup(r), "target", "add", triple, *tc_args.split())))
 
 
 def _toolchain_fix(facts: Facts, toolchain: str, why: str, rank: int = 50) -> Fix:
