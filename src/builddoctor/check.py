@@ -52,7 +52,7 @@ def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, 
     finally:
         live.close()
     doc = rec.snapshot({"python": python, "project": project})
-    return doc, CheckResult(facts, diagnose(facts), "live")
+    return doc, CheckResult(facts, diagnose(facts), "live", dict(rec.reads))
 
 
 def _abs(project: str | None) -> str | None:

@@ -138,11 +138,9 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         return EXIT_OK
     _write_new(out, text, replace=args.force)
     if args.markdown:
-        from dataclasses import replace
-
         from .markdown import render_markdown
 
-        sys.stdout.write(render_markdown(replace(result, reads=doc["reads"]), snapshot_name=out))
+        sys.stdout.write(render_markdown(result, snapshot_name=out))
         return EXIT_OK
     print(f"wrote {out} ({len(doc['reads'])} reads); diagnose it anywhere with: builddoctor check --replay {out}")
     return EXIT_OK

@@ -135,3 +135,19 @@ def test_live_markdown_names_no_user_host_or_secret(tmp_path):
         assert word not in text and word not in run.stdout
     user = getpass.getuser()
     assert not any(user == part for part in text.replace("\\", "/").split("/"))
+
+
+def test_snapshot_markdown_names_the_file_it_wrote_and_replays_to_the_same_layers(tmp_path):
+    out = tmp_path / "my-machine.json"
+    run = run_cli("snapshot", "-o", str(out), "--markdown", "--python", str(cpython("3.12")), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert out.is_file()
+    assert run.stdout.startswith("### builddoctor check: ")
+    last = run.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("Snapshot: attach `my-machine.json`")
+    assert "`builddoctor check --replay my-machine.json`" in last
+    assert "<details><summary>Evidence" in run.stdout
+    replay = run_cli("check", "--replay", str(out), "--markdown")
+    layers = [line for line in run.stdout.splitlines() if line.startswith("| interpreter") or line.startswith("| rust")]
+    assert layers and all(line in replay.stdout for line in layers)
+    assert run_cli("snapshot", "-o", "-", "--markdown").returncode == 2  # needs a file to name
