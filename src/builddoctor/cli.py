@@ -103,6 +103,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         from .report import render_json
 
+        if args.fix:  # the fix log on stderr, then one JSON document: the state after, and what ran
+            from .fixer import fix_and_recheck
+
+            applied, after, diff = fix_and_recheck(result, check, dry_run=args.dry_run, yes=args.yes,
+                                                   out=sys.stderr)
+            render_json(after, extra={"applied": [a.to_json() for a in applied], "changes": diff})
+            return EXIT_FINDINGS if after.diagnosis.has_errors else EXIT_OK
         render_json(result)
     elif args.markdown:
         from .markdown import render_markdown
@@ -115,7 +122,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.fix:
         from .fixer import fix_and_recheck
 
-        out = sys.stderr if args.json or args.markdown else sys.stdout
+        out = sys.stderr if args.markdown else sys.stdout
         out.write("\n")
         _, result, _ = fix_and_recheck(result, check, dry_run=args.dry_run, yes=args.yes, out=out)
     return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK

@@ -82,9 +82,9 @@ def render(result: CheckResult, stream: IO[str] | None = None, verbose: int = 0)
         console.print(Text(text, style=style or ""))
 
 
-def render_json(result: CheckResult, stream: IO[str] | None = None) -> None:
+def render_json(result: CheckResult, stream: IO[str] | None = None, extra: dict[str, Any] | None = None) -> None:
     stream = stream or sys.stdout
-    raw = to_json(result)
+    raw = {**to_json(result), **(extra or {})}
     if result.ignored:
         raw["ignored"] = list(result.ignored)
     doc: Any = _display(result).deep(raw)

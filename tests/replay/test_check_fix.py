@@ -109,3 +109,15 @@ def test_constraint_file_fix_writes_once_and_never_replaces(tmp_path):
     assert second.status.startswith("exists") and not second.ok
     assert (tmp_path / "builddoctor-build-constraints.txt").read_text() == "mine\n"
     assert "--build-constraint" in fix.action.then and "UV_BUILD_CONSTRAINT" in fix.action.then
+
+
+def test_json_fixes_carry_the_typed_action_and_fix_json_reports_what_ran():
+    doc = run_cli("check", "--replay", str(SEED), "--json").json()
+    target = next(f for f in doc["findings"] if f["id"] == "rust.target-missing")
+    assert target["fixes"][0]["action"] == {"kind": "rustup-target", "path": None,
+                                            "argv": ["~\\.cargo\\bin\\rustup.exe", "target", "add",
+                                                     "x86_64-pc-windows-msvc"]}
+    assert "action" not in next(f for f in doc["findings"] if f["id"] == "deps.build-from-source")["fixes"][0]
+    run = run_cli("check", "--replay", str(SEED), "--json", "--fix", "--dry-run")
+    assert run.json()["applied"] == [] and run.json()["changes"] == []
+    assert "dry run: 3 fixes shown, nothing applied" in run.stderr
