@@ -15,6 +15,8 @@ from conftest import ROOT, cpython
 
 yaml = pytest.importorskip("yaml", reason="pyyaml is a test dependency: pip install -e '.[test]'")
 
+FRESH = shutil.ignore_patterns("build", "*.egg-info", "dist")  # a clean copy of an example
+
 pytestmark = pytest.mark.live
 
 ACTION = ROOT / "action.yml"
@@ -136,7 +138,7 @@ class Runner:
 
 def _project(tmp: Path) -> Path:
     dest = tmp / "hello-c"
-    shutil.copytree(ROOT / "examples" / "setuptools-c", dest)
+    shutil.copytree(ROOT / "examples" / "setuptools-c", dest, ignore=FRESH)
     return dest
 
 
