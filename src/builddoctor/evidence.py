@@ -86,6 +86,23 @@ def for_layer(layer: Layer, reads: Mapping[str, Any], exe: str = "") -> Evidence
                 line = _find(_answer(reads[key]), marker, needle)
                 if line:
                     return Evidence(layer.name, key, _short(line))
+    prog = layer.source.split()[0] if layer.source.split() else ""
+    if layer.source == "executable header":  # a program's own header (cmake binary ...)
+        word = layer.says.split()[0] if layer.says.split() else ""
+        head = next((k for k in sorted(reads) if k.startswith("read_head ") and word and word in k.lower()), None)
+        if head:
+            return Evidence(layer.name, head, f"header: {layer.says.split('(', 1)[-1].rstrip(')')}")
+    if prog and any(w in layer.says for w in ("not found", "unparseable", "failed", "none installed")):
+        looked = sorted(k for k in reads if prog in k and k.startswith(("which ", "is_file ", "run ")))
+        for key in sorted(looked, key=lambda k: not k.startswith("run ")):
+            value = reads[key]
+            if key.startswith("run "):
+                first = next((x.strip() for x in _answer(value).splitlines() if x.strip()), "")
+                return Evidence(layer.name, key, _short(first or "no output"))
+            if key.startswith("which ") and value is None:
+                return Evidence(layer.name, key, "not on PATH")
+            if key.startswith("is_file ") and value is False:
+                return Evidence(layer.name, key, "no such file")
     var = next((v for v in (layer.source, layer.name) if _ENV_NAME.match(v)), None)
     env = reads.get("env")
     if var and isinstance(env, dict) and var in env:

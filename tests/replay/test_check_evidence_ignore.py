@@ -72,3 +72,12 @@ def test_explain_suggests_the_closest_id():
     assert "did you mean 'host.emulated'?" in run.stderr
     assert "did you mean 'markers.host-cpu'?" in run_cli("explain", "host-cpu").stderr
     assert "did you mean" not in run_cli("explain", "zzzzzz").stderr
+
+
+def test_verbose_shows_why_a_layer_is_missing_or_unreadable():
+    ev = _evidence(run_cli("check", "--replay", str(MACHINES / "win-buildtools-only.json"), "-v").stdout)
+    assert ev["rustc host"] == "which rustc: not on PATH"
+    ev = _evidence(run_cli("check", "--replay", str(MACHINES / "win-vswhere-invalid-json.json"), "-v").stdout)
+    assert ev["cmake binary"] == "read_head C:\\Program Files\\CMake\\bin\\cmake.exe: header: pe x86_64"
+    assert ev["Visual Studio"].startswith('run ["C:\\\\Program Files (x86)\\\\Microsoft Visual Studio\\\\Installer'
+                                          '\\\\vswhere.exe", "-products", "*"')
