@@ -145,3 +145,52 @@ def test_without_a_terminal_nothing_is_applied(tmp_path):
     assert "not a terminal: nothing applied (pass --yes" in run.stdout
     assert "running:" not in run.stdout
     assert (rustup_home / "toolchains" / real.name / "lib" / "rustlib" / "multirust-config.toml").read_bytes() == config
+
+
+def test_on_a_terminal_each_fix_is_asked_for_and_applied_after_yes(tmp_path):
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    real, triple, archive = _entry()
+    rustup_home, cargo_home = _scratch(tmp_path / "scratch", real, triple, archive)
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[build-system]\nrequires = ["maturin>=1.5"]\n'
+                                            'build-backend = "maturin"\n', encoding="utf-8")
+    env = {**os.environ, "RUSTUP_HOME": str(rustup_home), "CARGO_HOME": str(cargo_home),
+           "RUSTUP_DIST_SERVER": "http://127.0.0.1:9", "RUSTUP_UPDATE_ROOT": "http://127.0.0.1:9",
+           "PATH": str(cargo_home / "bin") + os.pathsep + os.environ["PATH"], "NO_COLOR": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "builddoctor", "check", "--python", str(cpython("3.12")), "--fix"],
+                            stdin=child, stdout=child, stderr=subprocess.PIPE, cwd=project, env=env)
+    os.close(child)
+    seen, answered, deadline = b"", 0, time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 1.0)
+        if not ready:
+            if proc.poll() is not None:
+                break
+            continue
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        seen += data
+        if seen.count(b"[y/N] ") > answered:
+            os.write(main, b"y\n")
+            answered += 1
+    proc.wait(timeout=60)
+    os.close(main)
+    text = seen.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert answered == 1, text
+    assert f"apply fix 1/1 ({cargo_home / 'bin' / 'rustup'} target add {triple})? [y/N] " in text
+    assert "-> exit 0" in text and "fixed: rust.target-missing" in text, text
+    assert proc.returncode == 0, text
