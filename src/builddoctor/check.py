@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .facts import Facts
@@ -18,19 +19,26 @@ class CheckResult:
     facts: Facts
     diagnosis: Diagnosis
     source: str  # "live" or the replay file
+    #: every read the probes made (a snapshot's `reads`), when asked for: the evidence of each layer
+    reads: Mapping[str, Any] | None = None
+    ignored: tuple[str, ...] = field(default=())  # ids of findings left out by --ignore / pyproject
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False, index: Any = None, isolated: bool | None = None) -> CheckResult:
-    """`index` (a why.index.Finder) lets the tools probe resolve build requirements against an index."""
+              rust_if_needed: bool = False, index: Any = None, isolated: bool | None = None,
+              record: bool = False) -> CheckResult:
+    """`index` (a why.index.Finder) lets the tools probe resolve build requirements against an index;
+    `record` keeps every read the probes made (the evidence `check -v` shows)."""
     with open_machine(replay, index=index) as (machine, inv):
         if replay:
             python = python if python is not None else inv.get("python")
             project = project if project is not None else inv.get("project")
-        else:
-            project = _abs(project)
-        facts = probe_all(machine, python, project, rust_if_needed=rust_if_needed, isolated=isolated)
-    return CheckResult(facts, diagnose(facts), replay or "live")
+            reads = getattr(machine, "doc", {}).get("reads") if record else None
+            facts = probe_all(machine, python, project, rust_if_needed=rust_if_needed, isolated=isolated)
+            return CheckResult(facts, diagnose(facts), replay, reads)
+        rec = RecordingMachine(machine) if record else None
+        facts = probe_all(rec or machine, python, _abs(project), rust_if_needed=rust_if_needed, isolated=isolated)
+    return CheckResult(facts, diagnose(facts), "live", dict(rec.reads) if rec else None)
 
 
 def record_snapshot(python: str | None, project: str | None, *,
@@ -43,7 +51,7 @@ def record_snapshot(python: str | None, project: str | None, *,
     finally:
         live.close()
     doc = rec.snapshot({"python": python, "project": project})
-    return doc, CheckResult(facts, diagnose(facts), "live")
+    return doc, CheckResult(facts, diagnose(facts), "live", dict(rec.reads))
 
 
 def _abs(project: str | None) -> str | None:

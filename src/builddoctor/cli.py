@@ -26,6 +26,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
     c.add_argument("--json", action="store_true", help="print the versioned JSON report")
     _resolve_arguments(c)
+    c.add_argument("--markdown", action="store_true", help="print a redacted report to paste into an issue tracker")
+    c.add_argument("-v", "--verbose", action="count", default=0, help="show the read behind each layer")
+    c.add_argument("--ignore", action="append", default=[], metavar="ID",
+                   help="leave out findings with this id (repeatable, comma-separated, globs like 'cc.*')")
+    c.add_argument("--fix", action="store_true",
+                   help="apply the safe, exact fixes after showing them, then check again")
+    c.add_argument("--dry-run", action="store_true", help="with --fix: only show what would run")
+    c.add_argument("-y", "--yes", action="store_true", help="with --fix: apply without asking")
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
     s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
@@ -33,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--project")
     s.add_argument("--force", action="store_true", help="replace an existing output file")
     _resolve_arguments(s)
+    s.add_argument("--markdown", action="store_true", help="also print the issue-tracker report naming the file")
 
     w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
     w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
@@ -67,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--project", help="with --live: the project folder")
     g.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
+    t = sub.add_parser("triage", help="group many snapshots (a CI matrix, bug reports) by their top finding")
+    t.add_argument("paths", nargs="+", metavar="SNAPSHOT|DIR", help="snapshot files, or folders searched for *.json")
+    t.add_argument("--json", action="store_true", help="print the versioned JSON report")
+
+    k = sub.add_parser("completion", help="print shell completion for bash, zsh, fish or powershell")
+    k.add_argument("shell", metavar="SHELL", help="bash, zsh, fish or powershell")
+
     e = sub.add_parser("explain", help="the long form of a finding id")
     e.add_argument("id", nargs="?", help="finding id; without it, list them all")
     return p
@@ -89,17 +105,54 @@ def _finder(args: argparse.Namespace) -> object | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import run_check
+    from .check import CheckResult, run_check
+    from .ids import apply_ignores, parse_ignores, project_ignores
 
-    result = run_check(args.python, args.project, args.replay, index=None if args.replay else _finder(args))
+    if (args.dry_run or args.yes) and not args.fix:
+        raise UserError("--dry-run and --yes go with --fix")
+    if args.fix and args.replay and not args.dry_run:
+        raise UserError("--fix cannot change a recorded machine", tip="add --dry-run to see what it would run there")
+    ignores = parse_ignores(args.ignore)
+
+    def check() -> CheckResult:
+        result = run_check(args.python, args.project, args.replay, index=None if args.replay else _finder(args),
+                           record=bool(args.verbose or args.markdown))
+        project = result.facts.project
+        from_project, unknown = project_ignores(project.pyproject_text if project else "")
+        for word in unknown:
+            from .ids import did_you_mean, known_ids
+
+            guess = did_you_mean(word, known_ids())
+            print(f"builddoctor: warning: [tool.builddoctor] ignore: unknown finding id {word!r}"
+                  + (f"; did you mean {guess!r}?" if guess else ""), file=sys.stderr)
+        return apply_ignores(result, [*ignores, *from_project])
+
+    result = check()
     if args.json:
         from .report import render_json
 
+        if args.fix:  # the fix log on stderr, then one JSON document: the state after, and what ran
+            from .fixer import fix_and_recheck
+
+            applied, after, diff = fix_and_recheck(result, check, dry_run=args.dry_run, yes=args.yes,
+                                                   out=sys.stderr)
+            render_json(after, extra={"applied": [a.to_json() for a in applied], "changes": diff})
+            return EXIT_FINDINGS if after.diagnosis.has_errors else EXIT_OK
         render_json(result)
+    elif args.markdown:
+        from .markdown import render_markdown
+
+        sys.stdout.write(render_markdown(result))
     else:
         from .report import render
 
-        render(result)
+        render(result, verbose=args.verbose)
+    if args.fix:
+        from .fixer import fix_and_recheck
+
+        out = sys.stderr if args.markdown else sys.stdout
+        out.write("\n")
+        _, result, _ = fix_and_recheck(result, check, dry_run=args.dry_run, yes=args.yes, out=out)
     return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK
 
 
@@ -111,12 +164,19 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     out = args.output
     if out != "-" and os.path.exists(out) and not args.force:
         raise UserError(f"{out} already exists; pass --force to replace it or -o another file")
-    doc, _ = record_snapshot(args.python, args.project, index=_finder(args))
+    if args.markdown and out == "-":
+        raise UserError("--markdown needs a snapshot file to name: pass -o FILE")
+    doc, result = record_snapshot(args.python, args.project, index=_finder(args))
     text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     if out == "-":
         sys.stdout.write(text)
         return EXIT_OK
     _write_new(out, text, replace=args.force)
+    if args.markdown:
+        from .markdown import render_markdown
+
+        sys.stdout.write(render_markdown(result, snapshot_name=out))
+        return EXIT_OK
     print(f"wrote {out} ({len(doc['reads'])} reads); diagnose it anywhere with: builddoctor check --replay {out}")
     return EXIT_OK
 
@@ -199,7 +259,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_OK
     text = EXPLAIN.get(args.id)
     if text is None:
-        raise UserError(f"unknown finding id {args.id!r}; 'builddoctor explain' lists them")
+        from .ids import did_you_mean
+
+        guess = did_you_mean(args.id, EXPLAIN)
+        raise UserError(f"unknown finding id {args.id!r}" + (f"; did you mean {guess!r}?" if guess else ""),
+                        tip="'builddoctor explain' lists the finding ids")
     print(f"{args.id}\n\n{' '.join(text.split())}")
     return EXIT_OK
 
@@ -215,6 +279,20 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    from .completion import script
+
+    sys.stdout.write(script(args.shell))
+    return EXIT_OK
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from .triage import run_triage
+
+    sys.stdout.write(run_triage(args.paths, args.json))
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .builder.command import run_build
 
@@ -222,7 +300,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build": cmd_build,
-            "devshell": cmd_devshell, "explain": cmd_explain, "diagnose": cmd_diagnose}
+            "devshell": cmd_devshell, "explain": cmd_explain, "diagnose": cmd_diagnose, "triage": cmd_triage,
+            "completion": cmd_completion}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

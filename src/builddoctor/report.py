@@ -21,8 +21,8 @@ def _display(result: CheckResult) -> Redactor:
     return Redactor(home, None, None, windows=result.facts.os == "windows")
 
 
-def lines(result: CheckResult) -> list[tuple[str, str]]:
-    """(style, text) lines; style "" means plain."""
+def lines(result: CheckResult, verbose: int = 0) -> list[tuple[str, str]]:
+    """(style, text) lines; style "" means plain. `verbose`: each layer's evidence (needs result.reads)."""
     d, facts = result.diagnosis, result.facts
     red = _display(result)
     out: list[tuple[str, str]] = []
@@ -34,12 +34,20 @@ def lines(result: CheckResult) -> list[tuple[str, str]]:
     w1 = max([len(layer.name) for layer in d.layers] + [5])
     w2 = min(max([len(red.text(layer.says)) for layer in d.layers] + [4]), 60)
     out.append(("dim", f"  {'layer'.ljust(w1)}  {'says'.ljust(w2)}  {'arch'.ljust(11)}  status"))
-    for layer in d.layers:
+    evidence: list[Any] = [None] * len(d.layers)
+    if verbose and result.reads is not None:
+        from .evidence import collect
+
+        evidence = collect(d.layers, result.reads, i.executable)
+    for layer, ev in zip(d.layers, evidence):
         says = red.text(layer.says)
         says = says if len(says) <= w2 else says[: w2 - 3] + "..."
         mark = _MARK[layer.status]
         out.append((_STYLE.get(mark, ""),
                     f"  {layer.name.ljust(w1)}  {says.ljust(w2)}  {(layer.arch or '-').ljust(11)}  {mark}"))
+        if verbose:
+            where = f"{red.text(ev.read)}: {red.text(ev.line)}" if ev else f"{layer.source} (no recorded read)"
+            out.append(("dim", f"  {''.ljust(w1)}  <- {where}"))
     out.append(("", ""))
     for f in d.findings:
         out.append((_STYLE[f.severity], f"{_SEV[f.severity]}  {red.text(f.title)}  [{f.id}]"))
@@ -54,25 +62,30 @@ def lines(result: CheckResult) -> list[tuple[str, str]]:
         out.append(("bold", f"Fixes most at once: {red.text(ranked[0][0].command)}  ({', '.join(ranked[0][1])})"))
     out.append(("", ""))
     summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if result.ignored:
+        summary += f", {len(result.ignored)} ignored ({', '.join(result.ignored)})"
     out.append((_STYLE[ERROR] if errors else _STYLE[OK], summary + "  (builddoctor explain ID for details)"))
     return out
 
 
-def render(result: CheckResult, stream: IO[str] | None = None) -> None:
+def render(result: CheckResult, stream: IO[str] | None = None, verbose: int = 0) -> None:
     stream = stream or sys.stdout
     use_color = stream.isatty() and not os.environ.get("NO_COLOR")
     if not use_color:
-        stream.write("\n".join(text for _, text in lines(result)) + "\n")
+        stream.write("\n".join(text for _, text in lines(result, verbose)) + "\n")
         return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
-    for style, text in lines(result):
+    for style, text in lines(result, verbose):
         console.print(Text(text, style=style or ""))
 
 
-def render_json(result: CheckResult, stream: IO[str] | None = None) -> None:
+def render_json(result: CheckResult, stream: IO[str] | None = None, extra: dict[str, Any] | None = None) -> None:
     stream = stream or sys.stdout
-    doc: Any = _display(result).deep(to_json(result))
+    raw = {**to_json(result), **(extra or {})}
+    if result.ignored:
+        raw["ignored"] = list(result.ignored)
+    doc: Any = _display(result).deep(raw)
     stream.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

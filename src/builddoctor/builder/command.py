@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BuildOptions", "add_arguments", "run_build"]
 
+#: The backend's output of the last build, in the output folder (replaced by the next build).
+LOG_NAME = "builddoctor-build.log"
+
 #: Finding-id prefixes that can make each kind of backend fail; anything else does not stop a build.
 _RELEVANT: dict[str, tuple[str, ...]] = {
     "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc.", "known.", "tools."),
@@ -202,7 +205,17 @@ def build(opts: BuildOptions) -> int:
     outdir = prepare_outdir(_outdir(opts, source))
     python = _interpreter_path(opts.python)
     with Progress(opts.verbose) as progress, staging(outdir, python or "") as stage:
-        wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress)
+        progress.open_log(stage / "build.log")
+        try:
+            wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress)
+        except BaseException:
+            kept = progress.keep_log(outdir / LOG_NAME)
+            if kept is not None:
+                progress.phase_line(f"the backend's full output is in {kept}")
+            raise
+        kept = progress.keep_log(outdir / LOG_NAME)
+        if kept is not None and not opts.verbose:
+            progress.phase_line(f"the backend's output is in {kept} (-v shows it)")
         elapsed = progress.elapsed()
     state = "built" if written else "unchanged (identical wheel already there)"
     print(f"{wheel}  {state} in {elapsed:.1f}s")
@@ -261,7 +274,8 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
 
     progress.scanner = LogScanner()
     try:
-        wheel = _hooks(builder, plan, env, opts=opts, stage=stage, progress=progress, identity=identity)
+        wheel = _hooks(builder, plan, env, opts=opts, stage=stage, progress=progress, identity=identity,
+                       written_platform=result.facts.interpreter.platform)
     except UserError as exc:
         if exc.exit_code == EXIT_BACKEND:
             _diagnose_own_log(progress, result, plan, src)
@@ -438,7 +452,7 @@ def _builder(src: Path, python: str, runner: Callable[..., None], checked: Futur
 
 
 def _hooks(builder: ProjectBuilder, plan: BuildPlan, env: BuildEnv | None, *, opts: BuildOptions, stage: Path,
-           progress: Progress, identity: tuple[str, str | None] | None = None) -> Path:
+           progress: Progress, identity: tuple[str, str | None] | None = None, written_platform: str = "") -> Path:
     config = plan.config_settings(opts.config)
     if env is not None:
         progress.phase("asking the backend for its build requirements")
@@ -448,7 +462,10 @@ def _hooks(builder: ProjectBuilder, plan: BuildPlan, env: BuildEnv | None, *, op
         if extra:
             progress.phase("installing the backend's build requirements")
             env.install(sorted(extra), os.environ)
-    progress.phase(f"building the wheel for {plan.target.describe()}")
+    from .output import wheel_platform
+
+    platform = wheel_platform(written_platform) or plan.target.platform_tag
+    progress.phase(f"building the wheel for {plan.target.os} {plan.target.arch.name} ({platform})")
     wheel_dir = stage / "wheel"
     built = _hook(lambda: builder.build("wheel", wheel_dir, config), "build_wheel", progress)
     return _checked_result(Path(built), wheel_dir)

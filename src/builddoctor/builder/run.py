@@ -18,7 +18,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import IO, TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -136,9 +136,15 @@ def _sha256(path: Path) -> str:
 # -- progress ---------------------------------------------------------------------------------
 
 class Progress:
-    """Phase, elapsed time and the backend's last lines (rich); every line with -v."""
+    """Phase, elapsed time and the backend's current step; the backend's lines go to a log file.
 
-    def __init__(self, verbose: int = 0, *, quiet: bool = False) -> None:
+    On a terminal: a live status line (rich). Otherwise (CI): a line per phase and a heartbeat every
+    `heartbeat` seconds without output, so a log never sits silent. With -v every backend line is
+    printed as well. After a failure, `show_tail` prints the first line that names the failure and
+    the last lines.
+    """
+
+    def __init__(self, verbose: int = 0, *, quiet: bool = False, heartbeat: float = 10.0) -> None:
         self.rich = not quiet and sys.stderr.isatty()  # rich only where it animates: it costs 70 ms
         if self.rich:
             from rich.console import Console
@@ -148,11 +154,43 @@ class Progress:
         self.quiet = quiet
         self.tail: deque[str] = deque(maxlen=200)
         self.phase_name = ""
+        self.step = ""
+        self.first_error: list[str] = []  # the first line naming a failure and the two after it
+        self._after_error = 0
         self.start = self.phase_start = time.monotonic()
         self._live: object | None = None
         self._lock = threading.Lock()
         #: when set (builddoctor.logs.LogScanner), every line of the backend's output is also read for a diagnosis
         self.scanner: Any = None
+        self.log_path: Path | None = None
+        self._log: IO[str] | None = None
+        self.heartbeat = heartbeat
+        self._last_print = time.monotonic()
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def open_log(self, path: Path) -> None:
+        """Write every backend line to `path` from now on (a failure to write only loses the log)."""
+        try:
+            self._log = open(path, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+            self.log_path = path
+        except OSError:
+            self._log = None
+
+    def keep_log(self, dest: Path) -> Path | None:
+        """Close the log and move it to `dest` (replacing an older log); None when it is empty or lost."""
+        log, path = self._log, self.log_path
+        self._log = self.log_path = None
+        if log is None or path is None:
+            return None
+        try:
+            log.close()
+            if path.stat().st_size == 0:
+                return None
+            os.replace(path, dest)
+            return dest
+        except OSError:
+            return None
 
     def __enter__(self) -> Progress:
         if self.rich:
@@ -162,22 +200,66 @@ class Progress:
                         refresh_per_second=8, redirect_stdout=False, redirect_stderr=False)
             live.start()
             self._live = live
+        elif not self.quiet and self.heartbeat > 0:
+            self._beat = threading.Thread(target=self._heartbeat, daemon=True)
+            self._beat.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join(timeout=1.0)
         if self._live is not None:
             self._live.stop()  # type: ignore[attr-defined]
             self._live = None
+        if self._log is not None:
+            try:
+                self._log.close()
+            except OSError:
+                pass
+            self._log = None
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(min(1.0, self.heartbeat)):
+            now = time.monotonic()
+            if now - self._last_print < self.heartbeat:
+                continue
+            with self._lock:
+                phase, step = self.phase_name, self.step
+            if phase:
+                self._print(f"builddoctor: ... {phase}: {now - self.phase_start:.0f}s"
+                            + (f" ({step})" if step else ""))
 
     def phase(self, name: str) -> None:
         with self._lock:
-            self.phase_name, self.phase_start = name, time.monotonic()
+            self.phase_name, self.phase_start, self.step = name, time.monotonic(), ""
         if self._live is None and not self.quiet:
             self._print(f"builddoctor: {name}")
 
+    def phase_line(self, text: str) -> None:
+        """A line of builddoctor's own, printed even on a terminal (not a phase of the status line)."""
+        if not self.quiet:
+            self._print(f"builddoctor: {text}")
+
     def line(self, text: str) -> None:
+        from .output import is_error, step_of
+
+        step = step_of(text)
         with self._lock:
             self.tail.append(text)
+            if step:
+                self.step = step
+            if self._after_error:
+                self.first_error.append(text)
+                self._after_error -= 1
+            elif not self.first_error and is_error(text):
+                self.first_error.append(text)
+                self._after_error = 2
+            if self._log is not None:
+                try:
+                    self._log.write(text + "\n")
+                except (OSError, ValueError):
+                    self._log = None
         if self.scanner is not None:
             self.scanner.feed(text)
         if self.verbose:
@@ -194,13 +276,20 @@ class Progress:
             self._print(text, style=style or None)
 
     def show_tail(self, lines: int = 25) -> None:
-        """After a failure: the backend's last lines, unless -v already streamed them."""
+        """After a failure: the first line naming it (when not among the last lines), then the last lines."""
         if self.verbose or self.quiet:
             return
-        for text in list(self.tail)[-lines:]:
+        last = list(self.tail)[-lines:]
+        first = [t for t in self.first_error if t not in last]
+        if first and self.first_error[0] not in last:
+            for text in first:
+                self._print(f"  | {text}", style="dim")
+            self._print("  | ...", style="dim")
+        for text in last:
             self._print(f"  | {text}", style="dim")
 
     def _print(self, text: str, style: str | None = None) -> None:
+        self._last_print = time.monotonic()
         if self.rich:
             self.console.print(text, markup=False, highlight=False, style=style, soft_wrap=True)
         else:
@@ -216,7 +305,8 @@ class Progress:
         with self._lock:
             now = time.monotonic()
             head = Text.assemble((self.phase_name, "bold"), f"  {now - self.phase_start:5.1f}s",
-                                 ("  (total ", "dim"), (f"{now - self.start:.1f}s)", "dim"))
+                                 ("  (total ", "dim"), (f"{now - self.start:.1f}s)", "dim"),
+                                 (f"  {self.step}" if self.step else "", "cyan"))
             rows = [] if self.verbose else [Text(f"  {t}", style="dim", no_wrap=True, overflow="ellipsis")
                                             for t in list(self.tail)[-4:]]
         return Group(Spinner("dots", text=head), *rows)

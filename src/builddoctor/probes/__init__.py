@@ -8,7 +8,7 @@ rules/__init__.py's `RULES` / `LAYERS`.
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
 from ..facts import Facts, ProjectFacts, RustFacts
@@ -42,13 +42,33 @@ def needs_rust(project: ProjectFacts | None) -> bool:
     return project is None or project.is_rust or project.has_cargo_toml or project.kind in ("", "unknown")
 
 
+class _Inline:
+    """An executor that runs each call at once: replays read no machine, threads only cost them time."""
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        try:
+            fut.set_result(fn(*args))
+        except BaseException as exc:
+            fut.set_exception(exc)
+        return fut
+
+
 def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False,
-              isolated: bool | None = None) -> Facts:
-    """Every probe, concurrently. With `rust_if_needed` (builds), the project is read first and the
-    Rust probes (about eight processes) run only for a project that may compile Rust."""
+              isolated: bool | None = None, concurrent: bool = True) -> Facts:
+    """Every probe, concurrently (`concurrent=False`: one after the other, for many replays). With
+    `rust_if_needed` (builds), the project is read first and the Rust probes (about eight processes)
+    run only for a project that may compile Rust."""
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
     skip_rust = rust_if_needed and not needs_rust(proj_facts)
-    with ThreadPoolExecutor(max_workers=4 + len(PROBES)) as pool:
+    pool_cm = ThreadPoolExecutor(max_workers=4 + len(PROBES)) if concurrent else _Inline()
+    with pool_cm as pool:
         interp = pool.submit(probe_interpreter, machine, python)
         host = pool.submit(probe_host, machine)
         rust = None if skip_rust else pool.submit(probe_rust, machine, project)

@@ -12,7 +12,7 @@ from .core import host_rules, interpreter_rules, marker_rules, project_rules, ru
 from .deps import deps_rules
 from .known import known_rules, reconcile, tool_layers
 from .logsig import log_layers, log_rules
-from .model import Finding, Layer, LayerStatus, rank_fixes
+from .model import Finding, Fix, Layer, LayerStatus, rank_fixes
 
 RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
 LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
@@ -88,6 +88,14 @@ def diagnose(facts: Facts) -> Diagnosis:
     return Diagnosis(target, layers, rank_fixes(reconcile(findings)))
 
 
+def _fix_json(fix: Fix) -> dict[str, Any]:
+    out: dict[str, Any] = {"command": fix.command, "why": fix.why}
+    if fix.action is not None:  # what `check --fix` would run: typed, never parsed from `command`
+        a = fix.action
+        out["action"] = {"kind": a.kind, "argv": list(a.argv), "path": a.path or None}
+    return out
+
+
 def to_json(d: Diagnosis) -> dict[str, Any]:
     from .model import top_fixes
 
@@ -96,7 +104,7 @@ def to_json(d: Diagnosis) -> dict[str, Any]:
         "layers": [vars(layer) for layer in d.layers],
         "findings": [
             {"id": f.id, "severity": f.severity, "title": f.title, "facts": f.facts,
-             "fixes": [{"command": x.command, "why": x.why} for x in f.fixes]}
+             "fixes": [_fix_json(x) for x in f.fixes]}
             for f in d.findings
         ],
         "fixes": [{"command": fix.command, "why": fix.why, "fixes": ids} for fix, ids in top_fixes(d.findings)],

@@ -10,7 +10,7 @@ from ..facts import CMD_LIMIT, CFacts, CMakeFacts, Compiler, Facts, MsvcFacts, V
 from ..target import Target
 from ..vcvars import vcvars_spec
 from .core import build_fix, native_python_fix, unset_env
-from .model import ERROR, OK, WARNING, Finding, Fix, Layer, LayerStatus, Severity
+from .model import ERROR, OK, WARNING, Action, Finding, Fix, Layer, LayerStatus, Severity
 
 DEFAULT_SETUP = r"C:\Program Files (x86)\Microsoft Visual Studio\Installer\setup.exe"
 
@@ -156,10 +156,16 @@ def _no_msvc(facts: Facts, target: Target) -> list[Finding]:
     component = table("msvc")["components"]["tools"].get(target.arch.name, "")
     command = table("msvc")["installer"]["winget_buildtools"].format(component=component)
     why = "vswhere.exe is missing" if msvc.vswhere_state == "missing" else "vswhere lists no installation"
+    fixes = [Fix(command, f"installs the Build Tools with the MSVC compilers for {target.arch.name}")]
+    if facts.project is not None:
+        from .fixes import vsconfig_fix
+
+        workload = table("msvc")["vsconfig"]["workload"]
+        fixes.append(vsconfig_fix(facts.project.path, [workload, component],
+                                  "the same components as a .vsconfig the Visual Studio Installer imports", 60))
     return [Finding("cc.no-compiler", ERROR,
                     f"no C compiler builds for {target.arch.name}: no Visual Studio or Build Tools ({why})",
-                    {"interpreter_arch": target.arch.name, "vswhere": msvc.vswhere_state},
-                    (Fix(command, f"installs the Build Tools with the MSVC compilers for {target.arch.name}"),))]
+                    {"interpreter_arch": target.arch.name, "vswhere": msvc.vswhere_state}, tuple(fixes))]
 
 
 _PS_CLEAN_PATH = ("$env:PATH = (($env:PATH -split ';' | ForEach-Object { $_.Trim('\"') } | "
@@ -196,8 +202,11 @@ def path_rules(facts: Facts, target: Target | None) -> list[Finding]:
 
 def installer_add(msvc: MsvcFacts, install: VsInstall, component: str, rank: int = 20) -> Fix:
     label = table("msvc")["components"]["labels"].get(component, component)
-    return Fix(f'"{msvc.installer or DEFAULT_SETUP}" modify --installPath "{install.path}" --add {component} --passive',
-               f"adds {label} to {describe(install)}", rank)
+    setup = msvc.installer or DEFAULT_SETUP
+    return Fix(f'"{setup}" modify --installPath "{install.path}" --add {component} --passive',
+               f"adds {label} to {describe(install)}", rank,
+               action=Action("vs-component", (setup, "modify", "--installPath", install.path, "--add", component,
+                                              "--passive")))
 
 
 def describe(install: VsInstall) -> str:

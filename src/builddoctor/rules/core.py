@@ -5,7 +5,7 @@ from .. import arch as archmod
 from .._data import table
 from ..facts import Facts, RustFacts
 from ..target import Target
-from .model import ERROR, OK, WARNING, Finding, Fix, Layer, LayerStatus
+from .model import ERROR, OK, WARNING, Action, Finding, Fix, Layer, LayerStatus
 
 
 def unset_env(os: str, name: str) -> str:
@@ -16,9 +16,30 @@ def native_python_fix(facts: Facts, host_arch: archmod.Arch) -> Fix:
     version = ".".join(facts.interpreter.version.split(".")[:2]) or "3"
     libc = "gnu" if facts.os == "linux" else "none"
     key = f"cpython-{version}-{facts.os}-{host_arch.uv_arch}-{libc}"
+    # `check --fix` only installs the Python (uv's own folder); making the venv stays the user's step
     return Fix(f"uv venv --python {key}",
                f"use a native {host_arch.name} CPython {version}: every layer then agrees without emulation",
-               rank=10)
+               rank=10, action=Action("uv-python", ("uv", "python", "install", key),
+                                      then=f"uv venv --python {key}"))
+
+
+def _rustup(r: RustFacts) -> str:
+    return r.rustup or "rustup"
+
+
+def force_non_host(facts: Facts, toolchain: str) -> tuple[str, ...]:
+    """rustup refuses a toolchain whose host triple is not the machine's unless --force-non-host.
+
+    Source: `rustup toolchain install --help` ("Install toolchains that require an emulator"),
+    https://rust-lang.github.io/rustup/cross-compilation.html and rustup's src/cli/rustup_mode.rs.
+    """
+    host = archmod.get(facts.host.arch) if facts.host.arch else None
+    parts = toolchain.split("-")
+    for i in range(1, len(parts)):
+        tc_arch = archmod.parse(parts[i])
+        if tc_arch is not None:
+            return ("--force-non-host",) if host is not None and tc_arch != host else ()
+    return ()
 
 
 def build_fix(target: Target) -> Fix:
@@ -186,7 +207,7 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
         out.append(Finding("rust.toolchain-missing", sev,
                            f"{r.project_toolchain_file} pins toolchain {r.project_toolchain!r}, not installed",
                            {"pinned": r.project_toolchain, "installed": list(r.toolchains)},
-                           (Fix(f"rustup toolchain install {r.project_toolchain}", "installs the pinned toolchain"),)))
+                           (_toolchain_fix(facts, r.project_toolchain, "installs the pinned toolchain"),)))
     host_arch = _triple_arch(r.rustc_host)
     if r.rustc_host and triple and r.rustc_host != triple:
         out.append(Finding(
@@ -195,15 +216,23 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
             {"rustc_host": r.rustc_host, "rustup_default_host": r.default_host, "target": triple,
              "rustc_host_arch": host_arch.name if host_arch else None},
             (build_fix(target),
-             Fix(f"rustup toolchain install stable-{triple} && rustup default stable-{triple}",
-                 f"makes {triple} the default host toolchain (runs emulated when the CPU differs)", rank=40))))
+             _toolchain_fix(facts, f"stable-{triple}",
+                            f"installs the {triple} host toolchain beside the default (runs emulated when the CPU "
+                            f"differs); then `rustup default stable-{triple}` makes it the default", rank=40))))
         if r.installed_targets is not None and triple not in r.installed_targets:
             out.append(Finding(
                 "rust.target-missing", sev,
                 f"the Rust standard library for {triple} is not installed",
                 {"target": triple, "installed_targets": list(r.installed_targets),
                  "toolchain": r.project_toolchain or r.active_toolchain},
-                (Fix(f"rustup target add {triple}{tc_args}", f"lets cargo build for {triple}", rank=15),)))
+                (_target_add_fix(r, triple, tc_args),)))
+    elif triple and r.rustc_host == triple and r.installed_targets is not None and triple not in r.installed_targets:
+        # the host's own standard library removed (`rustup component remove rust-std`): cargo cannot build
+        out.append(Finding(
+            "rust.target-missing", sev, f"the Rust standard library for {triple} is not installed",
+            {"target": triple, "installed_targets": list(r.installed_targets),
+             "toolchain": r.project_toolchain or r.active_toolchain},
+            (_target_add_fix(r, triple, tc_args),)))
     elif triple and r.rustc_host == triple:
         out.append(Finding("rust.ok", OK, f"rustc {r.rustc_version} builds for {triple}",
                            {"rustc_host": r.rustc_host}))
@@ -218,6 +247,17 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
                                f"{source} = {value} overrides the target; this Python needs {triple}",
                                {"source": source, "value": value, "target": triple}, (fix, build_fix(target))))
     return out
+
+
+def _target_add_fix(r: RustFacts, triple: str, tc_args: str) -> Fix:
+    return Fix(f"rustup target add {triple}{tc_args}", f"lets cargo build for {triple}", rank=15,
+               action=Action("rustup-target", (_rustup(r), "target", "add", triple, *tc_args.split())))
+
+
+def _toolchain_fix(facts: Facts, toolchain: str, why: str, rank: int = 50) -> Fix:
+    flags = force_non_host(facts, toolchain)
+    return Fix(" ".join(("rustup toolchain install", toolchain, *flags)), why, rank,
+               action=Action("rustup-toolchain", (_rustup(facts.rust), "toolchain", "install", toolchain, *flags)))
 
 
 def rust_layers(facts: Facts, target: Target | None) -> list[Layer]:

@@ -1,7 +1,7 @@
 """Findings and fixes: what `check` reports."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "ok"]
@@ -13,10 +13,38 @@ _ORDER: dict[str, int] = {ERROR: 0, WARNING: 1, OK: 2}
 
 
 @dataclass(frozen=True)
+class Action:
+    """What `check --fix` does for a fix: typed data, never parsed from the display text.
+
+    kind: rustup-target | rustup-toolchain | vs-component | vsconfig | uv-python | constraint.
+    argv: the program and its arguments, run without a shell ("" when the action only writes a file).
+    path/content: a file the action writes (a .vsconfig, a constraint file), never replacing one.
+    """
+
+    kind: str
+    argv: tuple[str, ...] = ()
+    path: str = ""
+    content: str = ""
+    then: str = ""  # what the user does afterwards, when the fix has a second, manual step
+
+    def describe(self) -> str:
+        if self.argv:
+            return quote_argv(self.argv)
+        return f"write {self.path}"
+
+
+def quote_argv(argv: tuple[str, ...] | list[str]) -> str:
+    """argv for display: an argument with a space or a shell character is shown in double quotes."""
+    special = set(" \t\"'&|;<>()$`*?[]{}!#")
+    return " ".join(f'"{a}"' if not a or special & set(a) else a for a in argv)
+
+
+@dataclass(frozen=True)
 class Fix:
     command: str  # an exact command to run (or a one-line edit when no command exists)
     why: str
     rank: int = 50  # lower is tried first among fixes that fix equally much
+    action: Action | None = None  # set when `check --fix` can apply it safely and exactly
 
 
 @dataclass(frozen=True)
@@ -55,7 +83,7 @@ def rank_fixes(findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
         fixes = tuple(sorted(f.fixes, key=lambda x: (-counts.get(x.command, 0), x.rank)))
-        out.append(Finding(f.id, f.severity, f.title, f.facts, fixes, f.rank))
+        out.append(replace(f, fixes=fixes))
     return sorted(out, key=lambda f: (f.order, f.rank))
 
 
