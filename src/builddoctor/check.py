@@ -21,33 +21,46 @@ class CheckResult:
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False) -> CheckResult:
+              rust_if_needed: bool = False, target: str | None = None) -> CheckResult:
+    """`target`: the --target spelling (None: the interpreter's, or a cross target the settings agree on)."""
     if replay:
         doc = load_snapshot(replay)
         machine: Machine = ReplayMachine(doc)
         inv = doc.get("invocation") or {}
         python = python if python is not None else inv.get("python")
         project = project if project is not None else inv.get("project")
+        target = target if target is not None else (inv.get("target") if isinstance(inv.get("target"), str) else None)
         facts = probe_all(machine, python, project)
-        return CheckResult(facts, diagnose(facts), replay)
+        return CheckResult(facts, diagnose(facts, target), replay)
     live = LiveMachine()
     try:
         facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)
     finally:
         live.close()
-    return CheckResult(facts, diagnose(facts), "live")
+    return CheckResult(facts, diagnose(facts, target), "live")
 
 
-def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, Any], CheckResult]:
+def record_snapshot(python: str | None, project: str | None,
+                    target: str | None = None) -> tuple[dict[str, Any], CheckResult]:
+    """The snapshot also holds the intended target and where it came from (`invocation`), and on
+    Windows the developer shell for it (the same capture `devshell` makes), so replays can plan."""
     live = LiveMachine()
     rec = RecordingMachine(live)
     project = _abs(project)
     try:
         facts = probe_all(rec, python, project)
+        diagnosis = diagnose(facts, target)
+        if rec.os == "windows" and diagnosis.target is not None:  # pragma: no cover - Windows only
+            from .builder.plan import devshell_env
+
+            devshell_env(rec, diagnosis.target)
     finally:
         live.close()
-    doc = rec.snapshot({"python": python, "project": project})
-    return doc, CheckResult(facts, diagnose(facts), "live")
+    t = diagnosis.target
+    doc = rec.snapshot({"python": python, "project": project, "target": target,
+                        "target_origin": t.origin if t else None,
+                        "intended": t.platform_tag if t is not None and t.cross else None})
+    return doc, CheckResult(facts, diagnosis, "live")
 
 
 def _abs(project: str | None) -> str | None:

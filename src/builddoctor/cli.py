@@ -15,6 +15,10 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{self.prog}: {message}")
 
 
+TARGET_HELP = ("build for this target instead of the interpreter's: an arch (aarch64, arm64, x64), a Rust triple, a "
+               "platform (win-arm64), a wheel platform tag (manylinux_2_17_aarch64) or universal2")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
     p.add_argument("--version", action="version", version=f"builddoctor {__version__}")
@@ -25,12 +29,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
     c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
     c.add_argument("--json", action="store_true", help="print the versioned JSON report")
+    c.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
     s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
     s.add_argument("--python")
     s.add_argument("--project")
     s.add_argument("--force", action="store_true", help="replace an existing output file")
+    s.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
 
     w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
     w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
@@ -54,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", dest="fmt", default="cmd", help="cmd, powershell, bash or json (default cmd)")
     d.add_argument("--python", help="interpreter whose arch to use: a path or a version")
     d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
+    d.add_argument("--target", metavar="SPELLING", help=TARGET_HELP + " (its MSVC arch, like --arch)")
     d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
 
     e = sub.add_parser("explain", help="the long form of a finding id")
@@ -64,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
-    result = run_check(args.python, args.project, args.replay)
+    result = run_check(args.python, args.project, args.replay, target=args.target)
     if args.json:
         from .report import render_json
 
@@ -84,7 +91,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     out = args.output
     if out != "-" and os.path.exists(out) and not args.force:
         raise UserError(f"{out} already exists; pass --force to replace it or -o another file")
-    doc, _ = record_snapshot(args.python, args.project)
+    doc, _ = record_snapshot(args.python, args.project, args.target)
     text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     if out == "-":
         sys.stdout.write(text)
@@ -151,7 +158,17 @@ def cmd_devshell(args: argparse.Namespace) -> int:
     from .devshell import run_devshell
 
     command = args.run[1:] if args.run[:1] == ["--"] else args.run
-    rc, text = run_devshell(arch=args.arch, vs=args.vs, fmt=args.fmt, command=command or None,
+    arch = args.arch
+    if args.target:
+        from .target import parse_spelling
+
+        spelled = parse_spelling(args.target)
+        if spelled is None or spelled.arch is None or spelled.os not in (None, "windows") or not spelled.arch.msvc:
+            raise UserError(f"--target {args.target!r} names no Windows architecture a dev shell can target")
+        if arch is not None and arch != spelled.arch.msvc:
+            raise UserError(f"--arch {arch} and --target {args.target} disagree")
+        arch = spelled.arch.msvc
+    rc, text = run_devshell(arch=arch, vs=args.vs, fmt=args.fmt, command=command or None,
                             python=args.python, replay=args.replay)
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))

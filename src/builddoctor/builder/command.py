@@ -35,9 +35,9 @@ __all__ = ["BuildOptions", "add_arguments", "run_build"]
 
 #: Finding-id prefixes that can make each kind of backend fail; anything else does not stop a build.
 _RELEVANT: dict[str, tuple[str, ...]] = {
-    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc."),
-    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake."),
-    "pure": ("interpreter.unusable", "project."),
+    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc.", "target.", "cross."),
+    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake.", "target.", "cross."),
+    "pure": ("interpreter.unusable", "project.", "target.cross-os"),
 }
 
 
@@ -60,6 +60,7 @@ class BuildOptions:
     installer: str = "auto"
     limits: Limits = DEFAULT_LIMITS
     pass_env: tuple[str, ...] = ()
+    target: str | None = None
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -70,7 +71,7 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         idle_timeout=args.idle_timeout, overwrite=args.overwrite, installer=args.installer,
         limits=Limits(max_total_bytes=args.max_extract_bytes, max_member_bytes=args.max_member_bytes,
                       max_members=args.max_members, allow_zip=args.allow_zip),
-        pass_env=tuple(args.pass_env))
+        pass_env=tuple(args.pass_env), target=getattr(args, "target", None))
 
 
 def parse_config(items: list[str]) -> dict[str, ConfigValue]:
@@ -125,18 +126,19 @@ def print_env(opts: BuildOptions) -> int:
 
     if opts.replay:
         machine = ReplayMachine(load_snapshot(opts.replay))
-        result = run_check(opts.python, opts.source, opts.replay)
+        result = run_check(opts.python, opts.source, opts.replay, target=opts.target)
         _show(opts, _make_plan(opts, result, machine.env(), machine))
         return EXIT_OK
     source = Path(opts.source or ".")
     if not source.is_file():
-        _show(opts, _make_plan(opts, run_check(opts.python, str(source)), os.environ, _live_windows()))
+        result = run_check(opts.python, str(source), target=opts.target)
+        _show(opts, _make_plan(opts, result, os.environ, _live_windows()))
         return EXIT_OK
     from .run import Progress, prepare_outdir, staging
 
     with staging(prepare_outdir(_outdir(opts, source))) as stage:
         src = _unpacked(source.resolve(), stage, Progress(quiet=True), opts.limits)
-        _show(opts, _make_plan(opts, run_check(opts.python, str(src)), os.environ, _live_windows()))
+        _show(opts, _make_plan(opts, run_check(opts.python, str(src), target=opts.target), os.environ, _live_windows()))
     return EXIT_OK
 
 
@@ -148,7 +150,10 @@ def _show(opts: BuildOptions, plan: BuildPlan) -> None:
 
 
 def render_plan(plan: BuildPlan) -> str:
-    out = [f"Target: {plan.target.describe()}  <- {plan.interpreter}", f"Backend kind: {plan.kind}", ""]
+    out = [f"Target: {plan.target.headline()}  <- {plan.interpreter}"]
+    if plan.target.origin != "interpreter":
+        out.append(f"        target from {plan.target.origin}")
+    out += [f"Backend kind: {plan.kind}", ""]
     if not plan.env and not plan.config:
         out.append("Nothing to set: the build inherits the environment as it is.")
     width = max([len(c.name) for c in plan.env] + [len(c.key) for c in plan.config] + [8])
@@ -164,6 +169,10 @@ def render_plan(plan: BuildPlan) -> str:
     for s in plan.config:
         out.append(f"  -C       {s.key.ljust(width)}  {s.value}")
         out.append(f"           {''.ljust(width)}  # {s.why}")
+    if plan.sysconfig is not None:
+        pairs = ", ".join(f"{a} -> {b}" for a, b in plan.sysconfig.replace)
+        out.append(f"  sysconfig  the target's _sysconfigdata module, made from this interpreter's ({pairs}; "
+                   f"compilers {plan.sysconfig.prefix}-*)")
     out += [f"note: {n}" for n in plan.notes]
     return "\n".join(out)
 
@@ -221,7 +230,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     # The environment is on the critical path: start it before anything else takes the GIL.
     created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
     unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress, opts.limits)
-    checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result())))
+    checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result()), opts.target))
     try:
         if python is None:
             _stop_if_blocked(checked.result(), opts)
@@ -250,8 +259,17 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     _stop_if_blocked(result, opts)
     plan = _make_plan(opts, result, os.environ, _live_windows())
     _stop_if_blocked(result, opts, plan)
+    filled: dict[str, str] = {}
+    if plan.sysconfig is not None:
+        from .crossenv import BUILD_SYSCONFIG, write_target_sysconfig
+        from .plan import BUILD_SYSCONFIG_NAME
+
+        folder = stage / "target-sysconfig"
+        progress.phase(f"writing the sysconfig data for {plan.target.describe()}")
+        filled = {BUILD_SYSCONFIG: str(folder),
+                  BUILD_SYSCONFIG_NAME: write_target_sysconfig(python, folder, plan.sysconfig, os.environ)}
     child_env.update(plan.child_env(os.environ, str(env.path) if env else "", env.scripts if env else "",
-                                    str(stage / "tmp")))
+                                    str(stage / "tmp"), filled=filled))
     wheel = _hooks(builder, plan, env, opts=opts, stage=stage, progress=progress, identity=identity)
     progress.phase("verifying the wheel's tags and binaries")
     _verify(wheel, plan, result, identity)
@@ -260,11 +278,11 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     return place_wheel(wheel, outdir, overwrite=opts.overwrite)
 
 
-def _check(python: str | None, project: str) -> CheckResult:
+def _check(python: str | None, project: str, target: str | None = None) -> CheckResult:
     """check's result; a project that compiles no Rust skips the Rust probes."""
     from ..check import run_check
 
-    return run_check(python, project, rust_if_needed=True)
+    return run_check(python, project, rust_if_needed=True, target=target)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:

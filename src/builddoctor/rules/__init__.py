@@ -9,6 +9,7 @@ from ..facts import Facts
 from ..target import Target, derive_target
 from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
 from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
+from .cross import cross_layers, cross_rules, tool_rules
 from .deps import deps_rules
 from .model import Finding, Layer, rank_fixes
 
@@ -24,6 +25,8 @@ RULES: tuple[RuleFn, ...] = (
     rust_rules,
     deps_rules,
     cc_rules,
+    cross_rules,
+    tool_rules,
 )
 
 
@@ -46,6 +49,7 @@ def _status(a: archmod.Arch | None, target: Target | None) -> str:
 
 def base_layers(facts: Facts, target: Target | None) -> list[Layer]:
     i, h = facts.interpreter, facts.host
+    target = target.interp if target is not None else None  # these layers are the interpreter's own
     if not i.usable:
         return [Layer("interpreter", i.error_detail, None, "probe", "unknown")]
     exe = "+".join(i.exe_arches) or "unknown"
@@ -69,15 +73,23 @@ def _name(a: archmod.Arch | None) -> str | None:
     return a.name if a else None
 
 
-LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers)
+LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, cross_layers)
 
 
-def diagnose(facts: Facts) -> Diagnosis:
-    """facts -> the target, every layer beside it, and the findings (pure: reads no machine)."""
-    target = derive_target(facts.interpreter)
+#: Rules about the interpreter itself (emulation, markers, its dependencies): they see its own target,
+#: never a deliberate cross target.
+INTERPRETER_RULES = frozenset({interpreter_rules, host_rules, marker_rules, deps_rules})
+
+
+def diagnose(facts: Facts, intended: str | None = None) -> Diagnosis:
+    """facts -> the target, every layer beside it, and the findings (pure: reads no machine).
+
+    `intended` is the --target spelling; without it the target is inferred (see target.derive_target).
+    """
+    target = derive_target(facts, intended)
     findings: list[Finding] = []
     for rule in RULES:
-        findings += rule(facts, target)
+        findings += rule(facts, target.interp if target is not None and rule in INTERPRETER_RULES else target)
     layers: list[Layer] = []
     for layer_fn in LAYERS:
         layers += layer_fn(facts, target)

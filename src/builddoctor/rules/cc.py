@@ -126,16 +126,17 @@ def no_compiler_rules(facts: Facts, target: Target | None) -> list[Finding]:
         return []
     if facts.os == "windows":
         return _no_msvc(facts, target)
-    found = [c for c in cc.compilers if not c.error and c.arch]
+    found = [c for c in (*cc.compilers, *facts.cross.compilers) if not c.error and c.arch]
     if any(c.arch == target.arch.name for c in found):
         return []
     if facts.os == "macos":
         fix = Fix("xcode-select --install", "installs Apple's clang, which builds for arm64 and x86_64")
     else:
         same = facts.host.arch == target.arch.name
-        cpu = (target.rust_triple or target.arch.name).split("-")[0].replace("_", "-")
-        fix = Fix("apt-get install gcc" if same else f"apt-get install gcc-{cpu}-linux-gnu",
-                  f"a C compiler for {target.arch.name} (Debian/Ubuntu package)")
+        row = table("cross")["linux"].get(target.arch.name)
+        packages = " ".join(row["packages"]) if row else f"gcc-{target.arch.name}-linux-gnu"
+        fix = Fix("apt-get install gcc" if same else f"apt-get install {packages}",
+                  f"a C compiler for {target.arch.name} and its C library (Debian/Ubuntu packages)")
     seen = ", ".join(f"{c.command} -> {c.target}" for c in found) or "none"
     return [Finding("cc.no-compiler", ERROR, f"no C compiler builds for {target.arch.name} (found: {seen})",
                     {"interpreter_arch": target.arch.name, "compilers": [[c.command, c.target] for c in found]},

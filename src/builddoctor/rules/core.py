@@ -58,8 +58,9 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
         out.append(Finding("interpreter.old", WARNING, f"Python {i.version} is past its end of life",
                            {"version": i.version}))
     sys_arch = archmod.parse(i.platform.rsplit("-", 1)[-1]) if i.platform else None
+    overridden = any(k == "_PYTHON_HOST_PLATFORM" and v == i.platform for k, v in facts.cross.settings)
     if len(i.exe_arches) == 1 and sys_arch is not None and sys_arch.name != i.exe_arches[0] \
-            and not target.universal2 and sys_arch.compat32 != i.exe_arches[0]:
+            and not target.universal2 and sys_arch.compat32 != i.exe_arches[0] and not overridden:
         out.append(Finding("interpreter.header-mismatch", WARNING,
                            f"sysconfig says {i.platform} but {i.executable} is an {i.exe_arches[0]} program",
                            {"platform": i.platform, "exe_arches": list(i.exe_arches)}))
@@ -85,7 +86,13 @@ def host_rules(facts: Facts, target: Target | None) -> list[Finding]:
     out: list[Finding] = []
     if target is None or host_arch is None:
         return out
-    if host_arch != target.arch and host_arch.compat32 != target.arch.name:
+    i = facts.interpreter
+    # A fat (universal2) interpreter runs the slice os.uname() names inside it; building for its other
+    # slice (cibuildwheel's ARCHFLAGS=-arch x86_64 on an arm64 Mac) is a cross build, not emulation.
+    running = archmod.parse(i.mac_machine) if len(i.exe_arches) > 1 and i.mac_machine else target.arch
+    if running == host_arch:
+        pass
+    elif host_arch != target.arch and host_arch.compat32 != target.arch.name:
         how = "under Rosetta 2" if facts.os == "macos" else "emulated"
         out.append(Finding(
             "host.emulated", WARNING,
@@ -180,7 +187,16 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
                            {"pinned": r.project_toolchain, "installed": list(r.toolchains)},
                            (Fix(f"rustup toolchain install {r.project_toolchain}", "installs the pinned toolchain"),)))
     host_arch = _triple_arch(r.rustc_host)
-    if r.rustc_host and triple and r.rustc_host != triple:
+    if r.rustc_host and triple and r.rustc_host != triple and target.cross:
+        if r.installed_targets is not None and triple not in r.installed_targets:
+            out.append(Finding(
+                "rust.target-missing", sev,
+                f"the Rust standard library for {triple} is not installed: cargo cannot build for the intended "
+                f"target ({target.origin})",
+                {"target": triple, "installed_targets": list(r.installed_targets),
+                 "toolchain": r.project_toolchain or r.active_toolchain, "origin": target.origin},
+                (Fix(f"rustup target add {triple}{tc_args}", f"lets cargo build for {triple}", rank=5),)))
+    elif r.rustc_host and triple and r.rustc_host != triple:
         out.append(Finding(
             "rust.host-mismatch", WARNING,
             f"rustc builds for {r.rustc_host} by default; this Python needs {triple}",
