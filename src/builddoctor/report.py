@@ -31,7 +31,7 @@ def lines(result: CheckResult) -> list[tuple[str, str]]:
     target = d.target.headline() if d.target else "unknown"
     out.append(("bold", red.text(f"Target: {target}  <- {who}")))
     if d.target is not None and d.target.origin != "interpreter":
-        out.append(("dim", red.text(f"        target from {d.target.origin}")))
+        out.append(("dim", red.text(f"        target: {d.target.origin}")))
     out.append(("", ""))
     w1 = max([len(layer.name) for layer in d.layers] + [5])
     w2 = min(max([len(red.text(layer.says)) for layer in d.layers] + [4]), 60)

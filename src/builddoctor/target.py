@@ -290,10 +290,17 @@ def derive_target(facts: Facts, intended: str | None = None) -> Target | None:
 
 
 def _slice_origin(base: Target, i: InterpreterFacts) -> Target:
-    if len(i.exe_arches) > 1 and not base.universal2:
-        return replace(base, origin=f"sysconfig {i.platform}: the {base.arch.name} slice of a "
-                                    f"{'+'.join(i.exe_arches)} interpreter")
-    return base
+    """A fat interpreter whose sysconfig names one slice (ARCHFLAGS or _PYTHON_HOST_PLATFORM chose it):
+    the target is that slice; when the process runs the other one, that is a cross build from it."""
+    if len(i.exe_arches) <= 1 or base.universal2:
+        return base
+    origin = f"sysconfig {i.platform}: the {base.arch.name} slice of a {'+'.join(i.exe_arches)} interpreter"
+    running = archmod.parse(i.mac_machine)
+    if running is None or running == base.arch or running.name not in i.exe_arches:
+        return replace(base, origin=origin)
+    as_running = retarget(base, i, Spelled(base.os, running), origin)
+    build = replace(as_running, build=None, origin=INTERPRETER)
+    return replace(base, origin=origin + f", which runs as {running.name}", build=build)
 
 
 def _linux_tuple(a: archmod.Arch) -> str:

@@ -152,7 +152,7 @@ def _show(opts: BuildOptions, plan: BuildPlan) -> None:
 def render_plan(plan: BuildPlan) -> str:
     out = [f"Target: {plan.target.headline()}  <- {plan.interpreter}"]
     if plan.target.origin != "interpreter":
-        out.append(f"        target from {plan.target.origin}")
+        out.append(f"        target: {plan.target.origin}")
     out += [f"Backend kind: {plan.kind}", ""]
     if not plan.env and not plan.config:
         out.append("Nothing to set: the build inherits the environment as it is.")

@@ -49,7 +49,10 @@ def _status(a: archmod.Arch | None, target: Target | None) -> str:
 
 def base_layers(facts: Facts, target: Target | None) -> list[Layer]:
     i, h = facts.interpreter, facts.host
+    # sysconfig's platform is compared with the target when it chose the target (a fat interpreter's slice)
+    platform_target = target if target is not None and target.origin.startswith("sysconfig") else None
     target = target.interp if target is not None else None  # these layers are the interpreter's own
+    platform_target = platform_target or target
     if not i.usable:
         return [Layer("interpreter", i.error_detail, None, "probe", "unknown")]
     exe = "+".join(i.exe_arches) or "unknown"
@@ -60,9 +63,9 @@ def base_layers(facts: Facts, target: Target | None) -> list[Layer]:
     return [
         Layer("interpreter binary", f"{i.exe_format or '?'} {exe}", exe_arch.name if exe_arch else None,
               "executable header", _status(exe_arch, target)),
-        Layer("interpreter platform", f"{i.platform} ({target.platform_tag if target else '?'})",
+        Layer("interpreter platform", f"{i.platform} ({platform_target.platform_tag if platform_target else '?'})",
               plat_arch.name if plat_arch else None, "sysconfig.get_platform(), wheel tags",
-              _status(plat_arch, target)),
+              _status(plat_arch, platform_target)),
         Layer("platform_machine marker", marker or "?", _name(archmod.parse(marker)), "platform.machine()",
               _status(archmod.parse(marker), target)),
         Layer("host CPU", h.arch or "unknown", h.arch, h.source, _status(host, target)),

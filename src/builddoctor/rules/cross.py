@@ -193,7 +193,7 @@ def tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
             built = "+".join(sorted(a.name for a in arches))
             how = "under Rosetta 2" if facts.os == "macos" else "emulated"
             out.append(Finding("tools.emulated", WARNING,
-                               f"{tool.name} ({tool.path}) is a {built} program and runs {how} on this {host.name} "
+                               f"{tool.name} ({tool.path}) is built for {built} and runs {how} on this {host.name} "
                                f"machine: {row['effect']}",
                                {"tool": tool.name, "path": tool.path, "tool_arches": sorted(a.name for a in arches),
                                 "host_arch": host.name, "source": row["source"]},
