@@ -45,17 +45,22 @@ def record_snapshot(python: str | None, project: str | None,
     """The snapshot also holds the intended target and where it came from (`invocation`), and on
     Windows the developer shell for it (the same capture `devshell` makes), so replays can plan."""
     live = LiveMachine()
-    rec = RecordingMachine(live)
-    project = _abs(project)
     try:
-        facts = probe_all(rec, python, project)
-        diagnosis = diagnose(facts, target)
-        if rec.os == "windows" and diagnosis.target is not None:  # pragma: no cover - Windows only
-            from .builder.plan import devshell_env
-
-            devshell_env(rec, diagnosis.target)
+        return record_machine(live, python, _abs(project), target)
     finally:
         live.close()
+
+
+def record_machine(inner: Machine, python: str | None, project: str | None,
+                   target: str | None = None) -> tuple[dict[str, Any], CheckResult]:
+    """Every read of `inner` the probes make, plus (Windows) the dev shell capture for the target."""
+    rec = RecordingMachine(inner)
+    facts = probe_all(rec, python, project)
+    diagnosis = diagnose(facts, target)
+    if rec.os == "windows" and diagnosis.target is not None:
+        from .builder.plan import devshell_env
+
+        devshell_env(rec, diagnosis.target)  # records vcvarsall's run, so replays can plan with it
     t = diagnosis.target
     doc = rec.snapshot({"python": python, "project": project, "target": target,
                         "target_origin": t.origin if t else None,
