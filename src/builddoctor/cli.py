@@ -179,8 +179,9 @@ def cmd_devshell(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
+    from .rules.explain_cross import EXPLAIN_CROSS
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_CROSS}
     if not args.id:
         for key in sorted(EXPLAIN):
             print(key)

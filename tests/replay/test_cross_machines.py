@@ -131,3 +131,15 @@ def test_target_on_a_replay_and_a_bad_target():
     assert_one_line_error(run)
     run = run_cli("check", "--replay", str(LINUX_CROSS), "--target", "win-arm64")
     assert run.returncode == 1 and "target.cross-os" in run.stdout
+
+
+def test_every_new_finding_id_is_explained():
+    from builddoctor.rules.explain_cross import EXPLAIN_CROSS
+
+    ids = set()
+    for machine in NEW:
+        ids |= {f["id"] for f in check(machine)[0]["findings"]}
+    ids |= {f["id"] for f in check(WIN_CROSS, "--target", "x64")[0]["findings"]}
+    ours = {i for i in ids if i.startswith(("target.", "cross.", "tools.", "host.foreign"))}
+    assert ours and ours <= set(EXPLAIN_CROSS), ours - set(EXPLAIN_CROSS)
+    assert run_cli("explain", "tools.emulated").returncode == 0

@@ -220,7 +220,7 @@ def devshell_fixes(facts: Facts, target: Target, rank: int = 35) -> list[Fix]:
 
 
 def _needed_arches(facts: Facts, target: Target) -> list[tuple[archmod.Arch, str]]:
-    needed = [(target.arch, f"the intended target needs them ({target.arch.name}, {target.origin})" if target.cross
+    needed = [(target.arch, f"the intended target needs them ({target.arch.name})" if target.cross
                else f"this Python needs them ({target.arch.name})")]
     host = archmod.parse(facts.rust.rustc_host.split("-")[0]) if facts.rust.rustc_host else None
     if facts.project and facts.project.is_rust and host and host != target.arch and "windows" in facts.rust.rustc_host:
