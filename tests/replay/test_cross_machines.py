@@ -143,3 +143,13 @@ def test_every_new_finding_id_is_explained():
     ours = {i for i in ids if i.startswith(("target.", "cross.", "tools.", "host.foreign"))}
     assert ours and ours <= set(EXPLAIN_CROSS), ours - set(EXPLAIN_CROSS)
     assert run_cli("explain", "tools.emulated").returncode == 0
+
+
+def test_devshell_takes_a_target():
+    seed = MACHINES / "win-arm64-seed-devshell.json"
+    run = run_cli("devshell", "--replay", str(seed), "--target", "x86_64-pc-windows-msvc", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["set"]["VSCMD_ARG_TGT_ARCH"] == "x64"
+    bad = run_cli("devshell", "--replay", str(seed), "--target", "aarch64-unknown-linux-gnu")
+    assert bad.returncode == 2
+    assert_one_line_error(bad)
