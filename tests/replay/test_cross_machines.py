@@ -153,3 +153,14 @@ def test_devshell_takes_a_target():
     bad = run_cli("devshell", "--replay", str(seed), "--target", "aarch64-unknown-linux-gnu")
     assert bad.returncode == 2
     assert_one_line_error(bad)
+
+
+def test_universal2_target_needs_both_apple_rust_targets_and_builds_both_slices():
+    doc, _ = check(MAC_CROSS, "--target", "universal2")
+    assert doc["target"]["universal2"] is True and doc["target"]["platform_tag"].endswith("_universal2")
+    missing = [f["facts"]["target"] for f in doc["findings"] if f["id"] == "rust.target-missing"]
+    assert missing == ["aarch64-apple-darwin"]  # x86_64-apple-darwin is the installed host
+    _, env, config = plan(UNIVERSAL2, "maturin", "--target", "universal2")
+    assert env["ARCHFLAGS"]["value"] == "-arch arm64 -arch x86_64"
+    assert env["_PYTHON_HOST_PLATFORM"]["value"] == "macosx-10.9-universal2"
+    assert "--target universal2-apple-darwin" in config["maturin.build-args"]

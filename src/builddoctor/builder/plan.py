@@ -307,6 +307,8 @@ def _pyo3_cross(ctx: _Ctx) -> dict[str, str] | None:
                 "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython" if i.implementation == "cpython" else i.implementation}
     if t.os != "windows" or host is None or host == t.arch or host.compat32 == t.arch.name:
         return None
+    if t.cross:  # the interpreter's own libs are for its arch, not the target's (cross.import-lib says so)
+        return None
     if not i.import_lib:
         ctx.notes.append("PyO3 will call this build cross-compiling but the import library is missing")
         return None

@@ -187,15 +187,20 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
                            {"pinned": r.project_toolchain, "installed": list(r.toolchains)},
                            (Fix(f"rustup toolchain install {r.project_toolchain}", "installs the pinned toolchain"),)))
     host_arch = _triple_arch(r.rustc_host)
-    if r.rustc_host and triple and r.rustc_host != triple and target.cross:
-        if r.installed_targets is not None and triple not in r.installed_targets:
+    wanted = [triple] if triple else []
+    if target.universal2 and target.cross:  # maturin's universal2-apple-darwin builds both Apple targets
+        wanted = [t for n in ("aarch64", "x86_64") if (t := archmod.get(n).rust_triple("macos"))]
+    if r.rustc_host and triple and target.cross and (r.rustc_host != triple or len(wanted) > 1):
+        for want in wanted:
+            if r.installed_targets is None or want in r.installed_targets or want == r.rustc_host:
+                continue
             out.append(Finding(
                 "rust.target-missing", sev,
-                f"the Rust standard library for {triple} is not installed: cargo cannot build for the intended "
+                f"the Rust standard library for {want} is not installed: cargo cannot build for the intended "
                 f"target ({target.origin})",
-                {"target": triple, "installed_targets": list(r.installed_targets),
+                {"target": want, "installed_targets": list(r.installed_targets),
                  "toolchain": r.project_toolchain or r.active_toolchain, "origin": target.origin},
-                (Fix(f"rustup target add {triple}{tc_args}", f"lets cargo build for {triple}", rank=5),)))
+                (Fix(f"rustup target add {want}{tc_args}", f"lets cargo build for {want}", rank=5),)))
     elif r.rustc_host and triple and r.rustc_host != triple:
         out.append(Finding(
             "rust.host-mismatch", WARNING,
