@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
+    from .target import check_spelling
 
+    check_spelling(args.target)
     result = run_check(args.python, args.project, args.replay, target=args.target)
     if args.json:
         from .report import render_json
@@ -87,7 +89,9 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     import json
 
     from .check import record_snapshot
+    from .target import check_spelling
 
+    check_spelling(args.target)
     out = args.output
     if out != "-" and os.path.exists(out) and not args.force:
         raise UserError(f"{out} already exists; pass --force to replace it or -o another file")

@@ -270,6 +270,16 @@ def infer_intended(facts: Facts, base: Target) -> tuple[Spelled, str] | None:
     return spelled, "inferred from " + ", ".join(f"{v.variable}={v.value}" for v in group)
 
 
+_TARGET_TIP = ("an arch (aarch64, x86_64, arm64), a Rust triple (aarch64-unknown-linux-gnu), a platform (win-arm64, "
+               "linux-aarch64), a wheel tag (manylinux_2_17_aarch64) or universal2")
+
+
+def check_spelling(intended: str | None) -> None:
+    """Refuse an unknown --target before anything runs (exit 2, one line)."""
+    if intended is not None and parse_spelling(intended) is None:
+        raise UserError(f"--target {intended!r} names no target builddoctor knows", tip=_TARGET_TIP)
+
+
 def derive_target(facts: Facts, intended: str | None = None) -> Target | None:
     """THE target: `intended` (--target), else a cross target the settings agree on, else the interpreter's."""
     base = interpreter_target(facts.interpreter)
@@ -278,10 +288,7 @@ def derive_target(facts: Facts, intended: str | None = None) -> Target | None:
     if intended:
         spelled = parse_spelling(intended)
         if spelled is None:
-            raise UserError(f"--target {intended!r} names no target builddoctor knows",
-                            tip="an arch (aarch64, x86_64, arm64), a Rust triple (aarch64-unknown-linux-gnu), a "
-                                "platform "
-                                "(win-arm64, linux-aarch64), a wheel tag (manylinux_2_17_aarch64) or universal2")
+            raise UserError(f"--target {intended!r} names no target builddoctor knows", tip=_TARGET_TIP)
         return retarget(base, facts.interpreter, spelled, f"--target {intended}")
     found = infer_intended(facts, base)
     if found is None:

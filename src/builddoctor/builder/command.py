@@ -91,6 +91,9 @@ def run_build(args: argparse.Namespace | BuildOptions) -> int:
     opts = args if isinstance(args, BuildOptions) else options_from(args)
     if opts.timeout <= 0 or opts.idle_timeout <= 0:
         raise UserError("--timeout and --idle-timeout must be positive", exit_code=EXIT_USAGE)
+    from ..target import check_spelling
+
+    check_spelling(opts.target)
     if opts.print_env:
         return print_env(opts)
     if opts.replay:
