@@ -270,6 +270,8 @@ class CrossFacts:
     plat_name: str = ""  # plat_name in the DIST_EXTRA_CONFIG file, when there is one
     pyo3: tuple[tuple[str, str], ...] = ()  # PYO3_CROSS* / PYO3_CONFIG_FILE that are set
     compilers: tuple[Compiler, ...] = ()  # Debian-style cross gcc (<prefix>-gcc) found on PATH, Linux only
+    #: (compiler command, whether it finds its C library's crti.o: `gcc -print-file-name=crti.o`)
+    libc_found: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)

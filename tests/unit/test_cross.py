@@ -165,3 +165,13 @@ def test_old_setuptools_rust_never_gets_cargo_build_target():
     new = dataclasses.replace(facts, project=dataclasses.replace(project, requires=("setuptools-rust==1.10.2",)))
     plan = plan_build(new, diagnose(new), "setuptools-rust")
     assert {c.name: c.value for c in plan.env}["CARGO_BUILD_TARGET"] == "x86_64-pc-windows-msvc"
+
+
+def test_a_cross_gcc_without_its_libc_stops_the_build_in_preflight():
+    result = run_check(None, None, str(MACHINES / "linux-x86_64-cross-aarch64.json"))
+    assert "cross.libc-missing" not in {f.id for f in result.diagnosis.findings}
+    cross = dataclasses.replace(result.facts.cross, libc_found=(("aarch64-linux-gnu-gcc", False),))
+    facts = dataclasses.replace(result.facts, cross=cross)
+    found = {f.id: f for f in diagnose(facts).findings}
+    assert found["cross.libc-missing"].severity == "error"
+    assert found["cross.libc-missing"].fixes[0].command == "apt-get install libc6-dev-arm64-cross"

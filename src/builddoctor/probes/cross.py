@@ -36,7 +36,18 @@ def probe_cross(machine: Machine, project: str | None = None) -> CrossFacts:
         found = [n for n in names if machine.which(n)]
         with ThreadPoolExecutor(max_workers=max(1, len(found))) as pool:
             compilers = tuple(pool.map(lambda n: probe_compiler(machine, "PATH", n), found))
-    return CrossFacts(settings=settings, plat_name=plat_name, pyo3=pyo3, compilers=compilers)
+            libc = tuple(pool.map(lambda n: (n, _finds_crt(machine, n)), found))
+    else:
+        libc = ()
+    return CrossFacts(settings=settings, plat_name=plat_name, pyo3=pyo3, compilers=compilers, libc_found=libc)
+
+
+def _finds_crt(machine: Machine, gcc: str) -> bool:
+    """gcc prints the full path of a startup file it can link with, else just its name."""
+    path = machine.which(gcc) or gcc
+    result = machine.run([path, "-print-file-name=crti.o"], timeout=TIMEOUT)
+    out = result.stdout.strip()
+    return result.ok and out != "crti.o" and out.endswith("crti.o")
 
 
 def dist_plat_name(text: str) -> str:

@@ -121,6 +121,23 @@ def _linux_c(facts: Facts, target: Target, build: Target) -> list[Finding]:
     if not _cross_compilers(facts, target):
         return out  # cc.no-compiler names the packages
     b, t = build.arch, target.arch
+    usable = {c for c in _cross_compilers(facts, target)}
+    missing_libc = [cmd for cmd, ok in facts.cross.libc_found if cmd in usable and not ok]
+    if missing_libc and len(missing_libc) == len([c for c in usable if c in dict(facts.cross.libc_found)]):
+        row = table("cross")["linux"].get(t.name)
+        out.append(Finding(
+            "cross.libc-missing", ERROR,
+            f"{missing_libc[0]} has no C library for {t.name} (it cannot find crti.o), so it cannot link an "
+            "extension", {"compiler": missing_libc[0], "target": t.name},
+            (Fix(f"apt-get install {row['packages'][1]}" if row else f"install the {t.name} C library for "
+                 f"{missing_libc[0]}", f"the {t.name} C library and startup files", 10),)))
+    if table("cross")["linux"].get(b.name) is None or table("cross")["linux"].get(t.name) is None:
+        out.append(Finding(
+            "cross.sysconfig-unknown", ERROR,
+            f"builddoctor has no cross data for {b.name} -> {t.name} (toolchains/cross.toml [linux]), so it cannot "
+            f"give the build {t.name}'s sysconfig data: the extension would be named for {b.name}",
+            {"interpreter_arch": b.name, "target": t.name},
+            (Fix(f"run the build on a native {t.name} machine", "no cross build needed", 30),)))
     same_abi = b.bits == t.bits and (b.elf or (0, 0, 1))[2] == (t.elf or (0, 0, 1))[2]
     if not same_abi:
         out.append(Finding(

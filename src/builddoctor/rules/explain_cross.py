@@ -21,6 +21,12 @@ EXPLAIN_CROSS = {
     "cross.linker-missing": """cargo links a cross target with the host's cc unless told otherwise, which cannot link
         the target's objects. Install the target's cross gcc (builddoctor build then sets
         CARGO_TARGET_<TRIPLE>_LINKER to it) or configure a linker in .cargo/config.toml.""",
+    "cross.libc-missing": """A cross gcc without its C library cannot link a shared object (it asks for crti.o and
+        libc). Debian ships them separately: gcc-aarch64-linux-gnu needs libc6-dev-arm64-cross.
+        builddoctor asks the compiler itself (gcc -print-file-name=crti.o).""",
+    "cross.sysconfig-unknown": """A Linux cross build needs the target's sysconfig data (EXT_SUFFIX, compilers);
+        builddoctor derives it from toolchains/cross.toml [linux], which has no row for this pair, so the
+        extension would carry the build machine's suffix and no target interpreter would import it.""",
     "cross.pyo3-config": """PyO3 learns the target interpreter's version and ABI by running it. When this machine
         cannot run the target's Python (no emulation for it), PyO3 needs PYO3_CROSS_PYTHON_VERSION (and on
         Windows PYO3_CROSS_LIB_DIR); builddoctor build sets them for the intended target.""",
