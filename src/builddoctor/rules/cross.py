@@ -5,6 +5,8 @@ inferred from) is in `Target.origin`; toolchains/cross.toml holds every tool fac
 """
 from __future__ import annotations
 
+import re
+
 from .. import arch as archmod
 from .._data import table
 from ..facts import Facts
@@ -204,6 +206,8 @@ def tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
             arches = {archmod.get(a) for a in tool.arches}
             if row is None or not arches or host in arches or any(a.name == host.compat32 for a in arches):
                 continue
+            if row.get("msvc_only") and not re.search(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", tool.path, re.I):
+                continue  # another program of that name (Git's link.exe ...), not MSVC's
             fix = row["fix"].get(facts.os)
             fmt = {"host_triple": host.rust_triple(facts.os) or host.name, "host_msvc": host.msvc or host.name,
                    "target_msvc": (target.msvc_arch if target else None) or host.msvc or host.name}
