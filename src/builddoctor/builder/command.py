@@ -166,6 +166,8 @@ def render_plan(plan: BuildPlan) -> str:
             out.append(f"  unset    {c.name.ljust(width)}{was}")
         elif c.action == "prepend":
             out.append(f"  prepend  {c.name.ljust(width)}  {c.value}")
+        elif c.previous == c.value:  # a deliberate setting the plan keeps as it is
+            out.append(f"  keep     {c.name.ljust(width)}  {c.value}")
         else:
             out.append(f"  set      {c.name.ljust(width)}  {c.value}{was}")
         out.append(f"           {''.ljust(width)}  # {c.layer}: {c.why}")
