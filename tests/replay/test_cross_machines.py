@@ -105,6 +105,9 @@ def test_x86_64_uv_and_cmake_under_rosetta():
     assert f["tools.emulated"]["fixes"][0]["command"] == "curl -LsSf https://astral.sh/uv/install.sh | sh"
     assert f["cmake.emulated"]["facts"]["cmake_arch"] == "x86_64"
     assert "host.emulated" not in f  # the Python itself is native
+    _, env, _ = plan(TOOLS, "scikit-build-core")
+    assert env["ARCHFLAGS"]["value"] == "-arch arm64"
+    assert "CMAKE_OSX_ARCHITECTURES" not in env  # native: nothing to force
 
 
 def test_armv7_container_under_qemu_is_seen_through_cpuinfo():
@@ -113,6 +116,9 @@ def test_armv7_container_under_qemu_is_seen_through_cpuinfo():
     assert top["facts"]["userland"] == "arm" and top["facts"]["cpuinfo_family"] == "x86"
     assert any("Value too large" in c for c in top["facts"]["consequences"])
     assert any("--target armv7l" in x["command"] for x in top["fixes"])
+    doc, env, _ = plan(QEMU, "setuptools-ext")
+    assert doc["target"]["arch"] == "arm" and doc["target"]["cross"] is False  # builds for the container's userland
+    assert not {"CC", "_PYTHON_HOST_PLATFORM", "_PYTHON_SYSCONFIGDATA_NAME"} & set(env)
 
 
 def test_i686_userland_on_x86_64_kernel_is_tagged_for_the_userland():
