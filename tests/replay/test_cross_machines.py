@@ -170,3 +170,10 @@ def test_universal2_target_needs_both_apple_rust_targets_and_builds_both_slices(
     assert env["ARCHFLAGS"]["value"] == "-arch arm64 -arch x86_64"
     assert env["_PYTHON_HOST_PLATFORM"]["value"] == "macosx-10.9-universal2"
     assert "--target universal2-apple-darwin" in config["maturin.build-args"]
+
+
+def test_a_contrary_target_overrides_what_the_plan_can_and_stops_on_nothing_else():
+    doc, env, _ = plan(WIN_CROSS, "setuptools-ext", "--target", "x64")
+    assert doc["target"]["arch"] == "x86_64"
+    assert env["VSCMD_ARG_TGT_ARCH"]["value"] == "x64"
+    assert env["SETUPTOOLS_EXT_SUFFIX"]["action"] == "unset" and env["DIST_EXTRA_CONFIG"]["action"] == "unset"

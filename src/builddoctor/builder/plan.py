@@ -41,7 +41,8 @@ _WRONG_SHELL = ("DISTUTILS_USE_SDK", "INCLUDE", "LIB", "LIBPATH")
 #: Findings about a setting the plan overrides for the child build.
 FIXED_BY_PLAN = frozenset({"rust.target-override"})
 FIXED_BY_DEVSHELL = frozenset({"msvc.devshell-mismatch", "msvc.cl-mismatch"})
-FIXED_BY_VARIABLE = frozenset({"cc.env-mismatch", "cc.flags-mismatch", "cmake.platform-mismatch"})
+FIXED_BY_VARIABLE = frozenset({"cc.env-mismatch", "cc.flags-mismatch", "cmake.platform-mismatch",
+                               "target.inconsistent"})
 DevShellEnv = Mapping[str, Union[str, None]]  # None: the dev shell removes the variable
 
 
@@ -382,6 +383,10 @@ def _compilers(ctx: _Ctx) -> None:
     if ctx.target.cross and ctx.target.os == "windows" and wanted and suffix != wanted:
         ctx.set("SETUPTOOLS_EXT_SUFFIX", wanted, "setuptools names extensions from the running interpreter; "
                 "cibuildwheel sets this for cross builds (toolchains/cross.toml)", "c")
+    plat_name = ctx.facts.cross.plat_name
+    if ctx.env.get("DIST_EXTRA_CONFIG") and plat_name and archmod.parse(plat_name.rsplit("-", 1)[-1]) != ctx.arch:
+        ctx.unset("DIST_EXTRA_CONFIG", f"its plat_name={plat_name} would build and tag for another platform than "
+                  f"{ctx.target.platform_tag}", "c")
     host_platform = ctx.env.get("_PYTHON_HOST_PLATFORM")
     if host_platform and ctx.target.os != "macos" and archmod.parse(host_platform.rsplit("-", 1)[-1]) != ctx.arch:
         ctx.unset("_PYTHON_HOST_PLATFORM", f"{host_platform} would tag the wheel for another platform", "c")
