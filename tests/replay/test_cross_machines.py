@@ -177,3 +177,14 @@ def test_a_contrary_target_overrides_what_the_plan_can_and_stops_on_nothing_else
     assert doc["target"]["arch"] == "x86_64"
     assert env["VSCMD_ARG_TGT_ARCH"]["value"] == "x64"
     assert env["SETUPTOOLS_EXT_SUFFIX"]["action"] == "unset" and env["DIST_EXTRA_CONFIG"]["action"] == "unset"
+    from builddoctor.builder import blocking
+    from builddoctor.builder.plan import plan_build
+    from builddoctor.check import run_check
+    from builddoctor.machine import ReplayMachine, load_snapshot
+
+    result = run_check(None, None, str(WIN_CROSS), target="x64")
+    recorded_env = dict(ReplayMachine(load_snapshot(WIN_CROSS)).env())
+    planned = plan_build(result.facts, result.diagnosis, "setuptools-ext", env=recorded_env)
+    inconsistent = [f for f in result.diagnosis.findings if f.id == "target.inconsistent"]
+    assert inconsistent and not [f for f in blocking(result.diagnosis.findings, "setuptools-ext", planned)
+                                 if f.id == "target.inconsistent"]
