@@ -15,7 +15,8 @@ LINUX_CROSS = MACHINES / "linux-x86_64-cross-aarch64.json"
 TOOLS = MACHINES / "macos-arm64-x86_64-uv-and-cmake.json"
 QEMU = MACHINES / "linux-armv7-container-qemu-on-amd64.json"
 I686 = MACHINES / "linux-i686-container-on-x86_64-kernel.json"
-NEW = (UNIVERSAL2, MAC_CROSS, WIN_CROSS, LINUX_CROSS, TOOLS, QEMU, I686)
+WIN_RUST_X64 = MACHINES / "win-arm64-x64-rust-toolchain.json"
+NEW = (UNIVERSAL2, MAC_CROSS, WIN_CROSS, LINUX_CROSS, TOOLS, QEMU, I686, WIN_RUST_X64)
 
 
 def check(machine, *extra):
@@ -188,3 +189,15 @@ def test_a_contrary_target_overrides_what_the_plan_can_and_stops_on_nothing_else
     inconsistent = [f for f in result.diagnosis.findings if f.id == "target.inconsistent"]
     assert inconsistent and not [f for f in blocking(result.diagnosis.findings, "setuptools-ext", planned)
                                  if f.id == "target.inconsistent"]
+
+
+def test_x64_rust_toolchain_behind_rustups_proxies_on_arm64_windows():
+    doc, f = check(WIN_RUST_X64)
+    emulated = {x["facts"]["tool"]: x for x in doc["findings"] if x["id"] == "tools.emulated"}
+    assert set(emulated) == {"rustc", "cargo"}  # the toolchain's binaries, not rustup's proxy
+    assert emulated["rustc"]["facts"]["path"].endswith(r"stable-x86_64-pc-windows-msvc\bin\rustc.exe")
+    assert emulated["rustc"]["fixes"][0]["command"].startswith("rustup set default-host aarch64-pc-windows-msvc")
+    assert f["rust.host-mismatch"]["facts"]["rustc_host"] == "x86_64-pc-windows-msvc"
+    _, env, config = plan(WIN_RUST_X64, "maturin")
+    assert env["CARGO_BUILD_TARGET"]["value"] == "aarch64-pc-windows-msvc"  # the interpreter's, not rustc's host
+    assert "--target aarch64-pc-windows-msvc" in config["maturin.build-args"]
