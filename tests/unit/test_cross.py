@@ -7,6 +7,8 @@ import struct
 
 import pytest
 from conftest import MACHINES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builddoctor import arch
 from builddoctor._data import table
@@ -191,3 +193,22 @@ def test_emulated_tools_are_named_with_the_native_fix_and_only_msvcs_link_exe_co
     found = tool_rules(dataclasses.replace(facts, tools=ToolFacts(tools=tools)), None)
     assert [(f.facts["tool"], f.facts["path"]) for f in found] == [("link.exe", msvc), ("cargo", tools[2].path)]
     assert found[1].fixes[0].command.startswith("rustup set default-host aarch64-pc-windows-msvc")
+
+
+_SETTING_NAMES = st.sampled_from(sorted(table("cross")["settings"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_target_spelling_parses_or_is_none(text):
+    spelled = parse_spelling(text)
+    assert spelled is None or spelled.universal2 or spelled.arch is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_SETTING_NAMES, st.text(min_size=1, max_size=60)), max_size=5), st.text(max_size=200))
+def test_any_cross_settings_give_a_target_never_an_exception(pairs, plat_cfg):
+    facts = run_check(None, None, str(LINUX)).facts
+    odd = dataclasses.replace(facts, cross=CrossFacts(settings=tuple(pairs), plat_name=dist_plat_name(plat_cfg)))
+    target = derive_target(odd)
+    assert target is not None and (target.os == "linux" or target.cross)
