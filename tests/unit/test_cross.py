@@ -212,3 +212,16 @@ def test_any_cross_settings_give_a_target_never_an_exception(pairs, plat_cfg):
     odd = dataclasses.replace(facts, cross=CrossFacts(settings=tuple(pairs), plat_name=dist_plat_name(plat_cfg)))
     target = derive_target(odd)
     assert target is not None and (target.os == "linux" or target.cross)
+
+
+def test_a_setuptools_project_running_cmake_needs_cmake_osx_architectures_for_another_slice():
+    result = run_check(None, None, str(MACHINES / "macos-x86_64-cibuildwheel-arm64-cross.json"))
+    project = dataclasses.replace(result.facts.project, kind="setuptools-ext", is_rust=False, is_c=True,
+                                  requires=("setuptools>=61", "cmake>=3.26"))
+    facts = dataclasses.replace(result.facts, project=project)
+    found = {f.id: f for f in diagnose(facts).findings}
+    assert found["cmake.osx-architectures"].facts["target"] == "arm64"
+    plan = plan_build(facts, diagnose(facts), "setuptools-ext")
+    assert {c.name: c.value for c in plan.env}["CMAKE_OSX_ARCHITECTURES"] == "arm64"
+    with_it = dataclasses.replace(facts, cmake=CMakeFacts(osx_architectures="arm64"))
+    assert "cmake.osx-architectures" not in {f.id for f in diagnose(with_it).findings}
