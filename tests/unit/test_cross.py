@@ -225,3 +225,14 @@ def test_a_setuptools_project_running_cmake_needs_cmake_osx_architectures_for_an
     assert {c.name: c.value for c in plan.env}["CMAKE_OSX_ARCHITECTURES"] == "arm64"
     with_it = dataclasses.replace(facts, cmake=CMakeFacts(osx_architectures="arm64"))
     assert "cmake.osx-architectures" not in {f.id for f in diagnose(with_it).findings}
+
+
+def test_windows_cross_c_build_without_the_targets_import_library_is_an_error():
+    result = run_check(None, None, str(SEED))
+    project = dataclasses.replace(result.facts.project, kind="setuptools-ext", is_rust=False, is_c=True)
+    facts = dataclasses.replace(result.facts, project=project)
+    found = {f.id: f for f in diagnose(facts, "win-arm64").findings}
+    assert found["cross.import-lib"].severity == "error"
+    assert found["cross.import-lib"].fixes[0].command == "uv python install cpython-3.13-windows-aarch64-none"
+    given = dataclasses.replace(facts, cross=CrossFacts(pyo3=(("PYO3_CROSS_LIB_DIR", r"C:\py-arm64\libs"),)))
+    assert "cross.import-lib" not in {f.id for f in diagnose(given, "win-arm64").findings}

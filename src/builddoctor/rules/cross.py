@@ -85,7 +85,7 @@ def cross_rules(facts: Facts, target: Target | None) -> list[Finding]:
             version = ".".join(facts.interpreter.version.split(".")[:2])
             key = f"cpython-{version}-windows-{target.arch.uv_arch}-none"
             out.append(Finding(
-                "cross.import-lib", WARNING,
+                "cross.import-lib", ERROR if is_c else WARNING,  # PyO3 can make its own (generate-import-lib)
                 f"linking for {target.arch.name} needs a {target.arch.name} CPython's import library "
                 f"(libs\\python{version.replace('.', '')}.lib); this {build.arch.name} Python has only its own",
                 {"target": target.arch.name, "source": table("cross")["settings"]["DIST_EXTRA_CONFIG"]["source"]},
