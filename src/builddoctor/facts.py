@@ -245,7 +245,7 @@ class Facts:
     msvc: MsvcFacts = field(default_factory=MsvcFacts)
     cmake: CMakeFacts = field(default_factory=CMakeFacts)
     cross: CrossFacts = field(default_factory=lambda: CrossFacts())  # noqa: PLW0108 - defined below
-    tools: ToolFacts = field(default_factory=lambda: ToolFacts())  # noqa: PLW0108 - defined below
+    binaries: BinaryFacts = field(default_factory=lambda: BinaryFacts())  # noqa: PLW0108 - defined below
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = _jsonable(dataclasses.asdict(self))
@@ -283,7 +283,7 @@ class ToolBinary:
 
 
 @dataclass(frozen=True)
-class ToolFacts:
+class BinaryFacts:
     tools: tuple[ToolBinary, ...] = ()
     cpuinfo_family: str = ""  # the CPU family /proc/cpuinfo has the shape of (toolchains/cross.toml [cpuinfo])
     auxv_word_bits: int = 0  # 32 or 64: the word size of /proc/self/auxv entries (builddoctor's own process)

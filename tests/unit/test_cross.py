@@ -180,8 +180,8 @@ def test_a_cross_gcc_without_its_libc_stops_the_build_in_preflight():
 
 
 def test_emulated_tools_are_named_with_the_native_fix_and_only_msvcs_link_exe_counts():
-    from builddoctor.facts import ToolBinary, ToolFacts
-    from builddoctor.rules.cross import tool_rules
+    from builddoctor.facts import ToolBinary, BinaryFacts
+    from builddoctor.rules.cross import binary_rules
 
     facts = run_check(None, None, str(SEED)).facts  # an ARM64 Windows machine
     msvc = r"C:\Program Files\Microsoft Visual Studio\2022\Community\VC\Tools\MSVC\14.44.35207\bin\Hostx64\x64\link.exe"
@@ -190,7 +190,7 @@ def test_emulated_tools_are_named_with_the_native_fix_and_only_msvcs_link_exe_co
              ToolBinary("cargo", r"~\.rustup\toolchains\stable-x86_64-pc-windows-msvc\bin\cargo.exe", "pe",
                         ("x86_64",)),
              ToolBinary("uv", r"~\.local\bin\uv.exe", "pe", ("aarch64",)))
-    found = tool_rules(dataclasses.replace(facts, tools=ToolFacts(tools=tools)), None)
+    found = binary_rules(dataclasses.replace(facts, binaries=BinaryFacts(tools=tools)), None)
     assert [(f.facts["tool"], f.facts["path"]) for f in found] == [("link.exe", msvc), ("cargo", tools[2].path)]
     assert found[1].fixes[0].command.startswith("rustup set default-host aarch64-pc-windows-msvc")
 

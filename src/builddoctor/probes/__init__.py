@@ -14,7 +14,7 @@ from ..facts import Facts, ProjectFacts, RustFacts
 from ..machine import Machine
 from .cc import probe_cc
 from .cmake import probe_cmake
-from .cross import probe_cross, probe_tools
+from .cross import probe_cross, probe_binaries
 from .host import probe_host
 from .interpreter import probe_interpreter
 from .msvc import probe_msvc
@@ -27,7 +27,7 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
     "cc": probe_cc,
     "cmake": probe_cmake,
     "cross": probe_cross,
-    "tools": probe_tools,
+    "binaries": probe_binaries,
 }
 
 

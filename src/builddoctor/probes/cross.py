@@ -11,7 +11,7 @@ import struct
 from concurrent.futures import ThreadPoolExecutor
 
 from .._data import table
-from ..facts import Compiler, CrossFacts, ToolBinary, ToolFacts
+from ..facts import Compiler, CrossFacts, ToolBinary, BinaryFacts
 from ..machine import Machine
 from ._binary import binary_arches
 from .cc import env_get, probe_compiler
@@ -78,7 +78,7 @@ def _real_rust_binary(machine: Machine, rustup: str | None, name: str, proxy: st
     return text[0].strip() if result.ok and text else proxy
 
 
-def probe_tools(machine: Machine, project: str | None = None) -> ToolFacts:
+def probe_binaries(machine: Machine, project: str | None = None) -> BinaryFacts:
     names = ["uv", "ninja", "clang"] + (["cl", "link"] if machine.os == "windows" else [])
     found = {n: p for n in (*names, "rustc", "cargo", "rustup") if (p := machine.which(n))}
     rustup = found.get("rustup")
@@ -92,7 +92,7 @@ def probe_tools(machine: Machine, project: str | None = None) -> ToolFacts:
     if machine.os == "linux":
         family = cpuinfo_family(machine.read_text("/proc/cpuinfo", 1 << 16) or "")
         bits = auxv_word_bits(machine.read_head("/proc/self/auxv", 256) or b"")
-    return ToolFacts(tools=tools, cpuinfo_family=family, auxv_word_bits=bits)
+    return BinaryFacts(tools=tools, cpuinfo_family=family, auxv_word_bits=bits)
 
 
 def cpuinfo_family(text: str) -> str:

@@ -9,7 +9,7 @@ from ..facts import Facts
 from ..target import Target, derive_target
 from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
 from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
-from .cross import cross_layers, cross_rules, tool_rules
+from .cross import cross_layers, cross_rules, binary_rules
 from .deps import deps_rules
 from .model import Finding, Layer, rank_fixes
 
@@ -26,7 +26,7 @@ RULES: tuple[RuleFn, ...] = (
     deps_rules,
     cc_rules,
     cross_rules,
-    tool_rules,
+    binary_rules,
 )
 
 

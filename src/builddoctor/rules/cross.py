@@ -196,12 +196,12 @@ def _cmake_osx(facts: Facts, target: Target) -> list[Finding]:
 
 # -- emulated tools and userlands -------------------------------------------------------------------
 
-def tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
+def binary_rules(facts: Facts, target: Target | None) -> list[Finding]:
     host = archmod.parse(facts.host.arch or "")
     out: list[Finding] = []
     data = table("cross")["tools"]
     if host is not None:
-        for tool in facts.tools.tools:
+        for tool in facts.binaries.tools:
             row = data.get(tool.name)
             arches = {archmod.get(a) for a in tool.arches}
             if row is None or not arches or host in arches or any(a.name == host.compat32 for a in arches):
@@ -225,7 +225,7 @@ def tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
 
 
 def _foreign_userland(facts: Facts) -> list[Finding]:
-    i, t = facts.interpreter, facts.tools
+    i, t = facts.interpreter, facts.binaries
     if facts.os != "linux" or not t.cpuinfo_family or len(i.exe_arches) != 1:
         return []
     family = table("cross")["cpuinfo"][t.cpuinfo_family]
@@ -263,7 +263,7 @@ def cross_layers(facts: Facts, target: Target | None) -> list[Layer]:
                 layers.append(Layer(f"{c.command} on PATH", f"{c.command} -> {c.target}", c.arch, "-dumpmachine",
                                     "match"))
     host = archmod.parse(facts.host.arch or "")
-    for tool in facts.tools.tools:
+    for tool in facts.binaries.tools:
         if tool.arches and host is not None and host.name not in tool.arches:
             layers.append(Layer(f"{tool.name} binary", f"{tool.format} {'+'.join(tool.arches)} ({tool.path})",
                                 tool.arches[0] if len(tool.arches) == 1 else None, "executable header", "mismatch"))
