@@ -15,6 +15,10 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{self.prog}: {message}")
 
 
+TARGET_HELP = ("build for this target instead of the interpreter's: an arch (aarch64, arm64, x64), a Rust triple, a "
+               "platform (win-arm64), a wheel platform tag (manylinux_2_17_aarch64) or universal2")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
     p.add_argument("--version", action="version", version=f"builddoctor {__version__}")
@@ -34,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="apply the safe, exact fixes after showing them, then check again")
     c.add_argument("--dry-run", action="store_true", help="with --fix: only show what would run")
     c.add_argument("-y", "--yes", action="store_true", help="with --fix: apply without asking")
+    c.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
     s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
@@ -42,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="replace an existing output file")
     _resolve_arguments(s)
     s.add_argument("--markdown", action="store_true", help="also print the issue-tracker report naming the file")
+    s.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
 
     w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
     w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
@@ -65,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", dest="fmt", default="cmd", help="cmd, powershell, bash or json (default cmd)")
     d.add_argument("--python", help="interpreter whose arch to use: a path or a version")
     d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
+    d.add_argument("--target", metavar="SPELLING", help=TARGET_HELP + " (its MSVC arch, like --arch)")
     d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
 
     g = sub.add_parser("diagnose", help="read a failed build's log: its layers side by side, known problems, fixes")
@@ -107,16 +114,18 @@ def _finder(args: argparse.Namespace) -> object | None:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import CheckResult, run_check
     from .ids import apply_ignores, parse_ignores, project_ignores
+    from .target import check_spelling
 
     if (args.dry_run or args.yes) and not args.fix:
         raise UserError("--dry-run and --yes go with --fix")
     if args.fix and args.replay and not args.dry_run:
         raise UserError("--fix cannot change a recorded machine", tip="add --dry-run to see what it would run there")
     ignores = parse_ignores(args.ignore)
+    check_spelling(args.target)
 
     def check() -> CheckResult:
         result = run_check(args.python, args.project, args.replay, index=None if args.replay else _finder(args),
-                           record=bool(args.verbose or args.markdown))
+                           record=bool(args.verbose or args.markdown), target=args.target)
         project = result.facts.project
         from_project, unknown = project_ignores(project.pyproject_text if project else "")
         for word in unknown:
@@ -160,13 +169,15 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     import json
 
     from .check import record_snapshot
+    from .target import check_spelling
 
+    check_spelling(args.target)
     out = args.output
     if out != "-" and os.path.exists(out) and not args.force:
         raise UserError(f"{out} already exists; pass --force to replace it or -o another file")
     if args.markdown and out == "-":
         raise UserError("--markdown needs a snapshot file to name: pass -o FILE")
-    doc, result = record_snapshot(args.python, args.project, index=_finder(args))
+    doc, result = record_snapshot(args.python, args.project, args.target, index=_finder(args))
     text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     if out == "-":
         sys.stdout.write(text)
@@ -234,7 +245,17 @@ def cmd_devshell(args: argparse.Namespace) -> int:
     from .devshell import run_devshell
 
     command = args.run[1:] if args.run[:1] == ["--"] else args.run
-    rc, text = run_devshell(arch=args.arch, vs=args.vs, fmt=args.fmt, command=command or None,
+    arch = args.arch
+    if args.target:
+        from .target import parse_spelling
+
+        spelled = parse_spelling(args.target)
+        if spelled is None or spelled.arch is None or spelled.os not in (None, "windows") or not spelled.arch.msvc:
+            raise UserError(f"--target {args.target!r} names no Windows architecture a dev shell can target")
+        if arch is not None and arch != spelled.arch.msvc:
+            raise UserError(f"--arch {arch} and --target {args.target} disagree")
+        arch = spelled.arch.msvc
+    rc, text = run_devshell(arch=arch, vs=args.vs, fmt=args.fmt, command=command or None,
                             python=args.python, replay=args.replay)
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))
@@ -245,10 +266,11 @@ def cmd_devshell(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
+    from .rules.explain_cross import EXPLAIN_CROSS
     from .rules.explain_known import explain_known, known_ids
     from .rules.explain_log import EXPLAIN_LOG
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_LOG}
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_LOG, **EXPLAIN_CROSS}
     if not args.id:
         for key in sorted([*EXPLAIN, *known_ids()]):
             print(key)

@@ -357,6 +357,11 @@ def run_devshell(*, arch: str | None, vs: str | None, fmt: str, command: Sequenc
     with open_machine(replay) as (machine, inv):
         if replay and python is None:
             python = inv.get("python")
+        if replay and arch is None and isinstance(inv.get("target"), str):  # the snapshot's --target
+            from .target import parse_spelling
+
+            spelled = parse_spelling(inv["target"])
+            arch = spelled.arch.msvc if spelled is not None and spelled.arch is not None else None
         return devshell(machine, arch=arch, vs=vs, fmt=fmt, command=command,
                         target=_target(machine, python, arch), out=out)
 
@@ -365,6 +370,6 @@ def _target(machine: Machine, python: str | None, arch: str | None) -> Target | 
     if arch is not None or machine.os != "windows":
         return None
     from .probes.interpreter import probe_interpreter
-    from .target import derive_target
+    from .target import interpreter_target
 
-    return derive_target(probe_interpreter(machine, python))
+    return interpreter_target(probe_interpreter(machine, python))

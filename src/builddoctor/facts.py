@@ -314,6 +314,8 @@ class Facts:
     cmake: CMakeFacts = field(default_factory=CMakeFacts)
     tools: ToolFacts = field(default_factory=lambda: ToolFacts())  # noqa: PLW0108 - defined below
     log: LogFacts = field(default_factory=LogFacts)
+    cross: CrossFacts = field(default_factory=lambda: CrossFacts())  # noqa: PLW0108 - defined below
+    binaries: BinaryFacts = field(default_factory=lambda: BinaryFacts())  # noqa: PLW0108 - defined below
 
     def to_json(self) -> dict[str, object]:
         return {key: _jsonable(value) for key, value in dataclasses.asdict(self).items()}
@@ -358,3 +360,32 @@ class ToolFacts:
     @property
     def backend(self) -> ToolVersion | None:
         return next((t for t in self.items if t.role == "backend"), None)
+
+
+# --- deliberate cross builds and emulated tools (probes/cross.py) ------------------------------
+
+@dataclass(frozen=True)
+class CrossFacts:
+    """The settings cross-build tools set, read as they are (target.py decides what they mean)."""
+
+    settings: tuple[tuple[str, str], ...] = ()  # (variable, value) of toolchains/cross.toml [settings] that are set
+    plat_name: str = ""  # plat_name in the DIST_EXTRA_CONFIG file, when there is one
+    pyo3: tuple[tuple[str, str], ...] = ()  # PYO3_CROSS* / PYO3_CONFIG_FILE that are set
+    compilers: tuple[Compiler, ...] = ()  # Debian-style cross gcc (<prefix>-gcc) found on PATH, Linux only
+    #: (compiler command, whether it finds its C library's crti.o: `gcc -print-file-name=crti.o`)
+    libc_found: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class ToolBinary:
+    name: str  # uv, rustc, cargo, ninja, clang, cl.exe, link.exe
+    path: str  # the program that really runs (rustup's proxies resolved to the toolchain binary)
+    format: str = ""
+    arches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BinaryFacts:
+    tools: tuple[ToolBinary, ...] = ()
+    cpuinfo_family: str = ""  # the CPU family /proc/cpuinfo has the shape of (toolchains/cross.toml [cpuinfo])
+    auxv_word_bits: int = 0  # 32 or 64: the word size of /proc/self/auxv entries (builddoctor's own process)

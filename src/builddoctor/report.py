@@ -28,8 +28,10 @@ def lines(result: CheckResult, verbose: int = 0) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     i = facts.interpreter
     who = f"{i.executable} ({i.implementation} {i.version})" if i.usable else i.requested
-    target = d.target.describe() if d.target else "unknown"
+    target = d.target.headline() if d.target else "unknown"
     out.append(("bold", red.text(f"Target: {target}  <- {who}")))
+    if d.target is not None and d.target.origin != "interpreter":
+        out.append(("dim", red.text(f"        target: {d.target.origin}")))
     out.append(("", ""))
     w1 = max([len(layer.name) for layer in d.layers] + [5])
     w2 = min(max([len(red.text(layer.says)) for layer in d.layers] + [4]), 60)

@@ -73,3 +73,28 @@ def test_corrupt_or_foreign_snapshot_is_a_one_line_error(tmp_path):
         assert name in run.stderr
     missing = run_cli("check", "--replay", str(tmp_path / "absent.json"))
     assert missing.returncode == 2 and "cannot read snapshot" in missing.stderr
+
+
+def test_a_windows_snapshot_holds_the_dev_shell_for_its_target(tmp_path):
+    """snapshot records the same vcvarsall capture devshell makes, so devshell and build --print-env
+    replay on a real user's snapshot (here: the recorded ARM64 machine with an x64 Python)."""
+    import json
+
+    from conftest import MACHINES, run_cli
+
+    from builddoctor.check import record_machine
+    from builddoctor.machine import ReplayMachine, load_snapshot
+
+    inner = ReplayMachine(load_snapshot(MACHINES / "win-arm64-seed-devshell.json"))
+    doc, _ = record_machine(inner, None, inner.doc["invocation"]["project"])
+    keys = [k for k in doc["reads"] if k.startswith("run vcvarsall ")]
+    assert keys == [k for k in inner.doc["reads"] if k.startswith("run vcvarsall arm64_amd64")]
+    assert doc["invocation"]["target_origin"] == "interpreter"
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    shell = run_cli("devshell", "--replay", str(path), "--format", "json")
+    assert shell.returncode == 0, shell.stderr
+    assert json.loads(shell.stdout)["set"]["VSCMD_ARG_TGT_ARCH"] == "x64"
+    plan = run_cli("build", "--print-env", "--replay", str(path), "--kind", "setuptools-ext", "--json")
+    env = {c["name"]: c for c in json.loads(plan.stdout)["env"]}
+    assert env["VSCMD_ARG_TGT_ARCH"]["value"] == "x64" and "HostARM64\\x64" in env["Path"]["value"]

@@ -85,7 +85,7 @@ def test_json_schema_is_pinned():
     assert doc["schema"] == "builddoctor.check/1"
     assert set(doc) == {"schema", "source", "target", "layers", "findings", "fixes", "facts"}
     assert set(doc["target"]) == {"os", "arch", "libc", "platform_tag", "universal2", "rust_triple",
-                                  "msvc_arch", "cmake_platform", "tags"}
+                                  "msvc_arch", "cmake_platform", "tags", "origin", "cross", "build"}
     assert doc["target"]["tags"][:2] == ["cp313-cp313-win_amd64", "cp313-abi3-win_amd64"]
     assert set(doc["layers"][0]) == {"name", "says", "arch", "source", "status"}
     assert set(doc["findings"][0]) == {"id", "severity", "title", "facts", "fixes"}

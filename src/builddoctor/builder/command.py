@@ -38,9 +38,9 @@ LOG_NAME = "builddoctor-build.log"
 
 #: Finding-id prefixes that can make each kind of backend fail; anything else does not stop a build.
 _RELEVANT: dict[str, tuple[str, ...]] = {
-    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc.", "known.", "tools."),
-    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake.", "known.", "tools."),
-    "pure": ("interpreter.unusable", "project."),
+    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc.", "known.", "tools.", "target.", "cross."),
+    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake.", "known.", "tools.", "target.", "cross."),
+    "pure": ("interpreter.unusable", "project.", "target.cross-os"),
 }
 
 
@@ -63,6 +63,7 @@ class BuildOptions:
     installer: str = "auto"
     limits: Limits = DEFAULT_LIMITS
     pass_env: tuple[str, ...] = ()
+    target: str | None = None
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -73,7 +74,7 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         idle_timeout=args.idle_timeout, overwrite=args.overwrite, installer=args.installer,
         limits=Limits(max_total_bytes=args.max_extract_bytes, max_member_bytes=args.max_member_bytes,
                       max_members=args.max_members, allow_zip=args.allow_zip),
-        pass_env=tuple(args.pass_env))
+        pass_env=tuple(args.pass_env), target=getattr(args, "target", None))
 
 
 def parse_config(items: list[str]) -> dict[str, ConfigValue]:
@@ -93,6 +94,9 @@ def run_build(args: argparse.Namespace | BuildOptions) -> int:
     opts = args if isinstance(args, BuildOptions) else options_from(args)
     if opts.timeout <= 0 or opts.idle_timeout <= 0:
         raise UserError("--timeout and --idle-timeout must be positive", exit_code=EXIT_USAGE)
+    from ..target import check_spelling
+
+    check_spelling(opts.target)
     if opts.print_env:
         return print_env(opts)
     if opts.replay:
@@ -128,18 +132,19 @@ def print_env(opts: BuildOptions) -> int:
 
     if opts.replay:
         with open_machine(opts.replay) as (machine, _):
-            result = run_check(opts.python, opts.source, opts.replay)
+            result = run_check(opts.python, opts.source, opts.replay, target=opts.target)
             _show(opts, _make_plan(opts, result, machine.env(), machine))
         return EXIT_OK
     source = Path(opts.source or ".")
     if not source.is_file():
-        _show(opts, _make_plan(opts, run_check(opts.python, str(source)), os.environ, _live_windows()))
+        result = run_check(opts.python, str(source), target=opts.target)
+        _show(opts, _make_plan(opts, result, os.environ, _live_windows()))
         return EXIT_OK
     from .run import Progress, prepare_outdir, staging
 
     with staging(prepare_outdir(_outdir(opts, source))) as stage:
         src = _unpacked(source.resolve(), stage, Progress(quiet=True), opts.limits)
-        _show(opts, _make_plan(opts, run_check(opts.python, str(src)), os.environ, _live_windows()))
+        _show(opts, _make_plan(opts, run_check(opts.python, str(src), target=opts.target), os.environ, _live_windows()))
     return EXIT_OK
 
 
@@ -151,7 +156,10 @@ def _show(opts: BuildOptions, plan: BuildPlan) -> None:
 
 
 def render_plan(plan: BuildPlan) -> str:
-    out = [f"Target: {plan.target.describe()}  <- {plan.interpreter}", f"Backend kind: {plan.kind}", ""]
+    out = [f"Target: {plan.target.headline()}  <- {plan.interpreter}"]
+    if plan.target.origin != "interpreter":
+        out.append(f"        target: {plan.target.origin}")
+    out += [f"Backend kind: {plan.kind}", ""]
     if not plan.env and not plan.config:
         out.append("Nothing to set: the build inherits the environment as it is.")
     width = max([len(c.name) for c in plan.env] + [len(c.key) for c in plan.config] + [8])
@@ -161,12 +169,18 @@ def render_plan(plan: BuildPlan) -> str:
             out.append(f"  unset    {c.name.ljust(width)}{was}")
         elif c.action == "prepend":
             out.append(f"  prepend  {c.name.ljust(width)}  {c.value}")
+        elif c.previous == c.value:  # a deliberate setting the plan keeps as it is
+            out.append(f"  keep     {c.name.ljust(width)}  {c.value}")
         else:
             out.append(f"  set      {c.name.ljust(width)}  {c.value}{was}")
         out.append(f"           {''.ljust(width)}  # {c.layer}: {c.why}")
     for s in plan.config:
         out.append(f"  -C       {s.key.ljust(width)}  {s.value}")
         out.append(f"           {''.ljust(width)}  # {s.why}")
+    if plan.sysconfig is not None:
+        pairs = ", ".join(f"{a} -> {b}" for a, b in plan.sysconfig.replace)
+        out.append(f"  sysconfig  the target's _sysconfigdata module, made from this interpreter's ({pairs}; "
+                   f"compilers {plan.sysconfig.prefix}-*)")
     out += [f"note: {n}" for n in plan.notes]
     return "\n".join(out)
 
@@ -234,7 +248,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     # The environment is on the critical path: start it before anything else takes the GIL.
     created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
     unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress, opts.limits)
-    checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result()),
+    checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result()), opts.target,
                                                               resolve=opts.isolation))
     try:
         if python is None:
@@ -268,8 +282,17 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
         progress.line(f"builddoctor: build backend {backend.name} {backend.version} ({backend.source})")
     plan = _make_plan(opts, result, os.environ, _live_windows())
     _stop_if_blocked(result, opts, plan)
+    filled: dict[str, str] = {}
+    if plan.sysconfig is not None:
+        from .crossenv import BUILD_SYSCONFIG, write_target_sysconfig
+        from .plan import BUILD_SYSCONFIG_NAME
+
+        folder = stage / "target-sysconfig"
+        progress.phase(f"writing the sysconfig data for {plan.target.describe()}")
+        filled = {BUILD_SYSCONFIG: str(folder),
+                  BUILD_SYSCONFIG_NAME: write_target_sysconfig(python, folder, plan.sysconfig, os.environ)}
     child_env.update(plan.child_env(os.environ, str(env.path) if env else "", env.scripts if env else "",
-                                    str(stage / "tmp")))
+                                    str(stage / "tmp"), filled=filled))
     from ..logs import LogScanner
 
     progress.scanner = LogScanner()
@@ -310,7 +333,7 @@ def _planned(plan: BuildPlan, name: str) -> str:
     return next((c.value or "" for c in plan.env if c.name.upper() == name and c.action == "set"), "")
 
 
-def _check(python: str | None, project: str, *, resolve: bool = False) -> CheckResult:
+def _check(python: str | None, project: str, target: str | None = None, *, resolve: bool = False) -> CheckResult:
     """check's result; a project that compiles no Rust skips the Rust probes. `resolve` (isolated builds,
     which go to the configured index anyway): the build requirements are resolved against that index,
     so known tool problems are judged on the versions the build environment really gets."""
@@ -321,7 +344,7 @@ def _check(python: str | None, project: str, *, resolve: bool = False) -> CheckR
         from ..why.index import Finder
 
         finder = Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None)
-    return run_check(python, project, rust_if_needed=True, index=finder, isolated=resolve)
+    return run_check(python, project, rust_if_needed=True, index=finder, isolated=resolve, target=target)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:

@@ -14,6 +14,10 @@ KINDS = (*sorted(RUST_KINDS), *sorted(C_KINDS | CMAKE_KINDS), "pure", "native")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", nargs="?", help="an sdist (.tar.gz) or a project folder (default: the current folder)")
     p.add_argument("--python", help="interpreter to build for: a path or a version such as 3.12")
+    p.add_argument("--target", metavar="SPELLING",
+                   help="build for this target instead of the interpreter's (aarch64, win-arm64, x86_64-apple-darwin, "
+                        "a wheel platform tag, universal2); default: the interpreter's, or the cross target its "
+                        "settings agree on")
     p.add_argument("-o", "--outdir", help="where the wheel goes (default: <folder>/dist, or the sdist's folder)")
     p.add_argument("--no-preflight", dest="preflight", action="store_false",
                    help="build even when check finds an error that would make this backend fail")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from .. import arch as archmod
 from ..errors import EXIT_PROJECT, UserError
+from .crossenv import BUILD_SYSCONFIG, SysconfigPlan, sysconfig_plan
 from .options import C_KINDS, CMAKE_KINDS, KINDS, RUST_KINDS  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ JSON_SCHEMA = "builddoctor.build-plan/1"
 BUILD_ENV = "<build env>"  # stands for the isolated environment's folder until it exists
 BUILD_ENV_SCRIPTS = "<build env scripts>"  # its bin/ (Scripts\\ on Windows)
 BUILD_TMP = "<build tmp>"  # a temporary folder inside the output folder's staging area
+BUILD_SYSCONFIG_NAME = "<target sysconfig module>"  # the generated module's name (see crossenv.py)
 ConfigValue = Union[str, list[str]]
 _COMPILER_VARS = ("CC", "CXX", "CPP", "LDSHARED", "LDCXXSHARED", "AR")
 _FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS", "RUSTFLAGS")
@@ -39,7 +41,8 @@ _WRONG_SHELL = ("DISTUTILS_USE_SDK", "INCLUDE", "LIB", "LIBPATH")
 #: Findings about a setting the plan overrides for the child build.
 FIXED_BY_PLAN = frozenset({"rust.target-override"})
 FIXED_BY_DEVSHELL = frozenset({"msvc.devshell-mismatch", "msvc.cl-mismatch"})
-FIXED_BY_VARIABLE = frozenset({"cc.env-mismatch", "cc.flags-mismatch", "cmake.platform-mismatch"})
+FIXED_BY_VARIABLE = frozenset({"cc.env-mismatch", "cc.flags-mismatch", "cmake.platform-mismatch",
+                               "target.inconsistent"})
 DevShellEnv = Mapping[str, Union[str, None]]  # None: the dev shell removes the variable
 
 
@@ -73,18 +76,23 @@ class BuildPlan:
     config: tuple[ConfigSetting, ...]
     notes: tuple[str, ...] = ()
     devshell: bool = False  # the environment of a developer shell for the target is part of the plan
+    #: a Linux cross build: make the target's sysconfig data (crossenv-style) in the staging folder
+    sysconfig: SysconfigPlan | None = None
 
     def changes(self, name: str) -> bool:
         return any(c.name.upper() == name.upper() for c in self.env)
 
-    def child_env(self, base: Mapping[str, str], build_env: str = "", scripts: str = "", tmp: str = "",
-                  pathsep: str = os.pathsep) -> dict[str, str]:
-        """`base` with every change applied, the placeholders (build environment, temp) filled in."""
+    def child_env(self, base: Mapping[str, str], build_env: str = "", scripts: str = "", tmp: str = "", *,
+                  pathsep: str = os.pathsep, filled: Mapping[str, str] | None = None) -> dict[str, str]:
+        """`base` with every change applied, the placeholders (build environment, temp, and any in
+        `filled`, such as the target's sysconfig folder and module) filled in."""
         out = dict(base)
         fold = self.target.os == "windows"  # Windows variable names ignore case: never leave two spellings
         for change in self.env:
             value = (change.value or "").replace(BUILD_ENV_SCRIPTS, scripts).replace(BUILD_ENV, build_env)
             value = value.replace(BUILD_TMP, tmp)
+            for placeholder, real in (filled or {}).items():
+                value = value.replace(placeholder, real)
             same = [k for k in out if (k.upper() == change.name.upper() if fold else k == change.name)]
             old = out.get(same[0]) if same else None
             for k in same:
@@ -111,7 +119,7 @@ class BuildPlan:
         return {"schema": JSON_SCHEMA, "target": self.target.to_json(), "kind": self.kind,
                 "interpreter": self.interpreter, "env": [c.to_json() for c in self.env],
                 "config_settings": [{"key": c.key, "value": c.value, "why": c.why} for c in self.config],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "sysconfig": self.sysconfig.to_json() if self.sysconfig else None}
 
 
 @dataclass
@@ -124,6 +132,8 @@ class _Ctx:
     changes: list[EnvChange] = field(default_factory=list)
     config: list[ConfigSetting] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sysconfig: SysconfigPlan | None = None
+    isolated: bool = True
 
     def set(self, name: str, value: str, why: str, layer: str) -> None:
         self._drop(name)
@@ -155,7 +165,7 @@ def plan_build(facts: Facts, diagnosis: Diagnosis, project_kind: str, *, env: Ma
         raise UserError(f"cannot tell which architecture {facts.interpreter.executable or 'the interpreter'} "
                         "builds for, so there is no target to build for", exit_code=EXIT_PROJECT,
                         tip="run 'builddoctor check' for the details")
-    ctx = _Ctx(facts, target, project_kind, env or {}, config or {})
+    ctx = _Ctx(facts, target, project_kind, env or {}, config or {}, isolated=isolated)
     rust = project_kind in RUST_KINDS or project_kind == "native"
     native = rust or project_kind in C_KINDS | CMAKE_KINDS
     if rust:
@@ -166,7 +176,7 @@ def plan_build(facts: Facts, diagnosis: Diagnosis, project_kind: str, *, env: Ma
     _isolation(ctx, isolated)
     _secrets(ctx, pass_env)
     return BuildPlan(target, project_kind, facts.interpreter.executable, tuple(ctx.changes),
-                     tuple(ctx.config), tuple(ctx.notes), devshell=native and bool(devshell))
+                     tuple(ctx.config), tuple(ctx.notes), devshell=native and bool(devshell), sysconfig=ctx.sysconfig)
 
 
 def _rust(ctx: _Ctx) -> None:
@@ -175,24 +185,84 @@ def _rust(ctx: _Ctx) -> None:
     if triple is None:
         ctx.notes.append(f"Rust has no target triple for {t.describe()}; cargo keeps its default")
         return
-    why = f"cargo builds for the interpreter's {t.arch.name} ({t.platform_tag})"
+    whose = f"the intended {t.arch.name} ({t.origin})" if t.cross else f"the interpreter's {t.arch.name}"
+    why = f"cargo builds for {whose} ({t.platform_tag})"
     if r.rustc_host and r.rustc_host != triple:
         why += f", not for rustc's own host {r.rustc_host}"
     stale = [v for _, v in r.config_targets if v != triple]
     if stale:
         why += f"; it overrides build.target = {stale[0]} in .cargo/config.toml"
-    ctx.set("CARGO_BUILD_TARGET", triple, why, "rust")
+    if t.universal2:
+        ctx.unset("CARGO_BUILD_TARGET", "a universal2 build needs both Apple targets; maturin's "
+                  "--target universal2-apple-darwin builds both", "rust")
+    elif _cargo_build_target_safe(ctx):
+        ctx.set("CARGO_BUILD_TARGET", triple, why, "rust")
     if ctx.kind in ("maturin", "native"):
-        _maturin_target(ctx, triple)
+        _maturin_target(ctx, "universal2-apple-darwin" if t.universal2 else triple)
+    if t.cross and t.os == "linux":
+        _cross_linker(ctx, triple)
     ctx.set("PYO3_PYTHON", ctx.facts.interpreter.executable,
             "PyO3 reads the ABI and version from this interpreter, not from the first python on PATH", "pyo3")
     cross = _pyo3_cross(ctx)
     for name in _STALE_PYO3:
+        if t.cross and name in ctx.env:
+            continue  # a deliberate cross build's own description of its target interpreter stays
         if not (cross and name in cross):
             ctx.unset(name, "describes some other interpreter; PyO3 must use the one this build is for", "pyo3")
     for name, value in (cross or {}).items():
         ctx.set(name, value, f"PyO3 counts {r.rustc_host or 'this host'} -> {triple} as cross-compiling and "
                 "needs the interpreter's libs folder and version spelled out", "pyo3")
+
+
+def _cargo_build_target_safe(ctx: _Ctx) -> bool:
+    """CARGO_BUILD_TARGET moves cargo's output to target/<triple>/: setuptools-rust finds it there only
+    from the version in toolchains/cross.toml (PR #90); an older one fails with 'unable to find'."""
+    if ctx.kind != "setuptools-rust":
+        return True
+    from .._data import table
+    from ..facts import version_tuple
+
+    since = table("cross")["backends"]["setuptools-rust"]["cargo_build_target_since"]
+    version = _backend_version(ctx, "setuptools-rust", "setuptools_rust")
+    if version is None or version_tuple(version) >= version_tuple(since):
+        return True
+    ctx.unset("CARGO_BUILD_TARGET", f"setuptools-rust {version} looks for cargo's output in target/release only "
+              f"(CARGO_BUILD_TARGET is understood from {since})", "rust")
+    ctx.notes.append(f"setuptools-rust {version} cannot build for another Rust target than rustc's host; "
+                     f"require setuptools-rust>={since} in [build-system] requires")
+    return False
+
+
+def _backend_version(ctx: _Ctx, *names: str) -> str | None:
+    """The version that will run: pinned with == in the project's requires, else the interpreter's own."""
+    project = ctx.facts.project
+    for req in project.requires if project else ():
+        m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([0-9][0-9A-Za-z.]*)", req)
+        if m and m.group(1).lower().replace("_", "-") in {n.replace("_", "-") for n in names}:
+            return m.group(2)
+    for name in names:
+        if name in ctx.facts.interpreter.backends and not ctx.isolated:
+            return ctx.facts.interpreter.backends[name]
+    return None
+
+
+def _cross_compiler(ctx: _Ctx) -> str | None:
+    """A C compiler on PATH that builds for the target (the cross gcc for a Linux cross build)."""
+    found = [c for c in (*ctx.facts.cc.compilers, *ctx.facts.cross.compilers)
+             if not c.error and c.arch == ctx.arch.name and c.source == "PATH"]
+    found.sort(key=lambda c: c.kind != "gcc")
+    return found[0].command if found else None
+
+
+def _cross_linker(ctx: _Ctx, triple: str) -> None:
+    var = f"CARGO_TARGET_{triple.upper().replace('-', '_')}_LINKER"
+    if var in ctx.env or any(t == triple for t, _ in ctx.facts.rust.linkers):
+        return
+    cc = _cross_compiler(ctx)
+    if cc is None:
+        return
+    ctx.set(var, cc, f"cargo links {triple} with the cross gcc; the host's cc links only host objects", "rust")
+    ctx.set(f"CC_{triple.replace('-', '_')}", cc, f"cc-rs compiles C code for {triple} with it", "rust")
 
 
 def _maturin_target(ctx: _Ctx, triple: str) -> None:
@@ -228,7 +298,17 @@ def _pyo3_cross(ctx: _Ctx) -> dict[str, str] | None:
     """Windows only: pyo3-build-config calls aarch64 -> x86_64 cross even though the Python runs (emulated)."""
     i, t = ctx.facts.interpreter, ctx.target
     host = archmod.parse(ctx.facts.rust.rustc_host.split("-", 1)[0]) if ctx.facts.rust.rustc_host else None
+    if t.cross and t.os != "windows":
+        from ..rules.cross import host_can_run
+
+        if host_can_run(ctx.facts, t) or any(n in ctx.env for n in ("PYO3_CROSS_LIB_DIR", "PYO3_CONFIG_FILE")):
+            return None
+        # Unix extensions do not link libpython: the version and implementation are enough.
+        return {"PYO3_CROSS_PYTHON_VERSION": ".".join(i.version.split(".")[:2]),
+                "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython" if i.implementation == "cpython" else i.implementation}
     if t.os != "windows" or host is None or host == t.arch or host.compat32 == t.arch.name:
+        return None
+    if t.cross:  # the interpreter's own libs are for its arch, not the target's (cross.import-lib says so)
         return None
     if not i.import_lib:
         ctx.notes.append("PyO3 will call this build cross-compiling but the import library is missing")
@@ -297,9 +377,16 @@ def _compilers(ctx: _Ctx) -> None:
             else:
                 ctx.unset(name, f"only selects another arch than {ctx.arch.name}", "c")
     suffix = ctx.env.get("SETUPTOOLS_EXT_SUFFIX")
-    if suffix and ctx.facts.interpreter.ext_suffix and suffix != ctx.facts.interpreter.ext_suffix:
-        ctx.unset("SETUPTOOLS_EXT_SUFFIX", f"names another platform than the interpreter's "
-                  f"{ctx.facts.interpreter.ext_suffix}", "c")
+    wanted = ctx.target.ext_suffix or ctx.facts.interpreter.ext_suffix
+    if suffix and wanted and suffix != wanted:
+        ctx.unset("SETUPTOOLS_EXT_SUFFIX", f"names another platform than the target's {wanted}", "c")
+    if ctx.target.cross and ctx.target.os == "windows" and wanted and suffix != wanted:
+        ctx.set("SETUPTOOLS_EXT_SUFFIX", wanted, "setuptools names extensions from the running interpreter; "
+                "cibuildwheel sets this for cross builds (toolchains/cross.toml)", "c")
+    plat_name = ctx.facts.cross.plat_name
+    if ctx.env.get("DIST_EXTRA_CONFIG") and plat_name and archmod.parse(plat_name.rsplit("-", 1)[-1]) != ctx.arch:
+        ctx.unset("DIST_EXTRA_CONFIG", f"its plat_name={plat_name} would build and tag for another platform than "
+                  f"{ctx.target.platform_tag}", "c")
     host_platform = ctx.env.get("_PYTHON_HOST_PLATFORM")
     if host_platform and ctx.target.os != "macos" and archmod.parse(host_platform.rsplit("-", 1)[-1]) != ctx.arch:
         ctx.unset("_PYTHON_HOST_PLATFORM", f"{host_platform} would tag the wheel for another platform", "c")
@@ -333,12 +420,7 @@ def _cmake_args(ctx: _Ctx) -> None:
 def _windows(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
     t = ctx.target
     if ctx.kind in CMAKE_KINDS | {"native"} and t.cmake_platform:
-        generator = ctx.env.get("CMAKE_GENERATOR", "")
-        if not generator or generator.startswith("Visual Studio"):
-            ctx.set("CMAKE_GENERATOR_PLATFORM", t.cmake_platform,
-                    f"CMake's Visual Studio generator builds for {t.cmake_platform} (the -A platform)", "cmake")
-        else:
-            ctx.notes.append(f"CMAKE_GENERATOR={generator} takes the compiler from the dev shell, not -A")
+        _cmake_platform(ctx, t.cmake_platform)
     shell = archmod.parse(ctx.env.get("VSCMD_ARG_TGT_ARCH", ""))
     wrong = shell is not None and shell != t.arch
     if devshell:
@@ -366,6 +448,38 @@ def _windows(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
                          f"generator would use it; open an {t.msvc_arch} dev shell for those")
 
 
+def _cmake_platform(ctx: _Ctx, platform: str) -> None:
+    """CMAKE_GENERATOR_PLATFORM applies only when CMAKE_GENERATOR is set too (CMake's documentation,
+    toolchains/cross.toml [cmake]): set both, naming the Visual Studio generator of the installation."""
+    from .._data import table
+
+    data = table("cross")["cmake"]
+    generator = ctx.env.get("CMAKE_GENERATOR", "")
+    why = f"CMake's Visual Studio generator builds for {platform} (the -A platform)"
+    if generator.startswith("Visual Studio"):
+        ctx.set("CMAKE_GENERATOR_PLATFORM", platform, why, "cmake")
+        return
+    if generator:
+        ctx.notes.append(f"CMAKE_GENERATOR={generator} takes the compiler from the dev shell, not -A")
+        return
+    if ctx.kind == "scikit-build-core" and data["scikit_build_core_sets_generator"]:
+        ctx.set("CMAKE_GENERATOR_PLATFORM", platform, why + "; scikit-build-core sets CMAKE_GENERATOR when it "
+                f"picks a Visual Studio generator, which makes CMake apply it ({data['scikit_build_core_source']})",
+                "cmake")
+        return
+    installs = ctx.facts.msvc.installs
+    major = installs[0].version.split(".")[0] if installs else ""
+    name = data["vs_generators"].get(major)
+    if name is None:
+        ctx.notes.append(f"no Visual Studio generator known, so CMAKE_GENERATOR_PLATFORM={platform} would be "
+                         "ignored (CMake applies it only with CMAKE_GENERATOR set); the dev shell decides instead")
+        ctx.unset("CMAKE_GENERATOR_PLATFORM", "ignored without CMAKE_GENERATOR", "cmake")
+        return
+    ctx.set("CMAKE_GENERATOR", name, f"CMake applies CMAKE_GENERATOR_PLATFORM only when CMAKE_GENERATOR is set "
+            f"({data['generator_platform_source']})", "cmake")
+    ctx.set("CMAKE_GENERATOR_PLATFORM", platform, why, "cmake")
+
+
 def _vcvars_spec(ctx: _Ctx) -> str | None:
     from ..errors import UserError
     from ..vcvars import vcvars_spec
@@ -380,14 +494,26 @@ def _vcvars_spec(ctx: _Ctx) -> str | None:
 
 def _macos(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
     t = ctx.target
-    wheel_arch = t.arch.wheel.get("macos")
+    wheel_arch = "universal2" if t.universal2 else t.arch.wheel.get("macos")
     if wheel_arch is None:
         return
-    ctx.set("ARCHFLAGS", f"-arch {wheel_arch}", "setuptools, scikit-build-core (CMAKE_OSX_ARCHITECTURES), "
-            "maturin and setuptools-rust read the macOS arch from it", "macos")
+    from .._data import table
+
+    slices = [archmod.get(n).wheel["macos"] for n in table("arches")["macho"]["universal_arches"]] \
+        if t.universal2 else [wheel_arch]
+    ctx.set("ARCHFLAGS", " ".join(f"-arch {w}" for w in sorted(slices)),
+            "setuptools, scikit-build-core (CMAKE_OSX_ARCHITECTURES), maturin and setuptools-rust read the macOS "
+            "arch from it", "macos")
+    wanted = {archmod.parse(w) for w in slices}
     cmake = ctx.env.get("CMAKE_OSX_ARCHITECTURES")
-    if cmake and {archmod.parse(x) for x in re.split(r"[;,\s]+", cmake) if x} != {t.arch}:
-        ctx.set("CMAKE_OSX_ARCHITECTURES", wheel_arch, f"{cmake} is not the interpreter's {t.arch.name}", "cmake")
+    running = archmod.parse(ctx.facts.interpreter.mac_machine) or archmod.parse(ctx.facts.host.arch or "")
+    if cmake and {archmod.parse(x) for x in re.split(r"[;,\s]+", cmake) if x} != wanted:
+        ctx.set("CMAKE_OSX_ARCHITECTURES", ";".join(sorted(slices)), f"{cmake} is not the target's {wheel_arch}",
+                "cmake")
+    elif not cmake and (wanted != {running}) and ctx.kind in CMAKE_KINDS | {"setuptools-ext", "native"}:
+        ctx.set("CMAKE_OSX_ARCHITECTURES", ";".join(sorted(slices)),
+                "CMake reads its own setting, not ARCHFLAGS; without it CMake builds for the running "
+                f"{running.name if running else 'arch'} (toolchains/cross.toml [cmake])", "cmake")
     m = re.match(r"macosx_(\d+)_(\d+)_", t.platform_tag)
     if m:
         ctx.set("_PYTHON_HOST_PLATFORM", f"macosx-{m.group(1)}.{m.group(2)}-{wheel_arch}",
@@ -396,15 +522,63 @@ def _macos(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
 
 def _linux(ctx: _Ctx, devshell: DevShellEnv | None) -> None:
     host = archmod.parse(ctx.facts.host.arch or "")
-    if host is not None and host != ctx.arch and host.compat32 != ctx.arch.name:
+    t = ctx.target
+    if t.cross and t.build is not None:
+        _linux_cross(ctx, t.build.arch)
+        return
+    if host is not None and host.compat32 == ctx.arch.name and not ctx.env.get("_PYTHON_HOST_PLATFORM"):
+        # sysconfig.get_platform() takes the machine from the (64-bit) kernel: tag for the userland instead.
+        ctx.set("_PYTHON_HOST_PLATFORM", f"linux-{ctx.arch.wheel.get('linux', ctx.arch.name)}",
+                f"this {ctx.arch.name} Python runs on a {host.name} kernel, and backends that tag from "
+                "sysconfig.get_platform() would say linux_" + host.wheel.get("linux", host.name) + " (the same as "
+                "running under `linux32`; toolchains/cross.toml [linux32])", "c")
+    elif host is not None and host != ctx.arch and host.compat32 != ctx.arch.name:
         ctx.notes.append(f"the interpreter is {ctx.arch.name} but this machine is {host.name}: compilers run "
                          f"natively and build for {host.name}; set CC/CXX to a {ctx.arch.name} cross compiler")
 
 
+def _linux_cross(ctx: _Ctx, build: archmod.Arch) -> None:
+    """A deliberate Linux cross build: the cross gcc, the target's platform and sysconfig data (crossenv-style)."""
+    t = ctx.target
+    cc = _cross_compiler(ctx)
+    if cc is None:
+        ctx.notes.append(f"no C compiler for {t.arch.name} on PATH: C code cannot be built (check names the packages)")
+        return
+    prefix = cc[: -len("-gcc")] if cc.endswith("-gcc") else None
+    if not any(ctx.env.get(n) and named_arch(ctx.env[n]) == t.arch for n in ("CC",)):
+        ctx.set("CC", cc, f"the {t.arch.name} cross compiler", "c")
+    if prefix and not (ctx.env.get("CXX") and named_arch(ctx.env["CXX"]) == t.arch):
+        ctx.set("CXX", f"{prefix}-g++", f"the {t.arch.name} cross compiler (C++)", "c")
+    wheel_arch = t.arch.wheel.get("linux", t.arch.name)
+    ctx.set("_PYTHON_HOST_PLATFORM", f"linux-{wheel_arch}",
+            f"sysconfig.get_platform(), and so the wheel's tag, says linux_{wheel_arch}", "c")
+    plan = sysconfig_plan(build.name, t.arch.name) if build.bits == t.arch.bits else None
+    if plan is not None and ctx.kind in C_KINDS | CMAKE_KINDS | {"native"}:
+        ctx.sysconfig = plan
+        ctx.set("_PYTHON_SYSCONFIGDATA_NAME", BUILD_SYSCONFIG_NAME,
+                f"the target's sysconfig data (crossenv-style): EXT_SUFFIX {t.ext_suffix}, the cross compilers", "c")
+        ctx.set("PYTHONPATH", BUILD_SYSCONFIG, "where that sysconfig module is (inside the staging folder)", "c")
+    if ctx.kind in CMAKE_KINDS | {"native"}:
+        from .._data import table
+
+        args = [a for a in ctx.env.get("CMAKE_ARGS", "").split() if not a.startswith(
+            ("-DCMAKE_SYSTEM_NAME", "-DCMAKE_SYSTEM_PROCESSOR", "-DCMAKE_C_COMPILER", "-DCMAKE_CXX_COMPILER"))]
+        processor = t.arch.marker_machine.get("linux", t.arch.name)
+        args += ["-DCMAKE_SYSTEM_NAME=Linux", f"-DCMAKE_SYSTEM_PROCESSOR={processor}",
+                 f"-DCMAKE_C_COMPILER={cc}"]
+        if prefix:
+            args.append(f"-DCMAKE_CXX_COMPILER={prefix}-g++")
+        ctx.set("CMAKE_ARGS", " ".join(args), "CMake cross-compiles only when CMAKE_SYSTEM_NAME is set; "
+                f"CMAKE_SYSTEM_PROCESSOR names the target CPU ({table('cross')['cmake']['system_processor_source']})",
+                "cmake")
+
+
 def _isolation(ctx: _Ctx, isolated: bool) -> None:
     layer = "isolation"
+    planned = {c.name for c in ctx.changes}
     for name in ("PYTHONHOME", "_PYTHON_SYSCONFIGDATA_NAME", "PIP_USER", "PIP_TARGET", "PIP_PREFIX"):
-        ctx.unset(name, "would point the backend's interpreter or installer somewhere else", layer)
+        if name not in planned:
+            ctx.unset(name, "would point the backend's interpreter or installer somewhere else", layer)
     for name in ("TEMP", "TMP") if ctx.target.os == "windows" else ("TMPDIR",):
         ctx.set(name, BUILD_TMP, "temporary files stay in the output folder's staging area, removed afterwards",
                 layer)
@@ -414,7 +588,8 @@ def _isolation(ctx: _Ctx, isolated: bool) -> None:
                                  "the backend finds the build requirements' programs first", layer))
     ctx.set("VIRTUAL_ENV", BUILD_ENV, "the isolated build environment, created from the chosen interpreter", layer)
     ctx.set("PYTHONNOUSERSITE", "1", "user site-packages stay out of the isolated build", layer)
-    ctx.unset("PYTHONPATH", "the backend sees only the build environment's packages", layer)
+    if "PYTHONPATH" not in planned:
+        ctx.unset("PYTHONPATH", "the backend sees only the build environment's packages", layer)
     ctx.unset("CONDA_PREFIX", "a conda prefix would add its own compilers and libraries", layer)
 
 

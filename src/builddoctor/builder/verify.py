@@ -6,6 +6,7 @@ later, far from the cause. Reading each binary's header from the zip costs milli
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -114,9 +115,29 @@ def _identity_problem(filename: str, name: str, version: str | None) -> str | No
     return f"the wheel is {wname} {wversion} but the project is {name} {version or '(dynamic version)'}"
 
 
+def suffix_problem(member: str, target: Target) -> str | None:
+    """An extension whose file name the target interpreter would not import: its suffix names another
+    platform (`*.cpython-312-x86_64-linux-gnu.so` in an aarch64 wheel, `*.cp312-win_amd64.pyd` in win_arm64)."""
+    base = member.rsplit("/", 1)[-1]
+    m = re.search(r"\.(?:cpython|pypy)[-\w]*?-(?P<cpu>[a-z0-9_]+)-linux-(?:gnu|musl)\w*\.so$", base) \
+        or re.search(r"\.cp\d+t?-(?P<cpu>win[a-z0-9_]+)\.pyd$", base)
+    if m is None:
+        return None
+    named = archmod.parse(m.group("cpu"))
+    if named is None or named == target.arch:
+        return None
+    wanted = target.ext_suffix or f"the {target.arch.name} suffix"
+    return (f"{member}: its file name is for {named.name} ({m.group(0)}), so a {target.arch.name} interpreter "
+            f"would not import it (it looks for {wanted})")
+
+
 def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Target,
                   need: set[archmod.Arch]) -> str | None:
     name = info.filename
+    if target.os in ("linux", "windows") and name.endswith((".so", ".pyd")):
+        wrong = suffix_problem(name, target)
+        if wrong:
+            return wrong
     must = name.lower().endswith(BINARY_SUFFIXES) or ".so." in name.rsplit("/", 1)[-1]
     try:
         head = _head(zf, info)

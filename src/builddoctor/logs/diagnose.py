@@ -75,7 +75,7 @@ def project_mentions(project: Path, names: list[str], limit: int = 5) -> tuple[t
 def _wrong_compilers(facts: Facts) -> list[str]:
     from ..target import derive_target
 
-    target = derive_target(facts.interpreter)
+    target = derive_target(facts)
     if target is None:
         return []
     return [c.command for c in facts.log.compilers if c.arch and c.arch != target.arch.name]

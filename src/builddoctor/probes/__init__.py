@@ -15,6 +15,7 @@ from ..facts import Facts, ProjectFacts, RustFacts
 from ..machine import Machine
 from .cc import probe_cc
 from .cmake import probe_cmake
+from .cross import probe_binaries, probe_cross
 from .host import probe_host
 from .interpreter import probe_interpreter
 from .msvc import probe_msvc
@@ -27,6 +28,8 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
     "msvc": probe_msvc,
     "cc": probe_cc,
     "cmake": probe_cmake,
+    "cross": probe_cross,
+    "binaries": probe_binaries,
 }
 
 #: fact groups that need the others first (the interpreter's packages and tags): name -> fn(machine, project,

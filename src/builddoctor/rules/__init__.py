@@ -9,6 +9,7 @@ from ..facts import Facts
 from ..target import Target, derive_target
 from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
 from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
+from .cross import binary_rules, cross_layers, cross_rules
 from .deps import deps_rules
 from .known import known_rules, reconcile, tool_layers
 from .logsig import log_layers, log_rules
@@ -28,6 +29,8 @@ RULES: tuple[RuleFn, ...] = (
     rust_rules,
     deps_rules,
     cc_rules,
+    cross_rules,
+    binary_rules,
 )
 
 
@@ -50,6 +53,10 @@ def _status(a: archmod.Arch | None, target: Target | None) -> LayerStatus:
 
 def base_layers(facts: Facts, target: Target | None) -> list[Layer]:
     i, h = facts.interpreter, facts.host
+    # sysconfig's platform is compared with the target when it chose the target (a fat interpreter's slice)
+    platform_target = target if target is not None and target.origin.startswith("sysconfig") else None
+    target = target.interp if target is not None else None  # these layers are the interpreter's own
+    platform_target = platform_target or target
     if not i.usable:
         return [Layer("interpreter", i.error_detail, None, "probe", "unknown")]
     exe = "+".join(i.exe_arches) or "unknown"
@@ -60,9 +67,9 @@ def base_layers(facts: Facts, target: Target | None) -> list[Layer]:
     return [
         Layer("interpreter binary", f"{i.exe_format or '?'} {exe}", exe_arch.name if exe_arch else None,
               "executable header", _status(exe_arch, target)),
-        Layer("interpreter platform", f"{i.platform} ({target.platform_tag if target else '?'})",
+        Layer("interpreter platform", f"{i.platform} ({platform_target.platform_tag if platform_target else '?'})",
               plat_arch.name if plat_arch else None, "sysconfig.get_platform(), wheel tags",
-              _status(plat_arch, target)),
+              _status(plat_arch, platform_target)),
         Layer("platform_machine marker", marker or "?", _name(archmod.parse(marker)), "platform.machine()",
               _status(archmod.parse(marker), target)),
         Layer("host CPU", h.arch or "unknown", h.arch, h.source, _status(host, target)),
@@ -73,15 +80,23 @@ def _name(a: archmod.Arch | None) -> str | None:
     return a.name if a else None
 
 
-LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, tool_layers, log_layers)
+LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, cross_layers, tool_layers, log_layers)
 
 
-def diagnose(facts: Facts) -> Diagnosis:
-    """facts -> the target, every layer beside it, and the findings (pure: reads no machine)."""
-    target = derive_target(facts.interpreter)
+#: Rules about the interpreter itself (emulation, markers, its dependencies): they see its own target,
+#: never a deliberate cross target.
+INTERPRETER_RULES = frozenset({interpreter_rules, host_rules, marker_rules, deps_rules})
+
+
+def diagnose(facts: Facts, intended: str | None = None) -> Diagnosis:
+    """facts -> the target, every layer beside it, and the findings (pure: reads no machine).
+
+    `intended` is the --target spelling; without it the target is inferred (see target.derive_target).
+    """
+    target = derive_target(facts, intended)
     findings: list[Finding] = []
     for rule in RULES:
-        findings += rule(facts, target)
+        findings += rule(facts, target.interp if target is not None and rule in INTERPRETER_RULES else target)
     layers: list[Layer] = []
     for layer_fn in LAYERS:
         layers += layer_fn(facts, target)

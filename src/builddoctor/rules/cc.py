@@ -128,9 +128,12 @@ def no_compiler_rules(facts: Facts, target: Target | None) -> list[Finding]:
         return []
     if facts.os == "windows":
         return _no_msvc(facts, target)
-    found = [c for c in cc.compilers if not c.error and c.arch]
+    found = [c for c in (*cc.compilers, *facts.cross.compilers) if not c.error and c.arch]
     if any(c.arch == target.arch.name for c in found):
         return []
+    apple = set(table("arches")["macho"]["universal_arches"])
+    if facts.os == "macos" and target.arch.name in apple and any(c.arch in apple for c in found):
+        return []  # Apple's clang builds every Apple arch, chosen with -arch (ARCHFLAGS)
     if facts.os == "macos":
         fix = Fix("xcode-select --install", "installs Apple's clang, which builds for arm64 and x86_64")
     else:
@@ -232,7 +235,8 @@ def devshell_fixes(facts: Facts, target: Target, rank: int = 35) -> list[Fix]:
 
 
 def _needed_arches(facts: Facts, target: Target) -> list[tuple[archmod.Arch, str]]:
-    needed = [(target.arch, f"this Python needs them ({target.arch.name})")]
+    needed = [(target.arch, f"the intended target needs them ({target.arch.name})" if target.cross
+               else f"this Python needs them ({target.arch.name})")]
     host = archmod.parse(facts.rust.rustc_host.split("-")[0]) if facts.rust.rustc_host else None
     if facts.project and facts.project.is_rust and host and host != target.arch and "windows" in facts.rust.rustc_host:
         needed.append((host, f"cargo links build scripts for the rustc host {facts.rust.rustc_host}"))

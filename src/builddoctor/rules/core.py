@@ -79,8 +79,9 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
         out.append(Finding("interpreter.old", WARNING, f"Python {i.version} is past its end of life",
                            {"version": i.version}, rank=90))
     sys_arch = archmod.parse(i.platform.rsplit("-", 1)[-1]) if i.platform else None
+    overridden = any(k == "_PYTHON_HOST_PLATFORM" and v == i.platform for k, v in facts.cross.settings)
     if len(i.exe_arches) == 1 and sys_arch is not None and sys_arch.name != i.exe_arches[0] \
-            and not target.universal2 and sys_arch.compat32 != i.exe_arches[0]:
+            and not target.universal2 and sys_arch.compat32 != i.exe_arches[0] and not overridden:
         out.append(Finding("interpreter.header-mismatch", WARNING,
                            f"sysconfig says {i.platform} but {i.executable} is an {i.exe_arches[0]} program",
                            {"platform": i.platform, "exe_arches": list(i.exe_arches)}))
@@ -115,7 +116,13 @@ def host_rules(facts: Facts, target: Target | None) -> list[Finding]:
     out: list[Finding] = []
     if target is None or host_arch is None:
         return out
-    if host_arch != target.arch and host_arch.compat32 != target.arch.name:
+    i = facts.interpreter
+    # A fat (universal2) interpreter runs the slice os.uname() names inside it; building for its other
+    # slice (cibuildwheel's ARCHFLAGS=-arch x86_64 on an arm64 Mac) is a cross build, not emulation.
+    running = archmod.parse(i.mac_machine) if len(i.exe_arches) > 1 and i.mac_machine else target.arch
+    if running == host_arch:
+        pass
+    elif host_arch != target.arch and host_arch.compat32 != target.arch.name:
         how = "under Rosetta 2" if facts.os == "macos" else "emulated"
         out.append(Finding(
             "host.emulated", WARNING,
@@ -209,7 +216,21 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
                            {"pinned": r.project_toolchain, "installed": list(r.toolchains)},
                            (_toolchain_fix(facts, r.project_toolchain, "installs the pinned toolchain"),)))
     host_arch = _triple_arch(r.rustc_host)
-    if r.rustc_host and triple and r.rustc_host != triple:
+    wanted = [triple] if triple else []
+    if target.universal2 and target.cross:  # maturin's universal2-apple-darwin builds both Apple targets
+        wanted = [t for n in ("aarch64", "x86_64") if (t := archmod.get(n).rust_triple("macos"))]
+    if r.rustc_host and triple and target.cross and (r.rustc_host != triple or len(wanted) > 1):
+        for want in wanted:
+            if r.installed_targets is None or want in r.installed_targets or want == r.rustc_host:
+                continue
+            out.append(Finding(
+                "rust.target-missing", sev,
+                f"the Rust standard library for {want} is not installed: cargo cannot build for the intended "
+                f"target ({target.origin})",
+                {"target": want, "installed_targets": list(r.installed_targets),
+                 "toolchain": r.project_toolchain or r.active_toolchain, "origin": target.origin},
+                (Fix(f"rustup target add {want}{tc_args}", f"lets cargo build for {want}", rank=5),)))
+    elif r.rustc_host and triple and r.rustc_host != triple:
         out.append(Finding(
             "rust.host-mismatch", WARNING,
             f"rustc builds for {r.rustc_host} by default; this Python needs {triple}",

@@ -1,0 +1,118 @@
+"""Cross-build settings, the cross compilers on PATH, the arch of each tool binary that can change a
+build's outcome, and what a container's userland can see of the machine under it.
+
+Nothing here decides: target.py infers the intended target from these, rules/cross.py judges them.
+"""
+from __future__ import annotations
+
+import configparser
+import re
+import struct
+from concurrent.futures import ThreadPoolExecutor
+
+from .._data import table
+from ..facts import BinaryFacts, Compiler, CrossFacts, ToolBinary
+from ..machine import Machine
+from ._binary import binary_arches
+from .cc import env_get, probe_compiler
+
+TIMEOUT = 10.0
+
+
+def probe_cross(machine: Machine, project: str | None = None) -> CrossFacts:
+    env = machine.env()
+    windows = machine.os == "windows"
+    settings = tuple((name, value) for name in table("cross")["settings"]
+                     if (value := env_get(env, name, windows=windows)))
+    pyo3 = tuple(sorted((k, v) for k, v in env.items()
+                        if v and k.upper().startswith(("PYO3_CROSS", "PYO3_CONFIG_FILE"))))
+    plat_name = ""
+    extra = env_get(env, "DIST_EXTRA_CONFIG", windows=windows)
+    if extra:
+        plat_name = dist_plat_name(machine.read_text(extra, 65536) or "")
+    compilers: tuple[Compiler, ...] = ()
+    if machine.os == "linux":
+        names = [f"{row['gcc_prefix']}-gcc" for row in table("cross")["linux"].values()]
+        found = [n for n in names if machine.which(n)]
+        with ThreadPoolExecutor(max_workers=max(1, len(found))) as pool:
+            compilers = tuple(pool.map(lambda n: probe_compiler(machine, "PATH", n), found))
+            libc = tuple(pool.map(lambda n: (n, _finds_crt(machine, n)), found))
+    else:
+        libc = ()
+    return CrossFacts(settings=settings, plat_name=plat_name, pyo3=pyo3, compilers=compilers, libc_found=libc)
+
+
+def _finds_crt(machine: Machine, gcc: str) -> bool:
+    """gcc prints the full path of a startup file it can link with, else just its name."""
+    path = machine.which(gcc) or gcc
+    result = machine.run([path, "-print-file-name=crti.o"], timeout=TIMEOUT)
+    out = result.stdout.strip()
+    return result.ok and out != "crti.o" and out.endswith("crti.o")
+
+
+def dist_plat_name(text: str) -> str:
+    """plat_name from a distutils config file ([bdist_wheel], [build_ext] or [build])."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return ""
+    for section in ("bdist_wheel", "build_ext", "build"):
+        value = parser.get(section, "plat_name", fallback="").strip()
+        if value:
+            return value
+    return ""
+
+
+def _tool(machine: Machine, name: str, path: str) -> ToolBinary:
+    fmt, arches = binary_arches(machine, path) or ("", ())
+    return ToolBinary(name, path, fmt, arches)
+
+
+def _real_rust_binary(machine: Machine, rustup: str | None, name: str, proxy: str) -> str:
+    """rustup's proxies are one binary for every toolchain; the toolchain's own rustc/cargo is what runs."""
+    if not rustup:
+        return proxy
+    result = machine.run([rustup, "which", name], timeout=TIMEOUT)
+    text = result.stdout.strip().splitlines()
+    return text[0].strip() if result.ok and text else proxy
+
+
+def probe_binaries(machine: Machine, project: str | None = None) -> BinaryFacts:
+    names = ["uv", "ninja", "clang"] + (["cl", "link"] if machine.os == "windows" else [])
+    found = {n: p for n in (*names, "rustc", "cargo", "rustup") if (p := machine.which(n))}
+    rustup = found.get("rustup")
+    jobs = [(n + ".exe" if n in ("cl", "link") else n, found[n]) for n in names if n in found]
+    for name in ("rustc", "cargo"):
+        if name in found:
+            jobs.append((name, _real_rust_binary(machine, rustup, name, found[name])))
+    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+        tools = tuple(pool.map(lambda job: _tool(machine, *job), jobs))
+    family, bits = "", 0
+    if machine.os == "linux":
+        family = cpuinfo_family(machine.read_text("/proc/cpuinfo", 1 << 16) or "")
+        bits = auxv_word_bits(machine.read_head("/proc/self/auxv", 256) or b"")
+    return BinaryFacts(tools=tools, cpuinfo_family=family, auxv_word_bits=bits)
+
+
+def cpuinfo_family(text: str) -> str:
+    """The CPU family whose /proc/cpuinfo shape this is (its marker key and one of its keys), or ""."""
+    keys = {m.group(1).strip() for m in re.finditer(r"^([^:\n]+?)\s*:", text, re.M)}
+    for family, row in table("cross")["cpuinfo"].items():
+        if row["marker"] in keys and any(k in keys for k in row["keys"]):
+            return str(family)
+    return ""
+
+
+def auxv_word_bits(data: bytes) -> int:
+    """32 or 64: the word size of the auxiliary vector's (type, value) pairs; 0 when unreadable.
+
+    The first entries' types are small numbers (AT_SYSINFO_EHDR = 33, AT_HWCAP = 16 ...); read with
+    the wrong word size they are not.
+    """
+    for bits, fmt in ((64, "<QQ"), (32, "<II")):
+        size = struct.calcsize(fmt)
+        pairs = [struct.unpack_from(fmt, data, i) for i in range(0, min(len(data), size * 4) - size + 1, size)]
+        if len(pairs) >= 3 and all(0 < t < 64 for t, _ in pairs[:3]):
+            return bits
+    return 0
