@@ -10,6 +10,8 @@ import hashlib
 import json
 import os
 import sys
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -19,14 +21,85 @@ TIMEOUT = 60
 
 #: project -> (version, [file names]); tests name the files they use.
 CORPUS: dict[str, tuple[str, list[str]]] = {
+    # builddoctor verify corpus (tests/verify/test_corpus.py, bench/bench_verify.py): small real wheels
+    # covering every platform tag family, abi3 and free-threaded builds.
+    "orjson": ("3.13.0", [
+        "orjson-3.13.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "orjson-3.13.0-cp313-cp313-manylinux_2_17_aarch64.manylinux2014_aarch64.whl",
+        "orjson-3.13.0-cp313-cp313-manylinux2014_i686.manylinux_2_17_i686.whl",
+        "orjson-3.13.0-cp313-cp313-musllinux_1_2_x86_64.whl",
+        "orjson-3.13.0-cp313-cp313-musllinux_1_2_aarch64.whl",
+        "orjson-3.13.0-cp313-cp313-macosx_10_15_x86_64.macosx_11_0_arm64.macosx_10_15_universal2.whl",
+        "orjson-3.13.0-cp313-cp313-macosx_15_0_arm64.whl",
+        "orjson-3.13.0-cp313-cp313-win_amd64.whl",
+        "orjson-3.13.0-cp313-cp313-win_arm64.whl",
+    ]),
+    "psutil": ("7.2.2", [
+        "psutil-7.2.2-cp36-abi3-manylinux2010_x86_64.manylinux_2_12_x86_64.manylinux_2_28_x86_64.whl",
+        "psutil-7.2.2-cp36-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64.manylinux_2_28_aarch64.whl",
+        "psutil-7.2.2-cp36-abi3-musllinux_1_2_x86_64.whl",
+        "psutil-7.2.2-cp36-abi3-macosx_10_9_x86_64.whl",
+        "psutil-7.2.2-cp36-abi3-macosx_11_0_arm64.whl",
+        "psutil-7.2.2-cp37-abi3-win_amd64.whl",
+        "psutil-7.2.2-cp37-abi3-win_arm64.whl",
+        "psutil-7.2.2-cp313-cp313t-manylinux2010_x86_64.manylinux_2_12_x86_64.manylinux_2_28_x86_64.whl",
+        "psutil-7.2.2-cp313-cp313t-win_amd64.whl",
+        "psutil-7.2.2-cp314-cp314t-macosx_11_0_arm64.whl",
+        "psutil-7.2.2-cp314-cp314t-win_arm64.whl",
+    ]),
+    "markupsafe": ("3.0.4", [
+        "markupsafe-3.0.4-cp313-cp313-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl",
+        "markupsafe-3.0.4-cp313-cp313-macosx_10_13_x86_64.whl",
+        "markupsafe-3.0.4-cp313-cp313-macosx_11_0_arm64.whl",
+        "markupsafe-3.0.4-cp313-cp313-win32.whl",
+        "markupsafe-3.0.4-cp313-cp313-win_arm64.whl",
+        "markupsafe-3.0.4-cp314-cp314t-win32.whl",
+        "markupsafe-3.0.4-cp314-cp314t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl",
+        "markupsafe-3.0.4-cp314-cp314t-musllinux_1_2_aarch64.whl",
+    ]),
+    "cryptography": ("50.0.2", [
+        "cryptography-50.0.2-cp311-abi3-manylinux_2_34_x86_64.whl",
+        "cryptography-50.0.2-cp39-abi3-win_amd64.whl",
+        "cryptography-50.0.2-cp39-abi3-macosx_11_0_arm64.whl",
+    ]),
+    "pydantic-core": ("2.50.5", [
+        "pydantic_core-2.50.5-cp313-cp313-win_arm64.whl",
+        "pydantic_core-2.50.5-cp313-cp313-manylinux1_i686.manylinux_2_5_i686.whl",
+        "pydantic_core-2.50.5-cp313-cp313-musllinux_1_1_x86_64.whl",
+    ]),
+    "zstandard": ("0.25.0", [
+        "zstandard-0.25.0-cp313-cp313-win32.whl",
+        "zstandard-0.25.0-cp313-cp313-musllinux_1_2_i686.whl",
+    ]),
+    "pillow": ("13.0.0", [
+        "pillow-13.0.0-cp313-cp313-win_arm64.whl",
+        "pillow-13.0.0-cp314-cp314t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+    ]),
+    "numpy": ("2.5.5", [
+        "numpy-2.5.5-cp314-cp314t-macosx_14_0_arm64.whl",
+    ]),
+    "lxml": ("6.1.3", [
+        "lxml-6.1.3-cp313-cp313-macosx_10_13_universal2.whl",
+        "lxml-6.1.3-cp313-cp313-manylinux_2_28_i686.whl",
+    ]),
 }
 
 
 def _files(project: str, version: str) -> dict[str, dict[str, object]]:
     url = f"https://pypi.org/pypi/{project}/{version}/json"
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as resp:
+            doc = json.load(resp)
+        return {u["filename"]: {**u, "url": urllib.parse.urljoin(url, u["url"])} for u in doc["urls"]}
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:
+            raise
+    # Some mirrors serve only the project document: take the version from its "releases" (or "urls").
+    url = f"https://pypi.org/pypi/{project}/json"
     with urllib.request.urlopen(url, timeout=TIMEOUT) as resp:
         doc = json.load(resp)
-    return {u["filename"]: u for u in doc["urls"]}
+    files = doc.get("releases", {}).get(version) or (doc["urls"] if doc["info"]["version"] == version else [])
+    return {u["filename"]: {**u, "url": urllib.parse.urljoin(url, u["url"])} for u in files}
 
 
 def main() -> int:

@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build a wheel with every layer set to the interpreter's target, then verify it")
     add_build_arguments(b)
 
+    from .verify.command import add_arguments as add_verify_arguments
+
+    v = sub.add_parser("verify", help="audit wheels: every binary against the tags, floors, abi3, RECORD")
+    add_verify_arguments(v)
+
     d = sub.add_parser("devshell", help="a Visual Studio developer environment for the interpreter's arch (Windows)")
     d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
     d.add_argument("--vs", metavar="VERSION", help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
@@ -181,8 +186,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     return run_build(args)
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify.command import run_verify
+
+    return run_verify(args)
+
+
 COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build": cmd_build,
-            "devshell": cmd_devshell, "explain": cmd_explain}
+            "devshell": cmd_devshell, "explain": cmd_explain, "verify": cmd_verify}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
