@@ -17,9 +17,8 @@ from packaging.version import InvalidVersion, Version
 
 from ..rules.model import ERROR
 from ..target import Target
-from ..verify.core import Expect, expect_from_tags
+from ..verify.core import Expect, expect_from_tags, wheel_tags
 from ..verify.core import verify_wheel as audit_wheel
-from ..verify.core import wheel_tags
 
 __all__ = ["build_expectation", "verify_wheel", "wheel_tags"]
 
