@@ -6,9 +6,12 @@ file is missing. Nothing here downloads or runs a program: it reads files.
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from verify_corpus import WHEELS, corpus_wheel, find, member_bytes, rewrite
 
 from builddoctor.rules.model import ERROR
@@ -237,3 +240,25 @@ def test_cli_json_schema_and_exit_codes(tmp_path):
     assert finding["id"] == "verify.glibc-too-new" and finding["facts"]["glibc"] == "2.99"
     assert set(finding) == {"id", "severity", "title", "facts", "fixes"}
     assert run_cli("verify", str(good)).returncode == 0
+
+
+REAL_BINARIES = [(ORJSON_X64, ".so"), ("orjson-3.13.0-cp313-cp313-win_arm64.whl", ".pyd"),
+                 ("orjson-3.13.0-cp313-cp313-macosx_10_15_x86_64.macosx_11_0_arm64.macosx_10_15_universal2.whl",
+                  ".so")]
+
+
+@pytest.mark.parametrize(("name", "suffix"), REAL_BINARIES)
+def test_real_binaries_truncated_anywhere_end_in_one_line(name, suffix):
+    src = corpus_wheel(name)
+    member, data = member_bytes(src, suffix)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.integers(0, len(data) - 1))
+    def cut(at):
+        with tempfile.TemporaryDirectory() as tmp:
+            report = verify_wheel(rewrite(src, Path(tmp), replace={member: data[:at]}))
+        assert report.findings
+        assert all("\n" not in f.title for f in report.findings)
+        assert report.unreadable, [f.title for f in report.findings]  # a cut anywhere is noticed
+
+    cut()

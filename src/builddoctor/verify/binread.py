@@ -96,6 +96,13 @@ class Blob:
         return raw[:end].decode("utf-8", "replace")
 
 
+def _within(blob: Blob, offset: int, size: int, what: str) -> None:
+    """A part of the file the loader maps must be inside the file (else it was cut short)."""
+    if offset < 0 or size < 0 or offset + size > blob.size:
+        raise BinaryFormatError(f"{what} ends at {offset + size:#x}, past the end of the {blob.size}-byte file "
+                                "(truncated?)")
+
+
 def _strtab_name(table: bytes, index: int, what: str) -> str:
     if not 0 <= index < len(table):
         raise BinaryFormatError(f"{what}: string index {index} outside its {len(table)}-byte string table")
@@ -166,6 +173,7 @@ def _elf(blob: Blob) -> Details:
         else:
             p_type, p_offset, p_vaddr, _, p_filesz, _, _, _ = fields
         if p_type == _PT_LOAD:
+            _within(blob, p_offset, p_filesz, f"ELF segment {i}")
             loads.append((p_vaddr, p_filesz, p_offset))
         elif p_type == _PT_DYNAMIC:
             dynamic = (p_offset, p_filesz)
@@ -299,6 +307,8 @@ def _pe(blob: Blob) -> Details:
     sections: list[tuple[int, int, int, int]] = []
     for i in range(nsections):
         vsize, va, rawsize, rawptr = struct.unpack_from("<IIII", raw, i * 40 + 8)
+        if rawsize:
+            _within(blob, rawptr, rawsize, f"PE section {raw[i * 40:i * 40 + 8].rstrip(bytes(1)).decode('latin-1')}")
         sections.append((int(va), int(max(vsize, rawsize)), int(rawptr), int(rawsize)))
 
     def at(rva: int, what: str) -> int:
@@ -347,6 +357,7 @@ def _pe_imports(blob: Blob, offset: int, at: _At, wide: bool) -> tuple[list[str]
 
 _MH = {0xFEEDFACE: (False, "<"), 0xCEFAEDFE: (False, ">"), 0xFEEDFACF: (True, "<"), 0xCFFAEDFE: (True, ">")}
 _LC_SYMTAB, _LC_DYSYMTAB, _LC_VERSION_MIN_MACOSX, _LC_BUILD_VERSION = 0x2, 0xB, 0x24, 0x32
+_LC_SEGMENT, _LC_SEGMENT_64 = 0x1, 0x19
 _LC_DYLIBS = {0xC, 0x80000018, 0x8000001F, 0x20, 0x80000023}
 _MAX_CMDS_BYTES = 16 * 1024 * 1024
 
@@ -383,6 +394,10 @@ def _macho_thin(blob: Blob) -> Slice:
             (name_off,) = struct.unpack_from(o + "I", body, 8)
             if name_off < size:
                 out.needed.append(body[name_off:].split(b"\0", 1)[0].decode("utf-8", "replace"))
+        elif cmd in (_LC_SEGMENT, _LC_SEGMENT_64) and size >= 56:
+            fileoff, filesize = struct.unpack_from(o + ("QQ" if cmd == _LC_SEGMENT_64 else "II"), body,
+                                                   40 if cmd == _LC_SEGMENT_64 else 32)
+            _within(blob, fileoff, filesize, f"Mach-O segment {body[8:24].rstrip(bytes(1)).decode('latin-1')}")
         elif cmd == _LC_SYMTAB and size >= 24:
             symtab = struct.unpack_from(o + "IIII", body, 8)
         elif cmd == _LC_DYSYMTAB and size >= 80:

@@ -258,9 +258,9 @@ def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[Details | 
             if found is None:
                 if must:
                     return None, _finding(
-                        "verify.not-a-binary", f"{name}: not a shared library or program (no ELF, PE or Mach-O "
-                        "header)", "the build backend (a file named like a library that is not one)",
-                        (("rebuild the wheel", "an installer copies it, the import fails"),), member=name)
+                        "verify.binary-broken", f"{name}: not a shared library or program (no ELF, PE or Mach-O "
+                        "header)", "the build backend, or a damaged copy (a file named like a library that is not "
+                        "one)", (("rebuild the wheel", "an installer copies it, the import fails"),), member=name)
                 return None, None
             try:
                 return read_details(Blob(fh, info.file_size, head=head), found.format), None
