@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -111,10 +112,13 @@ def interpreter_findings(tags: frozenset[Tag], supported: list[Tag], interp: Int
         reasons.append(platform_reason(expect_from_tags(tags), plats, have, dict.fromkeys(sup_plats), who))
     if not reasons:
         reasons.append(f"none of its tags is among the {len(supported)} {who} accepts")
+    exe = interp.executable or "PYTHON"
+    home = os.path.expanduser("~")
+    if home not in ("", "/", "~") and exe.startswith(home + os.sep):
+        exe = "~" + exe[len(home):]  # shown the way `check` shows it
     return [_finding("verify.interpreter", "; ".join(reasons), "the interpreter it is meant for (or the tags the "
-                     "build chose)", (("builddoctor build . --python " + (interp.executable or "PYTHON"),
-                                       "build a wheel for this interpreter"),
-                                      ("builddoctor why PACKAGE --python " + (interp.executable or "PYTHON"),
+                     "build chose)", ((f"builddoctor build . --python {exe}", "build a wheel for this interpreter"),
+                                      (f"builddoctor why PACKAGE --python {exe}",
                                        "which published wheel this interpreter would take")),
                      interpreter=interp.executable, version=interp.version, free_threaded=interp.free_threaded)]
 

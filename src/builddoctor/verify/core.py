@@ -241,7 +241,15 @@ def _is_binary_name(name: str) -> bool:
     return name.lower().endswith(BINARY_SUFFIXES) or ".so." in base
 
 
-def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[Details | None, Finding | None]:
+#: Binaries up to this size are decompressed once into memory (and hashed from there); larger ones are
+#: read in place from the zip stream, whose backward seeks decompress again from the start.
+SPOOL = 16 * 1024 * 1024
+
+
+def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+                 hashed: dict[str, tuple[str, int]], algos: dict[str, str]) -> tuple[Details | None, Finding | None]:
+    """The member's binary details (None when it is no binary) or the finding that it is broken. A member
+    read whole on the way is hashed with its RECORD algorithm into `hashed`, so it is decompressed once."""
     name = info.filename
     must = _is_binary_name(name)
     try:
@@ -249,6 +257,11 @@ def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[Details | 
             head = fh.read(HEAD)
             if not must and not head.startswith(_MAGICS):
                 return None, None
+            if info.file_size <= SPOOL and len(head) < info.file_size:
+                whole = head + fh.read(info.file_size - len(head))
+                if name in algos:
+                    hashed[name] = (_digest(whole, algos[name]), len(whole))
+                fh = io.BytesIO(whole)  # noqa: PLW2901 - the rest reads from memory
             try:
                 found = identify(head)
             except BinaryFormatError as exc:
@@ -615,6 +628,10 @@ def _check_wheel_file(zf: zipfile.ZipFile, dist: str | None, tags: frozenset[Tag
     return []
 
 
+def _digest(data: bytes, algo: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.new(algo, data).digest()).rstrip(b"=").decode()
+
+
 def _hash_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, algo: str) -> tuple[str, int]:
     h = hashlib.new(algo)
     size = 0
@@ -625,24 +642,38 @@ def _hash_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, algo: str) -> tuple
     return base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode(), size
 
 
-def _check_record(zf: zipfile.ZipFile, dist: str | None, infos: list[zipfile.ZipInfo]) -> list[Finding]:
+_RECORD_LAYER = "the wheel was changed after it was built (a member replaced, added or removed)"
+_RECORD_FIXES = (("rebuild the wheel (or download it again)",
+                  "RECORD is written by the backend together with the files"),)
+
+
+def _record_entries(zf: zipfile.ZipFile, dist: str | None) -> tuple[dict[str, tuple[str, str]] | None, list[Finding]]:
+    """RECORD as {member: (hash, size)}, or None with the finding why it cannot be used."""
     if dist is None:
-        return []
+        return None, []
     record_name = f"{dist}/RECORD"
     try:
         raw = zf.read(record_name)
     except KeyError:
-        return [_finding("verify.record", f"{record_name} is missing: nothing vouches for the files",
-                         "the build backend", severity=WARNING)]
-    layer = "the wheel was changed after it was built (a member replaced, added or removed)"
-    fixes = (("rebuild the wheel (or download it again)", "RECORD is written by the backend together with the files"),)
+        return None, [_finding("verify.record", f"{record_name} is missing: nothing vouches for the files",
+                               "the build backend", severity=WARNING)]
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+        return None, [_unreadable(f"{record_name}: cannot be read from the wheel ({exc})")]
     entries: dict[str, tuple[str, str]] = {}
     try:
         for row in csv.reader(io.StringIO(raw.decode("utf-8"))):
             if row:
                 entries[row[0]] = (row[1] if len(row) > 1 else "", row[2] if len(row) > 2 else "")
     except (UnicodeDecodeError, csv.Error) as exc:
-        return [_finding("verify.record", f"{record_name} cannot be parsed ({exc})", layer, fixes)]
+        return None, [_finding("verify.record", f"{record_name} cannot be parsed ({exc})", _RECORD_LAYER,
+                               _RECORD_FIXES)]
+    return entries, []
+
+
+def _check_record(zf: zipfile.ZipFile, dist: str, infos: list[zipfile.ZipInfo], entries: dict[str, tuple[str, str]],
+                  hashed: dict[str, tuple[str, int]]) -> list[Finding]:
+    record_name = f"{dist}/RECORD"
+    layer, fixes = _RECORD_LAYER, _RECORD_FIXES
     by_name = {i.filename: i for i in infos}
     out: list[Finding] = []
     for info in infos:
@@ -659,7 +690,7 @@ def _check_record(zf: zipfile.ZipFile, dist: str | None, infos: list[zipfile.Zip
                                 layer, fixes, member=name))
             continue
         try:
-            got, got_size = _hash_member(zf, info, algo)
+            got, got_size = hashed.get(name) or _hash_member(zf, info, algo)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
             out.append(_unreadable(f"{name}: cannot be read from the wheel ({exc})", member=name))
             continue
@@ -718,11 +749,16 @@ def verify_wheel(path: Path, *, expect: Expect | None = None) -> WheelReport:
         report.members = len(infos)
         pys, abi3, cpython = _pythons(report.tags)
         bundled = {i.filename.rsplit("/", 1)[-1] for i in infos}
+        dist = _dist_info(i.filename for i in infos)
+        entries, record_problems = _record_entries(zf, dist)
+        algos = {n: h.partition("=")[0] for n, (h, _) in (entries or {}).items()
+                 if h.partition("=")[0] in ("sha256", "sha384", "sha512")}
+        hashed: dict[str, tuple[str, int]] = {}
         findings = report.findings
         for info in infos:
             if info.is_dir():
                 continue
-            details, problem = _read_binary(zf, info)
+            details, problem = _read_binary(zf, info, hashed, algos)
             if problem:
                 findings.append(problem)
             if details is None:
@@ -753,9 +789,10 @@ def verify_wheel(path: Path, *, expect: Expect | None = None) -> WheelReport:
                     findings += _check_macho(name, s, exp)
                 if abi3 is not None and s.py_imports:
                     findings += _check_abi3(name, s, abi3)
-        dist = _dist_info(i.filename for i in infos)
         findings += _check_wheel_file(zf, dist, report.tags, path.name)
-        findings += _check_record(zf, dist, infos)
+        findings += record_problems
+        if dist is not None and entries is not None:
+            findings += _check_record(zf, dist, infos, entries, hashed)
     report.findings = _dedupe(findings)
     return report
 
