@@ -47,14 +47,30 @@ def verify_wheel(wheel: Path, target: Target, supported_tags: Iterable[Tag],
         problem = _identity_problem(wheel.name, *expected)
         if problem:
             problems.append(problem)
-    supported = set(supported_tags)
+    supported_list = list(supported_tags)
+    supported = set(supported_list)
     if supported and not tags & supported:
         shown = ", ".join(sorted(str(t) for t in tags))
         problems.append(f"{wheel.name}: tags {shown} are not supported by the interpreter "
-                        f"({target.describe()})")
+                        f"({target.describe()}): {_why_not(tags, supported_list, target)}")
     report = audit_wheel(wheel, expect=build_expectation(tags, target))
     problems += [f.title for f in report.findings if f.severity == ERROR]
     return problems
+
+
+def _why_not(tags: frozenset[Tag], supported: list[Tag], target: Target) -> str:
+    """The reason in words ("cp313t wheel, this interpreter is not free-threaded"), from the target's tags."""
+    import re
+
+    from ..verify.command import support_reason
+
+    first = supported[0]
+    m = re.match(r"^(cp|pp)(\d)(\d+)$", first.interpreter)
+    version = f"{m.group(2)}.{m.group(3)}" if m else first.interpreter
+    implementation = "cpython" if first.interpreter.startswith("cp") else first.interpreter
+    free_threaded = first.abi.startswith("cp") and first.abi.endswith("t")
+    return support_reason(tags, supported, version=version, implementation=implementation,
+                          free_threaded=free_threaded, target=target)
 
 
 def _identity_problem(filename: str, name: str, version: str | None) -> str | None:

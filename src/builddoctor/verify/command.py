@@ -20,6 +20,7 @@ from packaging.tags import Tag
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UserError
 from ..facts import InterpreterFacts
 from ..rules.model import ERROR, OK, WARNING, Finding, Fix
+from ..target import Target
 from .core import Expect, WheelReport, _legacy_manylinux, expect_from_tags, verify_wheel
 
 SCHEMA = "builddoctor.verify/1"
@@ -74,36 +75,30 @@ def platform_reason(wheel: Expect, plats: set[str], have: Expect, have_plats: It
     return f"platform {'.'.join(sorted(plats))} is not among {who}'s ({shown}, ...)"
 
 
-def interpreter_findings(tags: frozenset[Tag], supported: list[Tag], interp: InterpreterFacts) -> list[Finding]:
-    """verify.interpreter: the wheel's tags against what this interpreter installs, with the reason."""
-    if not supported or tags & set(supported):
-        return []
+def support_reason(tags: frozenset[Tag], supported: list[Tag], *, version: str, implementation: str,
+                   free_threaded: bool, target: Target | None) -> str:
+    """Why an interpreter (described by its supported tags and these facts) does not take the wheel."""
     who = "this interpreter"
     interps = {t.interpreter for t in tags}
     abis = {t.abi for t in tags}
     plats = {t.platform for t in tags}
     reasons: list[str] = []
-    version = ".".join(interp.version.split(".")[:2])
-    impl = {"cpython": "CPython"}.get(interp.implementation, interp.implementation)
-    wheel_name = "/".join(sorted(f"{t.interpreter}-{t.abi}" if t.abi not in ("none",) else t.interpreter
-                                 for t in tags)[:1])
+    impl = {"cpython": "CPython"}.get(implementation, implementation)
+    wheel_name = sorted(f"{t.interpreter}-{t.abi}" if t.abi != "none" else t.interpreter for t in tags)[0]
     if not interps & {t.interpreter for t in supported}:
         reasons.append(f"{'/'.join(sorted(interps))} wheel, {who} is {impl} {version}"
-                       f"{' (free-threaded)' if interp.free_threaded else ''}")
+                       f"{' (free-threaded)' if free_threaded else ''}")
     elif not abis & {t.abi for t in supported}:
-        if any(a.startswith("cp") and a.endswith("t") for a in abis) and not interp.free_threaded:
+        if any(a.startswith("cp") and a.endswith("t") for a in abis) and not free_threaded:
             reasons.append(f"{wheel_name} wheel, {who} is not free-threaded")
-        elif interp.free_threaded and abis & {"abi3"}:
+        elif free_threaded and abis & {"abi3"}:
             reasons.append(f"{wheel_name} wheel, {who} is free-threaded: it does not load abi3 extensions")
-        elif interp.free_threaded:
+        elif free_threaded:
             reasons.append(f"{wheel_name} wheel (for the GIL build), {who} is free-threaded")
         else:
             reasons.append(f"{wheel_name} wheel, {who} takes ABI {', '.join(sorted({t.abi for t in supported})[:3])}")
     sup_plats = [t.platform for t in supported]
     if not plats & set(sup_plats):
-        from ..target import derive_target
-
-        target = derive_target(interp)
         have = expect_from_tags(Tag("py3", "none", p) for p in sup_plats[:1]) if sup_plats else \
             Expect("any", set(), "")
         if target is not None:
@@ -112,11 +107,23 @@ def interpreter_findings(tags: frozenset[Tag], supported: list[Tag], interp: Int
         reasons.append(platform_reason(expect_from_tags(tags), plats, have, dict.fromkeys(sup_plats), who))
     if not reasons:
         reasons.append(f"none of its tags is among the {len(supported)} {who} accepts")
+    return "; ".join(reasons)
+
+
+def interpreter_findings(tags: frozenset[Tag], supported: list[Tag], interp: InterpreterFacts) -> list[Finding]:
+    """verify.interpreter: the wheel's tags against what this interpreter installs, with the reason."""
+    if not supported or tags & set(supported):
+        return []
+    from ..target import derive_target
+
+    reason = support_reason(tags, supported, version=".".join(interp.version.split(".")[:2]),
+                            implementation=interp.implementation, free_threaded=interp.free_threaded,
+                            target=derive_target(interp))
     exe = interp.executable or "PYTHON"
     home = os.path.expanduser("~")
     if home not in ("", "/", "~") and exe.startswith(home + os.sep):
         exe = "~" + exe[len(home):]  # shown the way `check` shows it
-    return [_finding("verify.interpreter", "; ".join(reasons), "the interpreter it is meant for (or the tags the "
+    return [_finding("verify.interpreter", reason, "the interpreter it is meant for (or the tags the "
                      "build chose)", ((f"builddoctor build . --python {exe}", "build a wheel for this interpreter"),
                                       (f"builddoctor why PACKAGE --python {exe}",
                                        "which published wheel this interpreter would take")),
