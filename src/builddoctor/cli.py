@@ -167,8 +167,9 @@ def cmd_devshell(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
+    from .verify.explain import EXPLAIN_VERIFY
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_VERIFY}
     if not args.id:
         for key in sorted(EXPLAIN):
             print(key)

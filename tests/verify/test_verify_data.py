@@ -76,3 +76,16 @@ def test_tags_become_expectations():
     assert (e.os, {a.name for a in e.arches}, e.windows_platform) == ("windows", {"aarch64"}, "win_arm64")
     assert exp("x-1-py3-none-any.whl").os == "any"
     assert exp("x-1-cp313-cp313-musllinux_1_2_i686.whl").libc == "musl"
+
+
+def test_every_verify_finding_has_an_explanation():
+    from pathlib import Path
+
+    import builddoctor.verify as pkg
+    from builddoctor.verify.explain import EXPLAIN_VERIFY
+
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(pkg.__file__).parent.glob("*.py")
+                     if p.name != "explain.py")
+    ids = set(re.findall(r'"(verify\.[a-z0-9-]+)"', source))
+    assert len(ids) > 15
+    assert ids == set(EXPLAIN_VERIFY)

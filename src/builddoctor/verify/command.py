@@ -190,7 +190,8 @@ def render_text(reports: list[WheelReport]) -> str:
             for fix in f.fixes[:2]:
                 out.append(f"         fix: {fix.command}" + (f"  ({fix.why})" if fix.why else ""))
     bad = sum(1 for r in reports if r.errors)
-    out.append(f"{len(reports)} wheel{'s' * (len(reports) != 1)} verified, {bad} with problems")
+    out.append(f"{len(reports)} wheel{'s' * (len(reports) != 1)} verified, {bad} with problems"
+               + ("  (builddoctor explain ID for details)" if bad else ""))
     return "\n".join(out) + "\n"
 
 
