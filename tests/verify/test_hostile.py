@@ -214,3 +214,35 @@ def test_fuzzed_zip_bytes_end_in_one_line(raw):
         report = verify_wheel(path)
     assert report.unreadable
     assert all("\n" not in f.title for f in report.findings)
+
+
+def test_a_big_member_is_read_in_place_with_bounded_memory(tmp_path):
+    import base64
+    import hashlib
+    import tracemalloc
+
+    size = 48 * 1024 * 1024  # larger than what verify decompresses into memory at once
+    so = elf64()
+    path = tmp_path / LINUX
+    digest = hashlib.sha256(so)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("pkg/_x.cpython-313-x86_64-linux-gnu.so", "w") as out:
+            out.write(so)
+            chunk = bytes(1 << 20)
+            for _ in range((size - len(so)) // len(chunk)):
+                out.write(chunk)
+                digest.update(chunk)
+        written = len(so) + (size - len(so)) // (1 << 20) * (1 << 20)
+        b64 = base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+        wheel_file = b"Wheel-Version: 1.0\nTag: cp313-cp313-manylinux_2_17_x86_64\n"
+        wheel_b64 = base64.urlsafe_b64encode(hashlib.sha256(wheel_file).digest()).rstrip(b"=").decode()
+        zf.writestr("pkg-1.0.dist-info/WHEEL", wheel_file)
+        zf.writestr("pkg-1.0.dist-info/RECORD", f"pkg/_x.cpython-313-x86_64-linux-gnu.so,sha256={b64},{written}\n"
+                    f"pkg-1.0.dist-info/WHEEL,sha256={wheel_b64},{len(wheel_file)}\npkg-1.0.dist-info/RECORD,,\n")
+    tracemalloc.start()
+    report = verify_wheel(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [f.title for f in report.findings if f.severity != "ok"] == []
+    assert report.binaries[0].details.slices[0].version_needs == ["GLIBC_2.17"]
+    assert peak < 16 * 1024 * 1024, peak  # never the whole 48 MiB member
