@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,16 @@ def test_a_free_threaded_pyd_linked_to_another_python_dll_is_caught(tmp_path):
     name, pyd = member_bytes(src, ".pyd")
     found = errors(rewrite(src, tmp_path, replace={name: pyd.replace(b"python313t.dll", b"python314t.dll")}))
     assert "imports python314t.dll, but the wheel is tagged for python313t.dll" in one_line(found, "verify.python-dll")
+
+
+def test_a_homebrew_library_in_a_macos_wheel_is_caught(tmp_path):
+    src = find("orjson", "universal2")
+    with zipfile.ZipFile(src) as zf:
+        [name] = [n for n in zf.namelist() if n.endswith(".so") and b"/usr/lib/libiconv.2.dylib" in zf.read(n)][:1]
+        data = zf.read(name)
+    patched = data.replace(b"/usr/lib/libiconv.2.dylib", b"/opt/lib/libiconv.2.dylib")
+    line = one_line(errors(rewrite(src, tmp_path, replace={name: patched})), "verify.external-library")
+    assert f"{name}: loads /opt/lib/libiconv.2.dylib, a library of the build machine" in line
 
 
 def test_cli_json_schema_and_exit_codes(tmp_path):

@@ -448,7 +448,7 @@ def _check_musl_libs(member: str, s: Slice, exp: Expect, bundled: set[str]) -> l
                      libraries=missing)]
 
 
-def _check_macho(member: str, s: Slice, exp: Expect) -> list[Finding]:
+def _check_macho(member: str, s: Slice, exp: Expect, bundled: set[str]) -> list[Finding]:
     mac = table("verify")["macho"]
     out: list[Finding] = []
     if s.macos_platform is not None and s.macos_platform != int(mac["macos_platform"]):
@@ -456,6 +456,21 @@ def _check_macho(member: str, s: Slice, exp: Expect) -> list[Finding]:
         out.append(_finding("verify.macos-platform", f"{member}: built for {pname}, not macOS",
                             "the SDK / target triple (an iOS or simulator SDK was used)",
                             (("xcrun --sdk macosx --show-sdk-path", "build against the macOS SDK"),), member=member))
+    system = tuple(mac["system_prefixes"])
+    outside = [n for n in s.needed if n.startswith("/") and not n.startswith(system)]
+    loose = [n for n in s.needed if n.startswith("@") and n.rsplit("/", 1)[-1] not in bundled]
+    if outside:
+        out.append(_finding(
+            "verify.external-library", f"{member}: loads {', '.join(outside)}, a library of the build machine that "
+            "other Macs do not have and the wheel does not bundle", "the build linked a Homebrew/MacPorts/local "
+            "library by absolute path", (("delocate-wheel -w fixed/ WHEEL", "copies it into the wheel and rewrites "
+                                          "the load path"),), member=member, libraries=outside))
+    if loose:
+        out.append(_finding(
+            "verify.external-library", f"{member}: loads {', '.join(loose)}, which the wheel does not hold",
+            "the build expects the library next to it (@rpath / @loader_path) but did not bundle it",
+            (("delocate-wheel -w fixed/ WHEEL", "bundles what the binary loads"),), severity=WARNING,
+            member=member, libraries=loose))
     floor = exp.macos_floor.get(s.arch.name) if s.arch else None
     if floor and s.macos_minos and s.macos_minos > floor:
         have = f"{s.macos_minos[0]}.{s.macos_minos[1]}"
@@ -786,7 +801,7 @@ def verify_wheel(path: Path, *, expect: Expect | None = None) -> WheelReport:
                 elif details.format == "pe":
                     findings += _check_pe(name, s, pys, abi3)
                 else:
-                    findings += _check_macho(name, s, exp)
+                    findings += _check_macho(name, s, exp, bundled)
                 if abi3 is not None and s.py_imports:
                     findings += _check_abi3(name, s, abi3)
         findings += _check_wheel_file(zf, dist, report.tags, path.name)

@@ -37,7 +37,9 @@ libgcc of the tag's manylinux policy (auditwheel's policy file). The C++ compile
 the tag's distro; the manylinux images' devtoolset links those symbols statically.""",
     "verify.external-library": """A binary needs a shared library that is neither in the manylinux/musllinux policy's
 list (libc, libm, libstdc++, libgcc_s, ...) nor bundled in the wheel. Users without it get "cannot open
-shared object file". auditwheel repair copies it into the wheel and rewrites the RPATH.""",
+shared object file". auditwheel repair copies it into the wheel and rewrites the RPATH. On macOS: a
+Mach-O loads a library by an absolute path outside /usr/lib and /System (Homebrew's /opt/homebrew,
+/usr/local) or by @rpath/@loader_path without the wheel holding it; delocate-wheel bundles it.""",
     "verify.libc-mismatch": """A manylinux wheel holds a musl binary (PT_INTERP /lib/ld-musl-*, DT_NEEDED libc.musl-*)
 or a musllinux wheel a glibc one (libc.so.6, /lib64/ld-linux-*). The other libc's loader cannot run it.""",
     "verify.macos-too-new": """A Mach-O slice's minimum macOS (LC_BUILD_VERSION minos, or LC_VERSION_MIN_MACOSX) is
