@@ -227,6 +227,8 @@ def _verneed(blob: Blob, offset: int, count: int, strtab: bytes, o: str) -> list
         for _ in range(cnt):
             _, _, _, name, anext = blob.unpack(o + "IHHII", a, "ELF version need entry")
             names.append(_strtab_name(strtab, name, "ELF version name"))
+            if len(names) > 65536:
+                raise BinaryFormatError("ELF version needs name more than 65536 versions")
             if anext == 0:
                 break
             a += anext
@@ -350,6 +352,8 @@ def _pe_imports(blob: Blob, offset: int, at: _At, wide: bool) -> tuple[list[str]
             if entry & flag:
                 continue  # by ordinal: no name to check
             names.append(blob.cstr(at(entry & 0x7FFFFFFF, "import name") + 2, "import name", limit=1024))
+            if len(names) > MAX_ENTRIES:
+                raise BinaryFormatError(f"PE imports more than {MAX_ENTRIES} names from the Python DLL")
     raise BinaryFormatError("PE import table has more than 4096 DLLs (no terminating entry)")
 
 

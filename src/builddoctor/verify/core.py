@@ -257,8 +257,8 @@ def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
             head = fh.read(HEAD)
             if not must and not head.startswith(_MAGICS):
                 return None, None
-            if info.file_size <= SPOOL and len(head) < info.file_size:
-                whole = head + fh.read(info.file_size - len(head))
+            if info.file_size <= SPOOL:
+                whole = head + fh.read(info.file_size - len(head)) if len(head) < info.file_size else head
                 if name in algos:
                     hashed[name] = (_digest(whole, algos[name]), len(whole))
                 fh = io.BytesIO(whole)  # noqa: PLW2901 - the rest reads from memory
@@ -621,9 +621,12 @@ def _check_wheel_file(zf: zipfile.ZipFile, dist: str | None, tags: frozenset[Tag
         return [_finding("verify.metadata", f"{name}: no single .dist-info folder", "the build backend",
                          severity=WARNING)]
     try:
-        text = zf.read(f"{dist}/WHEEL")[:1 << 20].decode("utf-8", "replace")
+        with zf.open(f"{dist}/WHEEL") as fh:
+            text = fh.read(1 << 20).decode("utf-8", "replace")
     except KeyError:
         return [_finding("verify.metadata", f"{dist}/WHEEL is missing", "the build backend", severity=WARNING)]
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+        return [_unreadable(f"{dist}/WHEEL: cannot be read from the wheel ({exc})")]
     declared: set[Tag] = set()
     for line in text.splitlines():
         key, _, value = line.partition(":")
@@ -668,7 +671,8 @@ def _record_entries(zf: zipfile.ZipFile, dist: str | None) -> tuple[dict[str, tu
         return None, []
     record_name = f"{dist}/RECORD"
     try:
-        raw = zf.read(record_name)
+        with zf.open(record_name) as fh:
+            raw = fh.read(64 << 20)  # a RECORD of a million members is still smaller
     except KeyError:
         return None, [_finding("verify.record", f"{record_name} is missing: nothing vouches for the files",
                                "the build backend", severity=WARNING)]
