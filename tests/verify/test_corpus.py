@@ -251,6 +251,8 @@ def test_cli_json_schema_and_exit_codes(tmp_path):
     assert finding["id"] == "verify.glibc-too-new" and finding["facts"]["glibc"] == "2.99"
     assert set(finding) == {"id", "severity", "title", "facts", "fixes"}
     assert run_cli("verify", str(good)).returncode == 0
+    folder = run_cli("verify", str(tmp_path))  # a folder: every wheel in it (here the one bad wheel)
+    assert folder.returncode == 1 and "1 wheel verified, 1 with problems" in folder.stdout
 
 
 REAL_BINARIES = [(ORJSON_X64, ".so"), ("orjson-3.13.0-cp313-cp313-win_arm64.whl", ".pyd"),

@@ -27,7 +27,7 @@ SCHEMA = "builddoctor.verify/1"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("wheels", nargs="+", metavar="WHEEL", help="wheel files to audit")
+    p.add_argument("wheels", nargs="+", metavar="WHEEL", help="wheel files to audit (a folder: every wheel in it)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--python", help="also check the wheel installs into this interpreter (a path or a version)")
     where.add_argument("--target", metavar="PLATFORM_TAG",
@@ -229,11 +229,20 @@ def run_verify(args: argparse.Namespace) -> int:
         supported = supported_tags(interp)
     if args.target:
         accepted = target_platforms(args.target)
-    reports = []
+    paths: list[Path] = []
     for name in args.wheels:
         path = Path(name)
-        if not path.is_file():
+        if path.is_dir():
+            found = sorted(path.glob("*.whl"))
+            if not found:
+                raise UserError(f"{name}: a folder without wheels")
+            paths += found
+        elif path.is_file():
+            paths.append(path)
+        else:
             raise UserError(f"{name}: no such wheel file")
+    reports = []
+    for path in paths:
         report = verify_wheel(path)
         if interp is not None and not report.unreadable:
             report.findings += interpreter_findings(report.tags, supported, interp)
