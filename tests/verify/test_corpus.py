@@ -232,6 +232,17 @@ def test_a_homebrew_library_in_a_macos_wheel_is_caught(tmp_path):
     assert f"{name}: loads /opt/lib/libiconv.2.dylib, a library of the build machine" in line
 
 
+def test_an_unbundled_dll_in_a_windows_wheel_is_a_warning(tmp_path):
+    src = find("orjson", "win_amd64")
+    name, pyd = member_bytes(src, ".pyd")
+    assert pyd.count(b"VCRUNTIME140.dll\0") == 1
+    patched = pyd.replace(b"VCRUNTIME140.dll\0", b"MSVCP140.dll\0\0\0\0\0")  # the C++ runtime CPython does not ship
+    report = verify_wheel(rewrite(src, tmp_path, replace={name: patched}))
+    [finding] = [f for f in report.findings if f.severity != "ok"]
+    assert (finding.id, finding.severity) == ("verify.external-library", "warning")
+    assert finding.title.startswith(f"{name}: imports MSVCP140.dll, which the wheel does not bundle")
+
+
 def test_cli_json_schema_and_exit_codes(tmp_path):
     from conftest import run_cli
 

@@ -53,6 +53,9 @@ def test_verify_tables_name_sources_and_known_arches():
     data = table("verify")
     for section in ("multiarch", "windows", "libc", "macho", "zip"):
         assert SOURCE.match(data[section]["source"]), section
+    dlls = data["windows"]["system_dlls"]
+    assert dlls == [d.lower() for d in dlls] and len(dlls) == len(set(dlls))
+    assert "msvcp140.dll" not in dlls  # the C++ runtime is not shipped by CPython: it must be bundled
     names = {a.name for a in arch.all_arches()}
     for libc in ("gnu", "musl"):
         assert set(data["multiarch"][libc]) <= names

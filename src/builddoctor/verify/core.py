@@ -490,9 +490,21 @@ def _check_macho(member: str, s: Slice, exp: Expect, bundled: set[str]) -> list[
 _DLL = re.compile(r"^python(\d)(\d*)(t?)(_d)?\.dll$", re.IGNORECASE)
 
 
-def _check_pe(member: str, s: Slice, pys: list[tuple[int, int, str]], abi3: tuple[int, int] | None) -> list[Finding]:
+def _check_pe(member: str, s: Slice, pys: list[tuple[int, int, str]], abi3: tuple[int, int] | None,
+              bundled: set[str]) -> list[Finding]:
     out: list[Finding] = []
     win = table("verify")["windows"]
+    system = set(win["system_dlls"])
+    here = {b.lower() for b in bundled}
+    missing = [d for d in s.needed if not _DLL.match(d) and d.lower() not in system and d.lower() not in here
+               and not d.lower().startswith(tuple(win["system_dll_prefixes"]))]
+    if missing:
+        out.append(_finding(
+            "verify.external-library", f"{member}: imports {', '.join(missing)}, which the wheel does not bundle and "
+            "Windows does not ship: unless it is on the user's PATH, the import fails (DLL load failed)",
+            "the build linked a DLL of the build machine without bundling it",
+            (("delvewheel repair WHEEL", "copies the DLLs into the wheel"),), severity=WARNING, member=member,
+            libraries=missing))
     for dll in s.needed:
         m = _DLL.match(dll)
         if not m:
@@ -803,7 +815,7 @@ def verify_wheel(path: Path, *, expect: Expect | None = None) -> WheelReport:
                 if details.format == "elf":
                     findings += _check_elf(name, s, exp, bundled) + _check_musl_libs(name, s, exp, bundled)
                 elif details.format == "pe":
-                    findings += _check_pe(name, s, pys, abi3)
+                    findings += _check_pe(name, s, pys, abi3, bundled)
                 else:
                     findings += _check_macho(name, s, exp, bundled)
                 if abi3 is not None and s.py_imports:

@@ -39,7 +39,10 @@ the tag's distro; the manylinux images' devtoolset links those symbols staticall
 list (libc, libm, libstdc++, libgcc_s, ...) nor bundled in the wheel. Users without it get "cannot open
 shared object file". auditwheel repair copies it into the wheel and rewrites the RPATH. On macOS: a
 Mach-O loads a library by an absolute path outside /usr/lib and /System (Homebrew's /opt/homebrew,
-/usr/local) or by @rpath/@loader_path without the wheel holding it; delocate-wheel bundles it.""",
+/usr/local) or by @rpath/@loader_path without the wheel holding it; delocate-wheel bundles it. On
+Windows (a warning): a .pyd imports a DLL that is neither a Windows system DLL, nor one of the VC++
+runtime DLLs CPython ships, nor in the wheel (msvcp140.dll, libcrypto-3-x64.dll ...); delvewheel
+repair bundles it.""",
     "verify.libc-mismatch": """A manylinux wheel holds a musl binary (PT_INTERP /lib/ld-musl-*, DT_NEEDED libc.musl-*)
 or a musllinux wheel a glibc one (libc.so.6, /lib64/ld-linux-*). The other libc's loader cannot run it.""",
     "verify.macos-too-new": """A Mach-O slice's minimum macOS (LC_BUILD_VERSION minos, or LC_VERSION_MIN_MACOSX) is
