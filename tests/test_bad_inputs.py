@@ -680,6 +680,33 @@ def d10_machine_state(tmp: Path) -> Plan:
                 run=check_then_snapshot)
 
 
+def v_wheel(members: list[tuple[zipfile.ZipInfo | str, bytes]], patch: Callable[[bytes], bytes] | None = None):
+    """A `builddoctor verify` row: one hostile wheel, verified in place (nothing may change)."""
+
+    def setup(tmp: Path) -> Plan:
+        path = tmp / "pkg-1.0-cp313-cp313-manylinux_2_17_x86_64.whl"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info, data in members:
+                zf.writestr(info, data)
+        if patch is not None:
+            path.write_bytes(patch(path.read_bytes()))
+        return Plan(["verify", str(path)], {}, cwd_of(tmp), None)
+
+    return setup
+
+
+def _symlink(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = 0o120777 << 16
+    return info
+
+
+def _declare_huge(data: bytes) -> bytes:
+    """Claim ~4 GiB uncompressed for the first member in the central directory (a zip bomb's header)."""
+    at = data.find(b"PK\x01\x02")
+    return data[:at + 24] + (0xFFFF0000).to_bytes(4, "little") + data[at + 28:]
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -807,6 +834,14 @@ CASES: list[Case] = [
     Case("C25", "home 'Laura Frølich' (recorded)", c25_home, 0, "non-ASCII", finding="host.home-non-ascii"),
     Case("C26", "LANG=C, PYTHONUTF8=0 and a non-ASCII project path", c26_c_locale, 0, "Fr\u00f8lich \u4e2d\u6587",
          wheels=1),
+    # V: wheels given to `builddoctor verify` (exit 2, one line, nothing written)
+    Case("V1", "wheel with a symlink member", v_wheel([(_symlink("pkg/_x.so"), b"/etc/passwd")]), 2,
+         "is a symbolic link"),
+    Case("V2", "wheel member declaring 4 GiB (zip bomb)", v_wheel([("pkg/_x.so", b"\x7fELF" + bytes(60))],
+                                                                   _declare_huge), 2, "zip bomb"),
+    Case("V3", "truncated ELF extension", v_wheel([("pkg/_x.so", b"\x7fELF\x02\x01\x01" + bytes(20))]), 2,
+         "broken binary header"),
+    Case("V4", "not a zip", v_wheel([], lambda _: b"not a zip at all"), 2, "not a readable zip file"),
     # D: output folder, interruption, machine state
     Case("D1", "output folder is a file", d1_outdir_is_a_file, 6, "is a file"),
     Case("D2", "disk full while extracting (64 KiB tmpfs)", d2_disk_full, 6, "No space left on device"),

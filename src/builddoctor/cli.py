@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build a wheel with every layer set to the interpreter's target, then verify it")
     add_build_arguments(b)
 
+    from .verify.command import add_arguments as add_verify_arguments
+
+    v = sub.add_parser("verify", help="audit wheels: every binary against the tags, floors, abi3, RECORD")
+    add_verify_arguments(v)
+
     d = sub.add_parser("devshell", help="a Visual Studio developer environment for the interpreter's arch (Windows)")
     d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
     d.add_argument("--vs", metavar="VERSION", help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
@@ -269,8 +274,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain_cross import EXPLAIN_CROSS
     from .rules.explain_known import explain_known, known_ids
     from .rules.explain_log import EXPLAIN_LOG
+    from .verify.explain import EXPLAIN_VERIFY
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_LOG, **EXPLAIN_CROSS}
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_LOG, **EXPLAIN_CROSS, **EXPLAIN_VERIFY}
     if not args.id:
         for key in sorted([*EXPLAIN, *known_ids()]):
             print(key)
@@ -321,9 +327,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     return run_build(args)
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify.command import run_verify
+
+    return run_verify(args)
+
+
 COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build": cmd_build,
             "devshell": cmd_devshell, "explain": cmd_explain, "diagnose": cmd_diagnose, "triage": cmd_triage,
-            "completion": cmd_completion}
+            "completion": cmd_completion, "verify": cmd_verify}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from builddoctor import arch
 from builddoctor._data import table
 from builddoctor.builder.crossenv import sysconfig_plan, target_vars
 from builddoctor.builder.plan import plan_build
-from builddoctor.builder.verify import suffix_problem
+from builddoctor.builder.verify import verify_wheel
 from builddoctor.check import run_check
 from builddoctor.errors import UserError
 from builddoctor.facts import CMakeFacts, CrossFacts
@@ -116,14 +116,29 @@ def test_the_targets_sysconfig_data_names_the_target_and_its_compilers():
     assert sysconfig_plan("x86_64", "loongarch64") is None  # no cross data: no plan, never a guess
 
 
-def test_extension_suffixes_are_checked_against_the_target():
+def test_extension_suffixes_are_checked_against_the_target(tmp_path):
+    """A cross-built wheel whose extension is named for the build machine would never be imported."""
+    import struct
+    import zipfile
+
     facts = run_check(None, None, str(LINUX)).facts
     t = derive_target(facts, "aarch64")
-    assert suffix_problem("pkg/mod.cpython-312-aarch64-linux-gnu.so", t) is None
-    assert suffix_problem("pkg/mod.abi3.so", t) is None and suffix_problem("mod.so", t) is None
-    problem = suffix_problem("pkg/mod.cpython-312-x86_64-linux-gnu.so", t)
-    assert problem and "would not import it" in problem and t.ext_suffix in problem
-    assert t.ext_suffix.endswith("-aarch64-linux-gnu.so")
+    assert t is not None and t.ext_suffix.endswith("-aarch64-linux-gnu.so")
+    # a minimal 64-bit little-endian ELF shared object header for aarch64 (e_machine 183)
+    elf = b"\x7fELF\x02\x01\x01" + bytes(9) + struct.pack("<HHI", 3, 183, 1) + bytes(64 - 24)
+
+    def wheel(member: str):
+        path = tmp_path / "pkg-1.0-cp312-cp312-linux_aarch64.whl"
+        path.unlink(missing_ok=True)
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr(member, elf)
+        return path
+
+    tags = [tag for tag in t.tags if tag.platform == "linux_aarch64"] or list(t.tags)
+    good = verify_wheel(wheel("pkg/mod.cpython-312-aarch64-linux-gnu.so"), t, tags)
+    assert not any("mod.cpython-312-aarch64-linux-gnu.so" in p and "import" in p for p in good), good
+    bad = verify_wheel(wheel("pkg/mod.cpython-312-x86_64-linux-gnu.so"), t, tags)
+    assert any("mod.cpython-312-x86_64-linux-gnu.so" in p for p in bad), bad
 
 
 def test_cpuinfo_shape_and_auxv_word_size():

@@ -44,8 +44,13 @@ def macho(cputype: int) -> bytes:
 
 
 def fat(*cputypes: int) -> bytes:
+    """A fat file whose records point at real (header-only) slices, as lipo writes them."""
     records = [struct.pack(">iiIII", c, 0, 0x4000 * (i + 1), 0x1000, 14) for i, c in enumerate(cputypes)]
-    return struct.pack(">II", 0xCAFEBABE, len(cputypes)) + b"".join(records)
+    out = bytearray(struct.pack(">II", 0xCAFEBABE, len(cputypes)) + b"".join(records))
+    for i, c in enumerate(cputypes):
+        out += bytes(0x4000 * (i + 1) - len(out))
+        out += macho(c).ljust(0x1000, b"\0")
+    return bytes(out)
 
 
 def wheel(tmp_path: Path, name: str, members: dict[str, bytes]) -> Path:

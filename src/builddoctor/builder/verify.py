@@ -1,70 +1,35 @@
-"""Is this wheel really for the target? Its tags, and the machine type of every binary inside it.
+"""Is this wheel really for the target? `build` runs the one wheel audit (builddoctor.verify) on it.
 
 A backend can tag a wheel for one architecture and compile for another (a stale CARGO_BUILD_TARGET,
 an arm64 dev shell under an x64 Python, ...). pip and uv install such a wheel and the import fails
-later, far from the cause. Reading each binary's header from the zip costs milliseconds.
+later, far from the cause. This adds what only a build knows -- the interpreter's own tags and the
+project's name and version -- to the checks `builddoctor verify` makes, and returns every error as
+one line naming the culprit.
 """
 from __future__ import annotations
 
-import re
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.tags import Tag
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from .. import arch as archmod
-from .._data import table
-from ..binfmt import HEADER_BYTES, BinaryFormatError, BinaryInfo, identify
+from ..rules.model import ERROR
 from ..target import Target
+from ..verify.core import Expect, expect_from_tags, wheel_tags
+from ..verify.core import verify_wheel as audit_wheel
 
-#: Members with these suffixes must be readable binaries; anything else is checked only when its
-#: first bytes are an ELF, PE or Mach-O magic (executables, shared objects without a suffix).
-BINARY_SUFFIXES = (".so", ".pyd", ".dylib", ".dll", ".exe")
-_FORMAT_FOR_OS = {"linux": ("elf",), "windows": ("pe",), "macos": ("macho", "macho-fat")}
-_MAGICS = (b"\x7fELF", b"MZ", b"\xfe\xed\xfa", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+__all__ = ["build_expectation", "verify_wheel", "wheel_tags"]
 
 
-def wheel_tags(name: str) -> frozenset[Tag]:
-    """The tags in a wheel's file name; ValueError (one line) for a name that is not a wheel's."""
-    try:
-        return parse_wheel_filename(name)[3]
-    except InvalidWheelFilename as exc:
-        raise ValueError(f"{name!r} is not a valid wheel file name ({exc})") from None
-
-
-def required_arches(tags: Iterable[Tag], target: Target) -> set[archmod.Arch]:
-    """The target's arch, plus every universal2 slice when the wheel claims universal2."""
-    need = {target.arch}
-    if any(t.platform.endswith("_universal2") for t in tags):
-        need |= {archmod.get(n) for n in table("arches")["macho"]["universal_arches"]}
-    return need
-
-
-def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    with zf.open(info) as fh:  # bounded: never decompress more than a header's worth
-        return fh.read(HEADER_BYTES)
-
-
-def check_binary(member: str, info: BinaryInfo, target: Target, need: set[archmod.Arch]) -> str | None:
-    """One line naming the member when its format or slices do not fit the target, else None."""
-    formats = _FORMAT_FOR_OS.get(target.os, ())
-    if info.format not in formats:
-        return f"{member}: a {info.format} binary, but {target.describe()} loads {'/'.join(formats)} binaries"
-    if not info.arches:
-        codes = ", ".join(hex(c) for c in info.machine_codes)
-        return f"{member}: unknown machine type ({codes}); {target.arch.name} needed"
-    have = set(info.arches)
-    missing = need - have
-    if missing:
-        built = "+".join(sorted(a.name for a in info.arches))
-        wanted = "+".join(sorted(a.name for a in need))
-        return f"{member}: built for {built}, but the wheel is for {wanted} ({target.platform_tag or target.os})"
-    if info.bits is not None and len(have) == 1 and info.bits != target.arch.bits:
-        return f"{member}: a {info.bits}-bit binary, but {target.arch.name} is {target.arch.bits}-bit"
-    return None
+def build_expectation(tags: Iterable[Tag], target: Target) -> Expect:
+    """What the tags require, with the target filling in a pure tag and naming the platform in messages."""
+    exp = expect_from_tags(tags)
+    if exp.os in ("any", "mixed"):
+        exp.os, exp.arches = target.os, {target.arch}
+    exp.where = target.describe()
+    return exp
 
 
 def verify_wheel(wheel: Path, target: Target, supported_tags: Iterable[Tag],
@@ -82,23 +47,30 @@ def verify_wheel(wheel: Path, target: Target, supported_tags: Iterable[Tag],
         problem = _identity_problem(wheel.name, *expected)
         if problem:
             problems.append(problem)
-    supported = set(supported_tags)
+    supported_list = list(supported_tags)
+    supported = set(supported_list)
     if supported and not tags & supported:
         shown = ", ".join(sorted(str(t) for t in tags))
         problems.append(f"{wheel.name}: tags {shown} are not supported by the interpreter "
-                        f"({target.describe()})")
-    need = required_arches(tags, target)
-    try:
-        with zipfile.ZipFile(wheel) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                problem = _check_member(zf, info, target, need)
-                if problem:
-                    problems.append(problem)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        problems.append(f"{wheel.name}: not a readable zip file ({exc})")
+                        f"({target.describe()}): {_why_not(tags, supported_list, target)}")
+    report = audit_wheel(wheel, expect=build_expectation(tags, target))
+    problems += [f.title for f in report.findings if f.severity == ERROR]
     return problems
+
+
+def _why_not(tags: frozenset[Tag], supported: list[Tag], target: Target) -> str:
+    """The reason in words ("cp313t wheel, this interpreter is not free-threaded"), from the target's tags."""
+    import re
+
+    from ..verify.command import support_reason
+
+    first = supported[0]
+    m = re.match(r"^(cp|pp)(\d)(\d+)$", first.interpreter)
+    version = f"{m.group(2)}.{m.group(3)}" if m else first.interpreter
+    implementation = "cpython" if first.interpreter.startswith("cp") else first.interpreter
+    free_threaded = first.abi.startswith("cp") and first.abi.endswith("t")
+    return support_reason(tags, supported, version=version, implementation=implementation,
+                          free_threaded=free_threaded, target=target)
 
 
 def _identity_problem(filename: str, name: str, version: str | None) -> str | None:
@@ -113,42 +85,3 @@ def _identity_problem(filename: str, name: str, version: str | None) -> str | No
     if canonicalize_name(name) == wname and same_version:
         return None
     return f"the wheel is {wname} {wversion} but the project is {name} {version or '(dynamic version)'}"
-
-
-def suffix_problem(member: str, target: Target) -> str | None:
-    """An extension whose file name the target interpreter would not import: its suffix names another
-    platform (`*.cpython-312-x86_64-linux-gnu.so` in an aarch64 wheel, `*.cp312-win_amd64.pyd` in win_arm64)."""
-    base = member.rsplit("/", 1)[-1]
-    m = re.search(r"\.(?:cpython|pypy)[-\w]*?-(?P<cpu>[a-z0-9_]+)-linux-(?:gnu|musl)\w*\.so$", base) \
-        or re.search(r"\.cp\d+t?-(?P<cpu>win[a-z0-9_]+)\.pyd$", base)
-    if m is None:
-        return None
-    named = archmod.parse(m.group("cpu"))
-    if named is None or named == target.arch:
-        return None
-    wanted = target.ext_suffix or f"the {target.arch.name} suffix"
-    return (f"{member}: its file name is for {named.name} ({m.group(0)}), so a {target.arch.name} interpreter "
-            f"would not import it (it looks for {wanted})")
-
-
-def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Target,
-                  need: set[archmod.Arch]) -> str | None:
-    name = info.filename
-    if target.os in ("linux", "windows") and name.endswith((".so", ".pyd")):
-        wrong = suffix_problem(name, target)
-        if wrong:
-            return wrong
-    must = name.lower().endswith(BINARY_SUFFIXES) or ".so." in name.rsplit("/", 1)[-1]
-    try:
-        head = _head(zf, info)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        return f"{name}: cannot be read from the wheel ({exc})"
-    if not must and not head.startswith(_MAGICS):
-        return None
-    try:
-        found = identify(head)
-    except BinaryFormatError as exc:
-        return f"{name}: broken binary header ({exc.message})" if must else None
-    if found is None:
-        return f"{name}: not a shared library or program (no ELF, PE or Mach-O header)" if must else None
-    return check_binary(name, found, target, need)
