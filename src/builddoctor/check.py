@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ class CheckResult:
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False) -> CheckResult:
+              rust_if_needed: bool = False, index: str | None = None, find_links: str | None = None) -> CheckResult:
     if replay:
         doc = load_snapshot(replay)
         machine: Machine = ReplayMachine(doc)
@@ -29,13 +30,44 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
         python = python if python is not None else inv.get("python")
         project = project if project is not None else inv.get("project")
         facts = probe_all(machine, python, project)
+        if index or find_links:
+            facts = with_wheels(facts, index, find_links, {})
         return CheckResult(facts, diagnose(facts), replay)
     live = LiveMachine()
     try:
         facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)
     finally:
         live.close()
+    if index or find_links:
+        facts = with_wheels(facts, index, find_links, os.environ)
     return CheckResult(facts, diagnose(facts), "live")
+
+
+def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Mapping[str, str]) -> Facts:
+    """facts with the `why` decision for each project dependency, asked from the index (check --index)."""
+    import dataclasses
+    from pathlib import Path
+
+    from .errors import UserError
+    from .facts import WheelFacts, WheelVerdict
+    from .target import derive_target
+    from .why import explain
+
+    target = derive_target(facts.interpreter)
+    project = facts.project
+    if target is None or project is None or not project.path:
+        return facts
+    url = None if index in (None, "default") else index
+    try:
+        report = explain(Path(project.path), tags=list(target.tags), markers=facts.interpreter.markers,
+                         python_version=facts.interpreter.version, index_url=url,
+                         find_links=Path(find_links) if find_links else None, env=env)
+    except UserError as exc:
+        return dataclasses.replace(facts, wheels=WheelFacts(index=url or "default", error=exc.message))
+    verdicts = tuple(WheelVerdict(v.name, v.version or "", v.outcome, v.code, v.reason or "", tuple(v.available),
+                                  v.host_cpu_trap, v.pruned_by or "") for v in report.verdicts)
+    shown = report.index or report.find_links or ""
+    return dataclasses.replace(facts, wheels=WheelFacts(index=shown, verdicts=verdicts))
 
 
 def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, Any], CheckResult]:

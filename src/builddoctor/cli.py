@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
     c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
     c.add_argument("--json", action="store_true", help="print the versioned JSON report")
+    c.add_argument("--index", metavar="URL", help="ask this index (or 'default': UV_INDEX_URL / PIP_INDEX_URL / "
+                   "PyPI) whether each project dependency has a wheel for this Python")
+    c.add_argument("--find-links", metavar="DIR", help="with --index: also a folder of wheels and sdists")
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
     s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
@@ -64,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
-    result = run_check(args.python, args.project, args.replay)
+    result = run_check(args.python, args.project, args.replay, index=args.index, find_links=args.find_links)
     if args.json:
         from .report import render_json
 
@@ -162,8 +165,9 @@ def cmd_devshell(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
+    from .rules.explain_classes import EXPLAIN_CLASSES
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC}
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_CLASSES}
     if not args.id:
         for key in sorted(EXPLAIN):
             print(key)

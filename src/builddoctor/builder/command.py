@@ -35,8 +35,9 @@ __all__ = ["BuildOptions", "add_arguments", "run_build"]
 
 #: Finding-id prefixes that can make each kind of backend fail; anything else does not stop a build.
 _RELEVANT: dict[str, tuple[str, ...]] = {
-    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc."),
-    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake."),
+    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc.", "toolchain.", "native.", "path.shadowed",
+             "freethreaded."),
+    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake.", "toolchain.", "native.", "freethreaded."),
     "pure": ("interpreter.unusable", "project."),
 }
 

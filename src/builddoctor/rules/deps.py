@@ -114,13 +114,56 @@ def deps_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if isinstance(built, Finding):
         return [built]
     out = []
+    no_cc = _no_compiler(facts)
+    locked = bool(facts.project and facts.project.uv_lock_text)
     for v in built:
         cause = classify(v, facts, target)
         title = (f"{v.name} {v.version} will be BUILT for this Python ({CAUSES[cause]}) — the toolchain checks "
                  f"below apply to it: {v.reason}").replace("  ", " ")
+        if no_cc:
+            title += f"; and this machine has no C compiler ({no_cc[0]})"
+        fixes = [*_cause_fixes(cause, v, facts, locked),
+                 Fix(f"builddoctor why {v.name}", "names the wheel that is missing and what would change it", rank=25)]
+        if no_cc and no_cc[1] is not None:
+            fixes.append(no_cc[1])
         out.append(Finding("deps.build-from-source", WARNING, title,
                            {"package": v.name, "version": v.version, "code": v.code, "cause": cause,
-                            "host_cpu_trap": v.host_cpu_trap, "available": list(v.available)},
-                           (Fix(f"builddoctor why {v.name}", "names the wheel that is missing and what would change it",
-                                rank=25),)))
+                            "host_cpu_trap": v.host_cpu_trap, "available": list(v.available),
+                            "no_compiler": no_cc[0] if no_cc else ""}, tuple(fixes)))
     return out
+
+
+def _cause_fixes(cause: str, v: WheelVerdict, facts: Facts, locked: bool) -> list[Fix]:
+    out: list[Fix] = []
+    if cause in ("python-too-new", "free-threaded"):
+        if locked:
+            out.append(Fix(f"uv lock --upgrade-package {v.name}",
+                           f"a newer {v.name} may publish wheels for this Python", 15))
+        pys = sorted({p for text in v.available for t in _split(text) if (p := _py(t[0])) and len(p) == 2})
+        if cause == "python-too-new" and pys:
+            newest = ".".join(str(x) for x in pys[-1])
+            out.append(Fix(f"uv python pin {newest}", f"Python {newest}, which {v.name} {v.version} has wheels for",
+                           20))
+        elif cause == "free-threaded":
+            minor = ".".join(facts.interpreter.version.split(".")[:2])
+            out.append(Fix(f"uv python pin {minor}", "the GIL-enabled build, which its wheels cover", 20))
+    return out
+
+
+def _no_compiler(facts: Facts) -> tuple[str, Fix | None] | None:
+    """(what is missing, the fix) when nothing could compile a C extension here; None when something can."""
+    if facts.os == "windows":
+        msvc = facts.msvc
+        if msvc.installs or msvc.vswhere_state in ("unparseable", "failed", "") or \
+                any(c.kind == "msvc" for c in facts.cc.compilers):
+            return None
+        from .._data import table
+
+        component = table("msvc")["components"]["tools"].get("x86_64", "")
+        command = table("msvc")["installer"]["winget_buildtools"].format(component=component)
+        return "no Visual Studio or Build Tools", Fix(command, "installs the MSVC compilers setuptools needs", 30)
+    if not facts.path.entries or any(p.name in ("cc", "gcc", "clang") for p in facts.path.programs):
+        return None
+    from .packages import install_fix
+
+    return "no cc, gcc or clang on PATH", install_fix(facts, ["c-compiler"], "installs a C compiler", 30)

@@ -54,7 +54,7 @@ def free_threading_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if not i.usable or not i.free_threaded or target is None:
         return []
     data = table("free-threading")
-    tag = str(target.tags[0]) if target.tags else f"cp{i.version.replace('.', '')[:3]}t"
+    tag = target.tags[0].abi if target.tags else f"cp{i.version.replace('.', '')[:3]}t"
     out: list[Finding] = []
     name, version = _pyo3(facts)
     if version and _older(version, data["pyo3_min"]):
@@ -108,5 +108,6 @@ def free_threading_layers(facts: Facts, target: Target | None) -> list[Layer]:
     if not i.usable or not i.free_threaded or target is None:
         return []
     bad = any(f.severity != "ok" for f in free_threading_rules(facts, target))
-    return [Layer("free-threaded ABI", f"{target.tags[0] if target.tags else '?'} (no abi3)", None, "Py_GIL_DISABLED",
+    return [Layer("free-threaded ABI", f"{target.tags[0].abi if target.tags else '?'} (no abi3)", None,
+                  "Py_GIL_DISABLED",
                   "mismatch" if bad else "match")]

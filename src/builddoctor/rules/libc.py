@@ -25,8 +25,10 @@ def libc_rules(facts: Facts, target: Target | None) -> list[Finding]:
         if _has_cc(facts):
             return [Finding("libc.musl", OK, f"musl {version}: only musllinux wheels install here, and a C compiler "
                             "is present for the packages that must be built", {"libc": list(i.libc)})]
-        fixes = [f for f in (install_fix(facts, ["c-compiler", "python-headers", "libffi"],
-                                         "a C compiler and the headers for packages built from source", 10),) if f]
+        wanted = ["c-compiler", *(["python-headers"] if facts.toolchain.python_h is False else [])]
+        fixes = [f for f in (install_fix(facts, wanted, "a C compiler, libc headers and make for the packages built "
+                                         "from source (add the -dev libraries they need, e.g. libffi-dev for cffi)",
+                                         10),) if f]
         fixes.append(Fix(data["glibc_image"].format(minor=minor),
                          "a glibc-based image installs manylinux wheels instead of building", 20))
         return [Finding("libc.musl-no-compiler", WARNING,

@@ -48,6 +48,8 @@ def sysconfig_tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if not i.usable or facts.os == "windows":
         return []
     missing = [tool for tool in t.tools if tool.path is None]
+    if not any(m.var != "CXX" for m in missing):
+        return []  # only C++ extensions use CXX; a C compiler without g++ is the common, working case
     if not missing:
         return []
     sev = ERROR if _c_build(facts) else WARNING
