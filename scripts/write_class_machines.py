@@ -1,3 +1,4 @@
+# ruff: noqa: E501, PLR1704  (a data script: long literal lines)
 """Write the recorded machines of issue 13 (examples/machines/class-*.json) from the threads they model.
 
 Each machine is what the thread's user had (OS, interpreter, tools on PATH, project files), as the

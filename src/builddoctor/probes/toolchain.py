@@ -119,7 +119,7 @@ def probe_toolchain(machine: Machine, project: str | None, interp: InterpreterFa
         facts["sdk_version"] = ver_r.stdout.strip() if ver_r.ok else ""
         facts["deployment_target"] = env.get("MACOSX_DEPLOYMENT_TARGET") or interp.build_vars.get(
             "MACOSX_DEPLOYMENT_TARGET", "")
-    include = interp.build_vars.get("INCLUDEPY") or interp.include_dir
+    include = interp.include_dir or interp.build_vars.get("INCLUDEPY", "")  # where setuptools looks (sysconfig paths)
     return ToolchainFacts(
         distro=distro, distro_like=like, distro_version=version,
         build_vars=dict(interp.build_vars),

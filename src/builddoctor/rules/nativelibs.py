@@ -52,12 +52,12 @@ def native_lib_rules(facts: Facts, target: Target | None) -> list[Finding]:
     for lib in system:
         if lib.found is False:
             fixes = []
+            if clear_env:  # the variables hide the system's .pc files: undo them first
+                fixes.append(Fix(" ; ".join(f"unset {v}" for v in clear_env),
+                                 f"{' and '.join(clear_env)} replace pkg-config's default search path", 5))
             pkg = install_fix(facts, [lib.key], f"installs {lib.pc_name}.pc and the library's headers", 10)
             if pkg:
                 fixes.append(pkg)
-            if clear_env:
-                fixes.append(Fix(" ; ".join(f"unset {v}" for v in clear_env),
-                                 f"{' and '.join(clear_env)} replace pkg-config's default search path", 12))
             crate = _crate_fix(lib)
             if crate:
                 fixes.append(crate)
