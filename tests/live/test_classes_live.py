@@ -1,0 +1,276 @@
+"""The failure classes of issue 13 on this machine's real tools, each in a scratch environment (a
+copied interpreter, a project folder, a PATH or pkg-config variables of the test's own): never the
+machine's real state. Each is a finding with the exact fix, and `build`'s preflight stops on the ones
+that would make that build fail."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import cpython, run_cli
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "why"))
+from whyindex import LocalIndex, build_sdist, build_wheel
+
+pytestmark = pytest.mark.live
+SETUP = "run scripts/setup-test-machine"
+
+
+def findings(doc: dict) -> dict[str, dict]:
+    return {f["id"]: f for f in doc["findings"]}
+
+
+def commands(finding: dict) -> list[str]:
+    return [x["command"] for x in finding["fixes"]]
+
+
+def works(*argv: str) -> bool:
+    try:
+        return subprocess.run(list(argv), capture_output=True, timeout=60).returncode == 0
+    except OSError:
+        return False
+
+
+# -- class 1: Python.h hidden (a copy of a pyenv CPython without its include folder) -----------------
+
+def scratch_python(tmp_path: Path) -> Path:
+    """bin/python3.X copied, lib/python3.X linked: a pyenv CPython whose include folder is missing."""
+    real = cpython("3.12").resolve()
+    prefix = real.parents[1]
+    minor = re.sub(r"^python", "", real.name)
+    dest = tmp_path / ".pyenv" / "versions" / prefix.name
+    (dest / "bin").mkdir(parents=True)
+    (dest / "lib").mkdir()
+    shutil.copy2(real, dest / "bin" / real.name)
+    for item in (prefix / "lib").iterdir():
+        if item.name == f"python{minor}" or item.name.startswith("libpython"):
+            os.symlink(item, dest / "lib" / item.name)
+    return dest / "bin" / real.name
+
+
+C_PROJECT = ('[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+             '[project]\nname = "hello-c"\nversion = "0.1"\n')
+SETUP_PY = 'from setuptools import Extension, setup\nsetup(ext_modules=[Extension("hello_c", ["hello.c"])])\n'
+
+
+def c_project(tmp_path: Path) -> Path:
+    proj = tmp_path / "hello-c"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text(C_PROJECT, encoding="utf-8")
+    (proj / "setup.py").write_text(SETUP_PY, encoding="utf-8")
+    (proj / "hello.c").write_text("#include <Python.h>\n", encoding="utf-8")
+    return proj
+
+
+def test_python_h_hidden_is_an_error_with_the_reinstall_and_stops_the_build(tmp_path):
+    py = scratch_python(tmp_path)
+    include = subprocess.run([str(py), "-I", "-c", "import sysconfig; print(sysconfig.get_paths()['include'])"],
+                             capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert not Path(include, "Python.h").exists()
+    if shutil.which("gcc"):  # the real symptom, from the real compiler
+        r = subprocess.run(["gcc", "-fsyntax-only", f"-I{include}", "-x", "c", "-"], input="#include <Python.h>\n",
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode != 0 and "Python.h" in r.stderr
+    proj = c_project(tmp_path)
+    doc = run_cli("check", "--python", str(py), "--project", str(proj), "--json").json()
+    f = findings(doc)["interpreter.headers-missing"]
+    version = doc["facts"]["interpreter"]["version"]
+    assert f["severity"] == "error" and commands(f)[0] == f"pyenv install --force {version}"
+    layers = {layer["name"]: layer for layer in doc["layers"]}
+    assert layers["Python.h"]["status"] == "absent"
+    build = run_cli("build", str(proj), "--python", str(py), "--no-isolation", "-o", str(tmp_path / "out"))
+    assert build.returncode == 4, build.stderr
+    assert "preflight:" in build.stderr and "[interpreter.headers-missing]" in build.stderr
+    assert f"pyenv install --force {version}" in build.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.whl"))
+
+
+# -- class 2: a project needing openssl-sys, with and without pkg-config / libssl-dev -----------------
+
+OPENSSL_LOCK = """version = 3
+
+[[package]]
+name = "openssl-sys"
+version = "0.9.103"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = [
+ "cc",
+ "libc",
+ "pkg-config",
+ "vcpkg",
+]
+
+[[package]]
+name = "tlsdemo"
+version = "0.1.0"
+dependencies = [
+ "openssl-sys",
+]
+"""
+MATURIN_PROJECT = ('[build-system]\nrequires = ["maturin>=1.5,<2"]\nbuild-backend = "maturin"\n\n'
+                   '[project]\nname = "{name}"\nversion = "0.1.0"\n')
+
+
+def rust_project(tmp_path: Path, name: str, cargo_extra: str = "", lock: str | None = None) -> Path:
+    proj = tmp_path / name
+    (proj / "src").mkdir(parents=True)
+    (proj / "pyproject.toml").write_text(MATURIN_PROJECT.format(name=name), encoding="utf-8")
+    (proj / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n'
+                                     f"{cargo_extra}\n[lib]\npath = \"src/lib.rs\"\n", encoding="utf-8")
+    (proj / "src" / "lib.rs").write_text("pub fn answer() -> u32 { 42 }\n", encoding="utf-8")
+    if lock is not None:
+        (proj / "Cargo.lock").write_text(lock, encoding="utf-8")
+    return proj
+
+
+@pytest.fixture
+def openssl() -> str:
+    if not works("pkg-config", "--exists", "openssl"):
+        pytest.skip(f"pkg-config or libssl-dev missing: {SETUP}")
+    return subprocess.run(["pkg-config", "--modversion", "openssl"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout.strip()
+
+
+def test_openssl_found_by_pkg_config_is_no_finding(tmp_path, openssl):
+    proj = rust_project(tmp_path, "tlsdemo", lock=OPENSSL_LOCK)
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json").json()
+    assert not [i for i in findings(doc) if i.startswith("native.")]
+    lib = doc["facts"]["native_libs"]["libs"][0]
+    assert (lib["key"], lib["found"], lib["version"]) == ("openssl", True, openssl)
+    assert lib["lib_arches"] == ["x86_64"]  # libssl.so itself was read
+
+
+def test_openssl_hidden_by_empty_pkg_config_variables(tmp_path, openssl):
+    hide = {"PKG_CONFIG_PATH": "", "PKG_CONFIG_LIBDIR": ""}
+    r = subprocess.run(["pkg-config", "--modversion", "openssl"], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, **hide})
+    assert r.returncode != 0  # what openssl-sys's build script would see
+    proj = rust_project(tmp_path, "tlsdemo", lock=OPENSSL_LOCK)
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json", env=hide).json()
+    f = findings(doc)["native.library-missing"]
+    assert f["severity"] == "error" and f["facts"]["pc"] == "openssl"
+    assert commands(f)[0] == "unset PKG_CONFIG_PATH ; unset PKG_CONFIG_LIBDIR"
+    assert "sudo apt-get install -y libssl-dev" in commands(f)
+    assert 'in Cargo.toml: openssl = { version = "0.10", features = ["vendored"] }' in commands(f)
+    build = run_cli("build", str(proj), "--python", str(cpython("3.12")), "--no-isolation", "-o",
+                    str(tmp_path / "out"), env=hide)
+    assert build.returncode == 4 and "[native.library-missing]" in build.stderr, build.stderr
+
+
+def test_no_pkg_config_on_path(tmp_path, openssl):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    for name in ("cc", "gcc", "ld", "ar", "rustc", "cargo", "rustup"):
+        found = shutil.which(name)
+        if found:
+            os.symlink(found, bindir / name)
+    proj = rust_project(tmp_path, "tlsdemo", lock=OPENSSL_LOCK)
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json",
+                  env={"PATH": str(bindir)}).json()
+    f = findings(doc)["native.pkg-config-missing"]
+    assert commands(f)[0] == "sudo apt-get install -y pkg-config libssl-dev"
+    assert doc["facts"]["native_libs"]["pkg_config"] is None
+
+
+def test_vendored_openssl_needs_no_system_library(tmp_path):
+    lock = OPENSSL_LOCK.replace(' "libc",\n', ' "libc",\n "openssl-src",\n')
+    proj = rust_project(tmp_path, "tlsdemo", lock=lock)
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json",
+                  env={"PKG_CONFIG_LIBDIR": ""}).json()
+    assert not [i for i in findings(doc) if i.startswith("native.")]
+    assert doc["facts"]["native_libs"]["libs"][0]["vendored"] is True
+
+
+# -- class 3: a crate whose rust-version is above the installed rustc ----------------------------------
+
+def _rustc() -> tuple[int, int]:
+    out = subprocess.run(["rustc", "-vV"], capture_output=True, text=True, timeout=60).stdout
+    m = re.search(r"^release: (\d+)\.(\d+)", out, re.M)
+    if not m:
+        pytest.skip(f"no working rustc: {SETUP}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_rust_version_above_the_installed_rustc(tmp_path):
+    major, minor = _rustc()
+    wanted = f"{major}.{minor + 1}"
+    proj = rust_project(tmp_path, "needsnewer", cargo_extra=f'rust-version = "{wanted}"')
+    real = subprocess.run(["cargo", "build", "--offline", "--manifest-path", str(proj / "Cargo.toml")],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CARGO_TARGET_DIR": str(tmp_path / "target")})
+    assert real.returncode != 0 and f"requires rustc {wanted}" in real.stderr  # cargo's own verdict
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json").json()
+    f = findings(doc)["rust.too-old"]
+    assert f["severity"] == "error" and f["facts"]["needed"] == wanted
+    assert commands(f)[0] == "rustup update stable"
+    build = run_cli("build", str(proj), "--python", str(cpython("3.12")), "--no-isolation", "-o",
+                    str(tmp_path / "out"))
+    assert build.returncode == 4 and "[rust.too-old]" in build.stderr, build.stderr
+
+
+def test_edition_2024_needs_rust_1_85(tmp_path):
+    proj = rust_project(tmp_path, "ed2024")
+    text = (proj / "Cargo.toml").read_text(encoding="utf-8").replace('edition = "2021"', 'edition = "2024"')
+    (proj / "Cargo.toml").write_text(text, encoding="utf-8")
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json").json()
+    too_old = _rustc() < (1, 85)
+    assert ("rust.too-old" in findings(doc)) == too_old
+    assert any(layer["name"] == "rustc version" and "needs >= 1.85.0" in layer["says"] for layer in doc["layers"])
+
+
+# -- class 4: programs planted first on PATH -----------------------------------------------------------
+
+def test_foreign_arch_cc_planted_first_on_path(tmp_path):
+    foreign = Path("/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1")
+    if not foreign.is_file() or not shutil.which("cc"):
+        pytest.skip(f"libc6-arm64-cross or cc missing: {SETUP}")
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    shutil.copy2(foreign, planted / "cc")
+    (planted / "cc").chmod(0o755)
+    shutil.copy2(shutil.which("link") or "/usr/bin/link", planted / "link")
+    good = os.path.dirname(shutil.which("cc") or "/usr/bin/cc")
+    env = {"PATH": f"{planted}:{os.environ['PATH']}"}
+    with pytest.raises(OSError):  # the planted cc cannot even start on this x86_64 machine
+        subprocess.run([str(planted / "cc"), "--version"], capture_output=True, timeout=30)
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--json", env=env).json()
+    f = findings(doc)["path.arch-shadowed"]
+    assert f["facts"]["first"] == str(planted / "cc") and f["facts"]["first_arches"] == ["aarch64"]
+    assert commands(f)[0] == f'export PATH="{good}:$PATH"'
+    # `link` is not a linker any Linux build calls: planted first, it is recorded but is no finding here
+    link = next(p for p in doc["facts"]["path"]["programs"] if p["name"] == "cc")
+    assert link["candidates"][0] == str(planted / "cc")
+    assert "path.shadowed" not in findings(doc)
+    # the fix, applied: the right cc comes first and the finding is gone
+    fixed = run_cli("check", "--python", str(cpython("3.12")), "--json",
+                    env={"PATH": f"{good}:{planted}:{os.environ['PATH']}"}).json()
+    assert "path.arch-shadowed" not in findings(fixed)
+
+
+# -- class 7: a dependency with no wheel for this interpreter, against a local index --------------------
+
+def test_dependency_without_a_wheel_for_this_python_against_a_local_index(tmp_path):
+    py = cpython("3.12")
+    files = tmp_path / "index"
+    build_wheel(files, "oldwheels", "1.0", "cp39-cp39-manylinux_2_17_x86_64")
+    build_wheel(files, "oldwheels", "1.0", "cp310-cp310-manylinux_2_17_x86_64")
+    build_sdist(files, "oldwheels", "1.0")
+    build_wheel(files, "fine", "2.0", "py3-none-any")
+    proj = tmp_path / "app"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1"\n'
+                                         'dependencies = ["oldwheels", "fine"]\n', encoding="utf-8")
+    offline = run_cli("check", "--python", str(py), "--project", str(proj), "--json").json()
+    assert "deps.build-from-source" not in findings(offline)  # no lock, no --index: check stays offline
+    with LocalIndex(files) as index:
+        doc = run_cli("check", "--python", str(py), "--project", str(proj), "--index", index.url, "--json").json()
+    f = findings(doc)["deps.build-from-source"]
+    assert f["facts"]["package"] == "oldwheels" and f["facts"]["cause"] == "python-too-new"
+    assert "oldwheels 1.0 will be BUILT for this Python" in f["title"]
+    assert "uv python pin 3.10" in commands(f)
+    assert [v["name"] for v in doc["facts"]["wheels"]["verdicts"] if v["outcome"] == "wheel"] == ["fine"]
