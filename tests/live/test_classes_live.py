@@ -4,6 +4,8 @@ machine's real state. Each is a finding with the exact fix, and `build`'s prefli
 that would make that build fail."""
 from __future__ import annotations
 
+import getpass
+import json
 import os
 import re
 import shutil
@@ -274,3 +276,26 @@ def test_dependency_without_a_wheel_for_this_python_against_a_local_index(tmp_pa
     assert "oldwheels 1.0 will be BUILT for this Python" in f["title"]
     assert "uv python pin 3.10" in commands(f)
     assert [v["name"] for v in doc["facts"]["wheels"]["verdicts"] if v["outcome"] == "wheel"] == ["fine"]
+
+
+# -- every new read goes through the Machine seam: a snapshot replays to the same findings -------------
+
+def test_snapshot_of_the_scratch_setups_replays_to_the_same_findings(tmp_path, openssl):
+    major, minor = _rustc()
+    proj = rust_project(tmp_path, "tlsdemo", cargo_extra=f'rust-version = "{major}.{minor + 1}"', lock=OPENSSL_LOCK)
+    env = {"PKG_CONFIG_PATH": "", "PKG_CONFIG_LIBDIR": ""}
+    py = scratch_python(tmp_path)
+    live = run_cli("check", "--python", str(py), "--project", str(proj), "--json", env=env).json()
+    snap = tmp_path / "snap.json"
+    rec = run_cli("snapshot", "-o", str(snap), "--python", str(py), "--project", str(proj), env=env)
+    assert rec.returncode == 0, rec.stderr
+    replay = run_cli("check", "--replay", str(snap), "--json").json()
+    ids = {"rust.too-old", "native.library-missing", "interpreter.headers-missing"}
+    assert ids <= set(findings(live)) and ids <= set(findings(replay))
+    user = getpass.getuser()  # snapshots replace the user name with <user>
+
+    def same(doc: dict) -> str:
+        return json.dumps(doc, sort_keys=True).replace(f"pytest-of-{user}", "pytest-of-<user>")
+
+    for key in ("toolchain", "native_libs", "crates", "path"):
+        assert same(replay["facts"][key]) == same(live["facts"][key]), key
