@@ -9,6 +9,7 @@ recorded earlier (a Linux x86_64 ELF, a Windows x64 PE). Run once; the JSON file
 """
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -545,11 +546,169 @@ def class5(fixed: bool) -> dict[str, object]:
                                 f"{proj}/Cargo.lock": lock})
 
 
+# -- class 1 on Windows: Build Tools without a Windows SDK (rust-lang/rust#96620) ----------------------
+
+def class1_windows(fixed: bool) -> dict[str, object]:
+    proj = "~\\source\\hello-rs"
+    path = ["~\\.cargo\\bin", *WIN_BASE_PATH, "C:\\Program Files\\Git\\cmd",
+            "~\\AppData\\Local\\Programs\\Python\\Python313\\Scripts\\",
+            "~\\AppData\\Local\\Programs\\Python\\Python313\\"]
+    on_path = {"rustup": "~\\.cargo\\bin", "rustc": "~\\.cargo\\bin", "cargo": "~\\.cargo\\bin",
+               "python": path[-1]}
+    vswhere = json.loads(_WIN["reads"][VSWHERE_KEY]["stdout"])
+    runs: dict[str, object] = win_rust_reads()
+    kits = "C:\\Program Files (x86)\\Windows Kits\\10\\Lib"
+    if fixed:
+        runs[f"listdir {kits}"] = ["10.0.22621.0"]
+        for arch in ("x64", "x86", "arm64"):
+            for sub, lib in (("um", "kernel32.lib"), ("ucrt", "ucrt.lib")):
+                runs[f"is_file {kits}\\10.0.22621.0\\{sub}\\{arch}\\{lib}"] = True
+    else:
+        vswhere[0]["packages"] = [p for p in vswhere[0]["packages"] if "SDK" not in p["id"]]
+    runs[VSWHERE_KEY] = ok(json.dumps(vswhere, indent=2))
+    note = ("Windows x64 with Visual Studio Build Tools (MSVC x64 tools) but no Windows SDK component, rustup's "
+            "x86_64-pc-windows-msvc Rust: even hello world fails with LINK : fatal error LNK1181: cannot open input "
+            "file 'kernel32.lib'. The fix that worked: add a Windows SDK in the Visual Studio Installer. Source: "
+            "https://github.com/rust-lang/rust/issues/96620 (Build Tools 2019 there; this recording uses the "
+            "Build Tools 2022 17.14 machine of win-buildtools-only with its SDK component removed)")
+    if fixed:
+        note = ("Healthy twin of class-toolchain-windows-sdk-missing: the same machine after adding the Windows 11 SDK "
+                "(10.0.22621.0) in the Visual Studio Installer.")
+    return windows_machine(note, path=path, files_on_path=on_path, project=proj, runs=runs,
+                           files={f"{proj}\\pyproject.toml": PYPROJECT_MATURIN.format(name="hello-rs"),
+                                  f"{proj}\\Cargo.toml": CARGO_TOML_HELLO, f"{proj}\\Cargo.lock": CARGO_LOCK_HELLO})
+
+
+# -- macOS machines ---------------------------------------------------------------------------------
+
+_MAC = json.loads((OUT / "macos-arm64-rosetta-x86_64-python.json").read_text(encoding="utf-8"))
+MACHO_X86_64 = _MAC["reads"]["read_head /usr/local/opt/python@3.12/bin/python3.12"]
+# the same 32-byte Mach-O 64 header with CPU_TYPE_ARM64 (0x0100000c) and MH_DYLIB
+MACHO_ARM64_DYLIB = base64.b64encode(bytes.fromhex("cffaedfe0c000001000000000600000000000000000000000000000000000000")
+                                     ).decode()
+
+
+def mac_machine(note: str, base: dict[str, object], extra: dict[str, object], project: str | None,
+                python: str | None = None) -> dict[str, object]:
+    reads = {**base, **extra}
+    return {"schema": "builddoctor.snapshot/1", "os": "macos", "builddoctor": "0.1.0",
+            "created": "2026-11-30T00:00:00Z", "home_shape": _MAC["home_shape"],
+            "invocation": {"python": python, "project": project}, "note": note, "reads": reads}
+
+
+IBM_DB_SETUP = """from setuptools import Extension, setup
+
+setup(
+    name="ibm_db",
+    version="3.1.2",
+    ext_modules=[Extension("ibm_db", sources=["ibm_db.c"], include_dirs=["clidriver/include"])],
+)
+"""
+
+
+def class1_macos(fixed: bool) -> dict[str, object]:
+    exe = "/Library/Frameworks/Python.framework/Versions/3.7/bin/python3.7"
+    proj = "/private/var/folders/kr/T/pip-install-ibm_db/ibm_db"
+    doc = json.loads(_MAC["reads"]["run python-probe /usr/local/opt/python@3.12/bin/python3.12"]["stdout"]
+                     .split("@@BUILDDOCTOR@@")[1].split("@@END@@")[0])
+    fw = "/Library/Frameworks/Python.framework/Versions/3.7"
+    doc = json.loads(json.dumps(doc).replace("/usr/local/opt/python@3.12/Frameworks/Python.framework/Versions/3.12", fw)
+                     .replace("/usr/local/opt/python@3.12/bin/python3.12", exe).replace("3.12", "3.7")
+                     .replace("cpython-312", "cpython-37m").replace("312", "37"))
+    doc.update(version="3.7.9", platform="macosx-10.9-x86_64", include_dir=f"{fw}/include/python3.7m",
+               sys_version="3.7.9 (v3.7.9:13c94747c7, Aug 15 2020, 01:31:08) [Clang 6.0 (clang-600.0.57)]",
+               build_vars={"CC": "gcc", "CXX": "g++", "LDSHARED": "gcc -bundle -undefined dynamic_lookup -arch x86_64 -g",
+                           "AR": "ar", "INCLUDEPY": f"{fw}/include/python3.7m", "MACOSX_DEPLOYMENT_TARGET": "10.9"})
+    doc["markers"].update(python_full_version="3.7.9", implementation_version="3.7.9", python_version="3.7",
+                          platform_release="21.6.0")
+    xcrun_err = ("xcrun: error: invalid active developer path (/Library/Developer/CommandLineTools), missing xcrun at: "
+                 "/Library/Developer/CommandLineTools/usr/bin/xcrun\n")
+    tools = {
+        "env": {"HOME": "~", "PATH": f"{fw}/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"},
+        "home": "~", "uname_machine": "x86_64", "proc_translated": 0,
+        'run ["sysctl", "-n", "hw.optional.arm64"]': ok("", "sysctl: unknown oid 'hw.optional.arm64'\n", 1),
+        "which python3": exe, f"is_file {exe}": True, f"read_head {exe}": MACHO_X86_64,
+        f"run python-probe {exe}": payload(**doc),
+        f"read_text {proj}/setup.py": IBM_DB_SETUP, f"is_file {proj}/setup.py": True,
+        'run ["xcode-select", "-p"]': ok("/Library/Developer/CommandLineTools\n"),
+    }
+    for name in ("cc", "gcc", "clang", "c++", "g++", "ar", "ld"):
+        tools[f"which {name}"] = f"/usr/bin/{name}"
+        tools[f"is_file /usr/bin/{name}"] = True
+        tools[f"read_head /usr/bin/{name}"] = MACHO_X86_64
+    if fixed:
+        tools['run ["xcrun", "--show-sdk-path"]'] = ok(
+            "/Library/Developer/CommandLineTools/SDKs/MacOSX.sdk\n")
+        tools['run ["xcrun", "--show-sdk-version"]'] = ok("12.3\n")
+        for name, flag in (("cc", "-dumpmachine"), ("gcc", "-dumpmachine"), ("clang", "-print-target-triple")):
+            tools[f'run ["/usr/bin/{name}", "{flag}"]'] = ok("x86_64-apple-darwin21.6.0\n")
+    else:
+        tools['run ["xcrun", "--show-sdk-path"]'] = ok("", xcrun_err, 1)
+        tools['run ["xcrun", "--show-sdk-version"]'] = ok("", xcrun_err, 1)
+        for name, flag in (("cc", "-dumpmachine"), ("gcc", "-dumpmachine"), ("clang", "-print-target-triple")):
+            tools[f'run ["/usr/bin/{name}", "{flag}"]'] = ok("", xcrun_err, 1)
+    note = ("Intel Mac after a macOS update that left the Command Line Tools broken, python.org CPython 3.7 "
+            "(x86_64); `pip install ibm_db` builds the sdist's C extension and gcc (Apple's shim) stops with "
+            "\"xcrun: error: invalid active developer path (/Library/Developer/CommandLineTools), missing xcrun\". "
+            "The fix: install the Command Line Tools. Source: https://github.com/ibmdb/python-ibmdb/issues/787 ; "
+            "the same after a macOS update: https://github.com/DudeNr33/screen-on-time/issues/4")
+    if fixed:
+        note = "Healthy twin of class-toolchain-macos-clt-missing: the same Mac after `xcode-select --install`."
+    return mac_machine(note, {}, tools, proj, exe)
+
+
+CARGO_TOML_MAC_TLS = CARGO_TOML_OPENSSL
+
+
+def class2_macos(fixed: bool) -> dict[str, object]:
+    proj = "~/src/tlsprobe"
+    base = {k: v for k, v in _MAC["reads"].items()}
+    prefix = "/usr/local" if fixed else "/opt/homebrew"
+    lib = f"{prefix}/opt/openssl@3/lib"
+    pkg = f"{prefix}/bin/pkg-config"
+    env = {"HOME": "~", "PATH": "/opt/homebrew/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin:~/.cargo/bin"}
+    if fixed:
+        env["PKG_CONFIG_PATH"] = "/usr/local/opt/openssl@3/lib/pkgconfig"
+    extra: dict[str, object] = {
+        "env": env,
+        "which pkg-config": "/opt/homebrew/bin/pkg-config",
+        'run ["/opt/homebrew/bin/pkg-config", "--version"]': ok("2.3.0\n"),
+        'run ["/opt/homebrew/bin/pkg-config", "--modversion", "openssl"]': ok("3.4.0\n"),
+        'run ["/opt/homebrew/bin/pkg-config", "--variable=libdir", "openssl"]': ok(f"{lib}\n"),
+        f"read_head {lib}/libssl.dylib": MACHO_X86_64 if fixed else MACHO_ARM64_DYLIB,
+        'run ["xcode-select", "-p"]': ok("/Library/Developer/CommandLineTools\n"),
+        'run ["xcrun", "--show-sdk-path"]': ok("/Library/Developer/CommandLineTools/SDKs/MacOSX.sdk\n"),
+        'run ["xcrun", "--show-sdk-version"]': ok("15.2\n"),
+        "which cc": "/usr/bin/cc", "is_file /usr/bin/cc": True,
+        'run ["/usr/bin/cc", "-dumpmachine"]': ok("x86_64-apple-darwin24.2.0\n"),
+        f"read_text {proj}/pyproject.toml": PYPROJECT_MATURIN.format(name="tlsprobe"),
+        f"read_text {proj}/Cargo.toml": CARGO_TOML_MAC_TLS, f"is_file {proj}/Cargo.toml": True,
+        f"read_text {proj}/Cargo.lock": CARGO_LOCK_OPENSSL,
+        "is_file /opt/homebrew/bin/pkg-config": True,
+        # this user builds for both arches (the thread's CI cross-compiles to x86_64-apple-darwin)
+        'run ["~/.cargo/bin/rustup", "target", "list", "--installed"]': ok("aarch64-apple-darwin\nx86_64-apple-darwin\n"),
+    }
+    del pkg
+    note = ("Apple silicon Mac, x86_64 CPython 3.12 from the Intel Homebrew under Rosetta 2 (the machine of "
+            "macos-arm64-rosetta-x86_64-python), building a maturin project with openssl-sys: pkg-config (arm64 "
+            "Homebrew, first on PATH) finds /opt/homebrew's arm64 OpenSSL and the x86_64 link fails with \"ld: warning: "
+            "ignoring file '/opt/homebrew/opt/openssl@3/lib/libssl.dylib': found architecture 'arm64', required "
+            "architecture 'x86_64'\". The fix that worked: an x86_64 OpenSSL from the Intel Homebrew in /usr/local. "
+            "Source: https://github.com/yatoub/susshi/pull/33 ; also https://github.com/OpenPrinting/libcups/issues/64")
+    if fixed:
+        note = ("Healthy twin of class-native-arm64-openssl-x86_64-python: after `arch -x86_64 /usr/local/bin/brew "
+                "install openssl@3` with PKG_CONFIG_PATH=/usr/local/opt/openssl@3/lib/pkgconfig.")
+    return mac_machine(note, base, extra, proj)
+
+
 def main() -> None:
     for name, fn in (("class-toolchain-uv-clang-missing", class1), ("class-native-openssl-no-pkg-config", class2),
                      ("class-rust-too-old-debian", class3), ("class-path-git-link-shadows-msvc", class4),
                      ("class-freethreaded-abi3", class5), ("class-libc-alpine-no-gcc", class6),
-                     ("class-wheels-py314-cffi-built", class7)):
+                     ("class-wheels-py314-cffi-built", class7),
+                     ("class-toolchain-windows-sdk-missing", class1_windows),
+                     ("class-toolchain-macos-clt-missing", class1_macos),
+                     ("class-native-arm64-openssl-x86_64-python", class2_macos)):
         write(name, fn(False))
         write(name + "-fixed", fn(True))
 

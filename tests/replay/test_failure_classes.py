@@ -19,6 +19,18 @@ CASES = {
                                 "make abi3 an optional Cargo feature and leave it off for free-threaded builds"),
     "class-libc-alpine-no-gcc": ("libc.musl-no-compiler", "apk add build-base"),
     "class-wheels-py314-cffi-built": ("deps.build-from-source", "uv lock --upgrade-package cffi"),
+    "class-toolchain-windows-sdk-missing": ("toolchain.windows-sdk-missing",
+                                            "winget install --id Microsoft.WindowsSDK.10.0.26100"),
+    "class-toolchain-macos-clt-missing": ("toolchain.xcode-clt-missing", "xcode-select --install"),
+    "class-native-arm64-openssl-x86_64-python": (
+        "native.library-arch",
+        'arch -x86_64 /usr/local/bin/brew install openssl@3 && '
+        'export PKG_CONFIG_PATH="/usr/local/opt/openssl@3/lib/pkgconfig"'),
+}
+# what stays true on a twin after the thread's fix, unrelated to its class
+UNRELATED = {
+    "class-toolchain-macos-clt-missing": {"interpreter.old"},  # the thread's Python 3.7 is past its end of life
+    "class-native-arm64-openssl-x86_64-python": {"host.emulated", "rust.host-mismatch"},  # x86_64 under Rosetta
 }
 
 
@@ -42,7 +54,8 @@ def test_each_class_machine_replays_to_the_threads_cause_with_the_fix_that_worke
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_each_healthy_twin_replays_clean(name):
     doc = check(f"{name}-fixed")
-    bad = [(f["id"], f["title"]) for f in doc["findings"] if f["severity"] != "ok"]
+    bad = [(f["id"], f["title"]) for f in doc["findings"]
+           if f["severity"] != "ok" and f["id"] not in UNRELATED.get(name, set())]
     assert bad == []
 
 

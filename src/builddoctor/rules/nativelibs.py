@@ -23,6 +23,21 @@ def _crate_fix(lib: NativeLib) -> Fix | None:
                "needed", 30)
 
 
+def _arch_copy_fix(facts: Facts, lib: NativeLib, target: Target) -> Fix:
+    """Where a copy of the library for the target arch comes from (Homebrew keeps one prefix per arch)."""
+    data = table("system-packages")
+    formula = data["packages"].get(lib.key, {}).get("homebrew")
+    prefix = data["homebrew_prefix"].get(target.arch.name)
+    if facts.os == "macos" and formula and prefix:
+        flag = target.arch.wheel.get("macos", target.arch.name)
+        return Fix(f"arch -{flag} {prefix}/bin/brew install {formula} && "
+                   f"export PKG_CONFIG_PATH=\"{prefix}/opt/{formula}/lib/pkgconfig\"",
+                   f"the Homebrew in {prefix} installs {lib.key} built for {target.arch.name}; pkg-config then "
+                   "finds it first", 20)
+    return Fix(f"install {lib.key} for {target.arch.name} and put its lib/pkgconfig first in PKG_CONFIG_PATH",
+               f"the {'+'.join(lib.lib_arches)} copy cannot link into a {target.arch.name} extension", 40)
+
+
 def _sev(facts: Facts) -> str:
     p = facts.project
     return ERROR if p and (p.is_rust or p.is_c or p.has_cargo_toml) else WARNING
@@ -69,18 +84,15 @@ def native_lib_rules(facts: Facts, target: Target | None) -> list[Finding]:
                                 "pkg_config_env": {k: n.env[k] for k in clear_env}}, tuple(fixes)))
         elif lib.found and lib.lib_arches and target is not None and target.arch.name not in lib.lib_arches:
             have = "+".join(lib.lib_arches)
-            a = archmod.get(lib.lib_arches[0])
+            spell = "+".join(archmod.get(a).wheel.get("macos", a) for a in lib.lib_arches)
+            mine = target.arch.wheel.get("macos", target.arch.name)
+            fixes = [f for f in (_arch_copy_fix(facts, lib, target), _crate_fix(lib)) if f]
             out.append(Finding("native.library-arch", sev,
                                f"{lib.pc_name} {lib.version} in {lib.libdir} is built for {have}, but this Python "
-                               f"is {target.arch.name}: linking fails (\"incompatible architecture\", \"file was "
-                               "built for\")",
+                               f"is {target.arch.name}: linking fails (\"building for macOS-{mine} but attempting to "
+                               f"link with file built for macOS-{spell}\", \"incompatible architecture\")",
                                {"library": lib.key, "libdir": lib.libdir, "lib_arches": list(lib.lib_arches),
-                                "target": target.arch.name},
-                               tuple(f for f in (_crate_fix(lib),
-                                                 Fix(f"install {lib.key} for {target.arch.name} and put its "
-                                                     "lib/pkgconfig first in PKG_CONFIG_PATH",
-                                                     f"the {a.name} copy cannot link into a {target.arch.name} "
-                                                     "extension", 40)) if f)))
+                                "target": target.arch.name}, tuple(fixes)))
     return out
 
 
