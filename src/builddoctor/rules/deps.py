@@ -161,7 +161,7 @@ def _no_compiler(facts: Facts) -> tuple[str, Fix | None] | None:
 
         component = table("msvc")["components"]["tools"].get("x86_64", "")
         command = table("msvc")["installer"]["winget_buildtools"].format(component=component)
-        return "no Visual Studio or Build Tools", Fix(command, "installs the MSVC compilers setuptools needs", 30)
+        return "no Visual Studio or Build Tools", Fix(command, "installs the MSVC compilers and linker that builds from source need", 30)
     if not facts.path.entries or any(p.name in ("cc", "gcc", "clang") for p in facts.path.programs):
         return None
     from .packages import install_fix

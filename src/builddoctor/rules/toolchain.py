@@ -81,7 +81,7 @@ def sysconfig_tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
     for m in missing:
         if m not in build_machine:  # no package puts a program at the build machine's /tools/... path
             providers.append(next(ing for rx, ing in _PROVIDER if rx.match(_base(m.program))))
-    names = ", ".join(sorted({_base(m.program) for m in missing}))
+    names = ", ".join(sorted({_base(m.program) for m in missing if m not in build_machine}))
     pkg = install_fix(facts, sorted(set(providers)), f"installs {names}", 25)
     if pkg:
         fixes.append(pkg)
@@ -197,7 +197,8 @@ def toolchain_layers(facts: Facts, target: Target | None) -> list[Layer]:
             out.append(Layer(f"sysconfig {tool.var}" if not tool.from_env else f"{tool.var} (environment)",
                              tool.command.split()[0] + ("" if tool.path else " (not found)"), None,
                              "sysconfig / environment", "match" if tool.path else "absent"))
-    if t.python_h is not None:
+    native = bool(facts.project and (facts.project.is_c or facts.project.is_rust))
+    if t.python_h is not None and (native or not t.python_h):
         out.append(Layer("Python.h", t.include_dir if t.python_h else f"missing in {t.include_dir}", None, "INCLUDEPY",
                          "match" if t.python_h else "absent"))
     if facts.os == "windows" and facts.msvc.installs and target and target.msvc_arch:
