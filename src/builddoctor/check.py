@@ -55,8 +55,11 @@ def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Ma
 
     target = derive_target(facts.interpreter)
     project = facts.project
-    if target is None or project is None or not project.path:
-        return facts
+    if project is None or not project.path:
+        raise UserError("--index and --find-links need a project: give --project DIR, or run check in a folder "
+                        "with a pyproject.toml")
+    if target is None:
+        return facts  # an unusable interpreter is already the finding to report
     url = None if index in (None, "default") else index
     try:
         report = explain(Path(project.path), tags=list(target.tags), markers=facts.interpreter.markers,

@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
+    if args.index and args.index != "default" and not args.index.lower().startswith(("http://", "https://")):
+        raise UserError(f"--index must be an http(s) URL or 'default', not {args.index!r}")
+    if args.find_links and not os.path.isdir(args.find_links):
+        raise UserError(f"--find-links is not a folder: {args.find_links}")
     result = run_check(args.python, args.project, args.replay, index=args.index, find_links=args.find_links)
     if args.json:
         from .report import render_json

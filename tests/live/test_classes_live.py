@@ -299,3 +299,23 @@ def test_snapshot_of_the_scratch_setups_replays_to_the_same_findings(tmp_path, o
 
     for key in ("toolchain", "native_libs", "crates", "path"):
         assert same(replay["facts"][key]) == same(live["facts"][key]), key
+
+
+def test_check_index_bad_inputs_are_one_line_errors_and_an_unreachable_index_is_a_finding(tmp_path):
+    from conftest import assert_one_line_error
+    from whyindex import closed_port_url
+
+    proj = tmp_path / "app"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1"\ndependencies = ["six"]\n',
+                                         encoding="utf-8")
+    py = str(cpython("3.12"))
+    for args in (["--index", "ftp://example.org/simple"], ["--find-links", str(tmp_path / "missing")]):
+        run = run_cli("check", "--python", py, "--project", str(proj), *args)
+        assert run.returncode == 2, run.stderr
+        assert_one_line_error(run)
+    nowhere = run_cli("check", "--python", py, "--index", "default", cwd=tmp_path)
+    assert nowhere.returncode == 2 and "need a project" in nowhere.stderr
+    down = run_cli("check", "--python", py, "--project", str(proj), "--index", closed_port_url(), "--json")
+    assert down.returncode == 0
+    assert "deps.index-unreachable" in findings(down.json())

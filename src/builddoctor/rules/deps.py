@@ -114,7 +114,7 @@ def deps_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if isinstance(built, Finding):
         return [built]
     out = []
-    no_cc = _no_compiler(facts)
+    no_cc = _no_compiler(facts, target)
     locked = bool(facts.project and facts.project.uv_lock_text)
     for v in built:
         cause = classify(v, facts, target)
@@ -150,7 +150,7 @@ def _cause_fixes(cause: str, v: WheelVerdict, facts: Facts, locked: bool) -> lis
     return out
 
 
-def _no_compiler(facts: Facts) -> tuple[str, Fix | None] | None:
+def _no_compiler(facts: Facts, target: Target) -> tuple[str, Fix | None] | None:
     """(what is missing, the fix) when nothing could compile a C extension here; None when something can."""
     if facts.os == "windows":
         msvc = facts.msvc
@@ -159,9 +159,10 @@ def _no_compiler(facts: Facts) -> tuple[str, Fix | None] | None:
             return None
         from .._data import table
 
-        component = table("msvc")["components"]["tools"].get("x86_64", "")
+        component = table("msvc")["components"]["tools"].get(target.arch.name, "")
         command = table("msvc")["installer"]["winget_buildtools"].format(component=component)
-        return "no Visual Studio or Build Tools", Fix(command, "installs the MSVC compilers and linker that builds from source need", 30)
+        return "no Visual Studio or Build Tools", Fix(command, f"installs the MSVC compilers and linker for "
+                                                               f"{target.arch.name} that builds from source need", 30)
     if not facts.path.entries or any(p.name in ("cc", "gcc", "clang") for p in facts.path.programs):
         return None
     from .packages import install_fix
