@@ -188,6 +188,30 @@ def test_vendored_openssl_needs_no_system_library(tmp_path):
     assert doc["facts"]["native_libs"]["libs"][0]["vendored"] is True
 
 
+def test_rust_project_without_cc_on_path_cannot_link(tmp_path):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    for name in ("rustc", "cargo", "rustup"):
+        found = shutil.which(name)
+        if not found:
+            pytest.skip(f"no {name}: {SETUP}")
+        os.symlink(found, bindir / name)
+    proj = rust_project(tmp_path, "needscc")
+    text = (proj / "Cargo.toml").read_text(encoding="utf-8").replace('[lib]\n', '[lib]\ncrate-type = ["cdylib"]\n')
+    (proj / "Cargo.toml").write_text(text, encoding="utf-8")
+    env = {"PATH": str(bindir)}
+    real = subprocess.run(["cargo", "build", "--offline", "--manifest-path", str(proj / "Cargo.toml")],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env, "CARGO_TARGET_DIR": str(tmp_path / "target")})
+    assert real.returncode != 0 and "linker `cc` not found" in real.stderr  # what cargo says
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json", env=env).json()
+    f = findings(doc)["toolchain.linker-missing"]
+    assert f["severity"] == "error" and commands(f) == ["sudo apt-get install -y build-essential"]
+    build = run_cli("build", str(proj), "--python", str(cpython("3.12")), "--no-isolation", "-o",
+                    str(tmp_path / "out"), env=env)
+    assert build.returncode == 4 and "[toolchain.linker-missing]" in build.stderr, build.stderr
+
+
 # -- class 3: a crate whose rust-version is above the installed rustc ----------------------------------
 
 def _rustc() -> tuple[int, int]:
