@@ -348,7 +348,8 @@ class CrateFacts:
 class PathProgram:
     name: str
     candidates: tuple[str, ...] = ()  # every match on PATH, in order
-    arches: tuple[tuple[str, ...], ...] = ()  # the header arches of each candidate (() when unread)
+    arches: tuple[tuple[str, ...], ...] = ()  # header arches of the first candidate, and of the later ones
+    # when the first is foreign to the machine (one entry per candidate read, in order)
     banner: str = ""  # first line of `<first> --version` when it was asked (link)
 
 

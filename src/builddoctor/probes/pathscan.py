@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .. import arch as archmod
 from ..facts import PathFacts, PathProgram
 from ..machine import Machine
 from ._binary import binary_arches
@@ -35,6 +36,7 @@ def probe_path(machine: Machine, project: str | None) -> PathFacts:
     entries = path_entries(machine)
     windows = machine.os == "windows"
     names = (*WINDOWS_ONLY, *PROGRAMS) if windows else PROGRAMS
+    view = archmod.parse(machine.uname_machine())
     programs = []
     for name in names:
         file = name + ".exe" if windows else name
@@ -42,8 +44,10 @@ def probe_path(machine: Machine, project: str | None) -> PathFacts:
         if not found:
             continue
         arches: list[tuple[str, ...]] = []
-        if len(found) > 1 or name in ("link", "cc", "gcc", "clang", "cmake", "pkg-config"):
-            for path in found:
+        first = binary_arches(machine, found[0])
+        arches.append(first[1] if first else ())
+        if len(found) > 1 and arches[0] and view is not None and view.name not in arches[0]:
+            for path in found[1:]:  # the first is foreign to this machine: which later one is not?
                 info = binary_arches(machine, path)
                 arches.append(info[1] if info else ())
         banner = ""
