@@ -22,7 +22,8 @@ class CheckResult:
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False, index: str | None = None, find_links: str | None = None) -> CheckResult:
+              rust_if_needed: bool = False, index: str | None = None, find_links: str | None = None,
+              packages: tuple[str, ...] = ()) -> CheckResult:
     if replay:
         doc = load_snapshot(replay)
         machine: Machine = ReplayMachine(doc)
@@ -31,7 +32,7 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
         project = project if project is not None else inv.get("project")
         facts = probe_all(machine, python, project)
         if index or find_links:
-            facts = with_wheels(facts, index, find_links, {})
+            facts = with_wheels(facts, index, find_links, {}, packages)
         return CheckResult(facts, diagnose(facts), replay)
     live = LiveMachine()
     try:
@@ -39,12 +40,13 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
     finally:
         live.close()
     if index or find_links:
-        facts = with_wheels(facts, index, find_links, os.environ)
+        facts = with_wheels(facts, index, find_links, os.environ, packages)
     return CheckResult(facts, diagnose(facts), "live")
 
 
-def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Mapping[str, str]) -> Facts:
-    """facts with the `why` decision for each project dependency, asked from the index (check --index)."""
+def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Mapping[str, str],
+                packages: tuple[str, ...] = ()) -> Facts:
+    """facts with the `why` decision for each project dependency (or only `packages`), asked from the index."""
     import dataclasses
     from pathlib import Path
 
@@ -55,16 +57,17 @@ def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Ma
 
     target = derive_target(facts.interpreter)
     project = facts.project
-    if project is None or not project.path:
+    if (project is None or not project.path) and not packages:
         raise UserError("--index and --find-links need a project: give --project DIR, or run check in a folder "
                         "with a pyproject.toml")
     if target is None:
         return facts  # an unusable interpreter is already the finding to report
     url = None if index in (None, "default") else index
     try:
-        report = explain(Path(project.path), tags=list(target.tags), markers=facts.interpreter.markers,
-                         python_version=facts.interpreter.version, index_url=url,
-                         find_links=Path(find_links) if find_links else None, env=env)
+        report = explain(Path(project.path if project and project.path else "."), tags=list(target.tags),
+                         markers=facts.interpreter.markers, python_version=facts.interpreter.version,
+                         packages=packages, index_url=url, find_links=Path(find_links) if find_links else None,
+                         env=env)
     except UserError as exc:
         return dataclasses.replace(facts, wheels=WheelFacts(index=url or "default", error=exc.message))
     verdicts = tuple(WheelVerdict(v.name, v.version or "", v.outcome, v.code, v.reason or "", tuple(v.available),

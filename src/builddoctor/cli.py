@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--index", metavar="URL", help="ask this index (or 'default': UV_INDEX_URL / PIP_INDEX_URL / "
                    "PyPI) whether each project dependency has a wheel for this Python")
     c.add_argument("--find-links", metavar="DIR", help="with --index: also a folder of wheels and sdists")
+    c.add_argument("packages", nargs="*", metavar="PACKAGE",
+                   help="ask the index (--index, default PyPI) whether these would be built for this Python")
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
     s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
@@ -71,7 +73,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UserError(f"--index must be an http(s) URL or 'default', not {args.index!r}")
     if args.find_links and not os.path.isdir(args.find_links):
         raise UserError(f"--find-links is not a folder: {args.find_links}")
-    result = run_check(args.python, args.project, args.replay, index=args.index, find_links=args.find_links)
+    for spec in args.packages:
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        try:
+            Requirement(spec)
+        except InvalidRequirement:
+            raise UserError(f"not a package name or requirement: {spec!r}") from None
+    index = args.index or ("default" if args.packages and not args.find_links else None)
+    result = run_check(args.python, args.project, args.replay, index=index, find_links=args.find_links,
+                       packages=tuple(args.packages))
     if args.json:
         from .report import render_json
 

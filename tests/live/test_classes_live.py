@@ -343,3 +343,16 @@ def test_check_index_bad_inputs_are_one_line_errors_and_an_unreachable_index_is_
     down = run_cli("check", "--python", py, "--project", str(proj), "--index", closed_port_url(), "--json")
     assert down.returncode == 0
     assert "deps.index-unreachable" in findings(down.json())
+
+
+def test_check_package_names_asks_the_index_for_them_without_a_project(tmp_path):
+    files = tmp_path / "index"
+    build_wheel(files, "oldwheels", "1.0", "cp39-cp39-manylinux_2_17_x86_64")
+    build_sdist(files, "oldwheels", "1.0")
+    with LocalIndex(files) as index:
+        doc = run_cli("check", "--python", str(cpython("3.12")), "--index", index.url, "oldwheels==1.0", "--json",
+                      cwd=tmp_path).json()
+    f = findings(doc)["deps.build-from-source"]
+    assert f["facts"]["package"] == "oldwheels" and f["facts"]["cause"] == "python-too-new"
+    bad = run_cli("check", "--python", str(cpython("3.12")), "not a name!", cwd=tmp_path)
+    assert bad.returncode == 2 and "not a package name" in bad.stderr
