@@ -701,6 +701,38 @@ def class2_macos(fixed: bool) -> dict[str, object]:
     return mac_machine(note, base, extra, proj)
 
 
+# -- class 3/4: a distribution rustc before rustup's on PATH (rustup#4723) ---------------------------
+
+def class4_rustc(fixed: bool) -> dict[str, object]:
+    exe = "/usr/bin/python3.11"
+    cargo_bin = "~/.local/share/cargo/bin"
+    path = [cargo_bin, *SYS_PATH] if fixed else [*SYS_PATH, cargo_bin]
+    first = cargo_bin if fixed else "/usr/bin"
+    programs = {"cc": "/usr/bin", "gcc": "/usr/bin", "c++": "/usr/bin", "g++": "/usr/bin", "ar": "/usr/bin",
+                "ld": "/usr/bin", "python3": "/usr/bin", "rustup": cargo_bin, "rustc": first, "cargo": first}
+    runs = rustup_reads(cargo_bin, "1.91.1")
+    extra: dict[str, object] = {f"is_file {cargo_bin}/rustc": True, f"is_file {cargo_bin}/cargo": True,
+                                "is_file /usr/bin/rustc": True, "is_file /usr/bin/cargo": True}
+    if not fixed:
+        runs |= {'run ["/usr/bin/rustc", "-vV"]': ok("rustc 1.63.0\nbinary: rustc\nhost: x86_64-unknown-linux-gnu\n"
+                                                      "release: 1.63.0\nLLVM version: 14.0.6\n"),
+                 'run ["/usr/bin/cargo", "-V"]': ok("cargo 1.65.0\n")}
+    note = ("Debian 12 with the distribution's rustc/cargo in /usr/bin and rustup installed with "
+            "CARGO_HOME=~/.local/share/cargo, whose bin folder an older shell profile appends to PATH (PATH=\"$PATH:...\"), "
+            "so rustup's env script does not prepend it again: cargo and rustc run the distribution's 1.63 while "
+            "`rustup show` reports another toolchain active. The user asked for exactly this warning. Source: "
+            "https://github.com/rust-lang/rustup/issues/4723 (also rust-lang/rustup#475)")
+    if fixed:
+        note = "Healthy twin of class-path-distro-rustc-before-rustup: rustup's bin folder first on PATH."
+    bv = {"CC": "x86_64-linux-gnu-gcc", "CXX": "x86_64-linux-gnu-g++", "LDSHARED": "x86_64-linux-gnu-gcc -shared",
+          "AR": "x86_64-linux-gnu-gcc-ar", "INCLUDEPY": "/usr/include/python3.11"}
+    for name in ("x86_64-linux-gnu-gcc", "x86_64-linux-gnu-g++", "x86_64-linux-gnu-gcc-ar"):
+        runs[f"which {name}"] = f"/usr/bin/{name}"  # type: ignore[assignment]
+    return linux_machine(note, python=exe, os_rel=os_release("debian", "12"), programs=programs, path=path,
+                         env={"CARGO_HOME": "~/.local/share/cargo"}, runs=runs, extra=extra,
+                         probe=linux_python(exe, "3.11.2", "/usr", libc=["glibc", "2.36"], build_vars=bv))
+
+
 def main() -> None:
     for name, fn in (("class-toolchain-uv-clang-missing", class1), ("class-native-openssl-no-pkg-config", class2),
                      ("class-rust-too-old-debian", class3), ("class-path-git-link-shadows-msvc", class4),
@@ -708,7 +740,8 @@ def main() -> None:
                      ("class-wheels-py314-cffi-built", class7),
                      ("class-toolchain-windows-sdk-missing", class1_windows),
                      ("class-toolchain-macos-clt-missing", class1_macos),
-                     ("class-native-arm64-openssl-x86_64-python", class2_macos)):
+                     ("class-native-arm64-openssl-x86_64-python", class2_macos),
+                     ("class-path-distro-rustc-before-rustup", class4_rustc)):
         write(name, fn(False))
         write(name + "-fixed", fn(True))
 

@@ -267,7 +267,7 @@ def test_foreign_arch_cc_planted_first_on_path(tmp_path):
     doc = run_cli("check", "--python", str(cpython("3.12")), "--json", env=env).json()
     f = findings(doc)["path.arch-shadowed"]
     assert f["facts"]["first"] == str(planted / "cc") and f["facts"]["first_arches"] == ["aarch64"]
-    assert commands(f)[0] == f'export PATH="{good}:$PATH"'
+    assert commands(f)[0] == f"export PATH={good}:$PATH"
     # `link` is not a linker any Linux build calls: planted first, it is recorded but is no finding here
     link = next(p for p in doc["facts"]["path"]["programs"] if p["name"] == "cc")
     assert link["candidates"][0] == str(planted / "cc")

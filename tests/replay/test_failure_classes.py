@@ -26,6 +26,7 @@ CASES = {
         "native.library-arch",
         'arch -x86_64 /usr/local/bin/brew install openssl@3 && '
         'export PKG_CONFIG_PATH="/usr/local/opt/openssl@3/lib/pkgconfig"'),
+    "class-path-distro-rustc-before-rustup": ("path.rustc-shadowed", "export PATH=~/.local/share/cargo/bin:$PATH"),
 }
 # what stays true on a twin after the thread's fix, unrelated to its class
 UNRELATED = {

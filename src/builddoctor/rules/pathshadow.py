@@ -15,10 +15,17 @@ from .rustversion import _dir, rustup_bin, shadowing_rustc
 _MSVC_BIN = re.compile(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", re.I)
 
 
-def _prepend(facts: Facts, folder: str) -> str:
-    if facts.os == "windows":
+def prepend_path(os: str, folder: str) -> str:
+    """A command that puts `folder` first on PATH; unquoted when it can be, so a leading ~ still expands."""
+    if os == "windows":
         return f'$env:PATH = "{folder};" + $env:PATH'
+    if re.fullmatch(r"[\w/.~+@-]+", folder):
+        return f"export PATH={folder}:$PATH"
     return f'export PATH="{folder}:$PATH"'
+
+
+def _prepend(facts: Facts, folder: str) -> str:
+    return prepend_path(facts.os, folder)
 
 
 def _drop(facts: Facts, folder: str) -> str:

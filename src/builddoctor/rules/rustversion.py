@@ -58,8 +58,9 @@ def rust_version_rules(facts: Facts, target: Target | None) -> list[Finding]:
     fixes: list[Fix] = []
     shadow = shadowing_rustc(facts)
     if shadow:
-        fixes.append(Fix(f'export PATH="{rustup_bin(facts)}:$PATH"' if facts.os != "windows"
-                         else f'$env:PATH = "{rustup_bin(facts)};" + $env:PATH',
+        from .pathshadow import prepend_path
+
+        fixes.append(Fix(prepend_path(facts.os, rustup_bin(facts)),
                          f"rustup's rustc comes after {shadow} on PATH; put rustup's first", 5))
     if r.rustup:
         pinned = r.project_toolchain
