@@ -114,7 +114,9 @@ def probe_toolchain(machine: Machine, project: str | None, interp: InterpreterFa
             path_f = pool.submit(machine.run, ["xcrun", "--show-sdk-path"], timeout=TIMEOUT)
             ver_f = pool.submit(machine.run, ["xcrun", "--show-sdk-version"], timeout=TIMEOUT)
             path_r, ver_r = path_f.result(), ver_f.result()
-        facts["clt"] = path_r.ok and bool(path_r.stdout.strip())
+        # xcrun is always in /usr/bin (a shim): not running at all means unknown (an old snapshot), not missing
+        facts["clt"] = None if path_r.error and path_r.error.startswith("not-found") else \
+            path_r.ok and bool(path_r.stdout.strip())
         facts["sdk_path"] = path_r.stdout.strip() if path_r.ok else ""
         facts["sdk_version"] = ver_r.stdout.strip() if ver_r.ok else ""
         facts["deployment_target"] = env.get("MACOSX_DEPLOYMENT_TARGET") or interp.build_vars.get(

@@ -163,8 +163,9 @@ def _no_compiler(facts: Facts, target: Target) -> tuple[str, Fix | None] | None:
         command = table("msvc")["installer"]["winget_buildtools"].format(component=component)
         return "no Visual Studio or Build Tools", Fix(command, f"installs the MSVC compilers and linker for "
                                                                f"{target.arch.name} that builds from source need", 30)
-    if not facts.path.entries or any(p.name in ("cc", "gcc", "clang") for p in facts.path.programs):
+    from .packages import has_c_compiler, install_fix
+
+    if not facts.path.entries or has_c_compiler(facts):
         return None
-    from .packages import install_fix
 
     return "no cc, gcc or clang on PATH", install_fix(facts, ["c-compiler"], "installs a C compiler", 30)

@@ -6,12 +6,11 @@ from .._data import table
 from ..facts import Facts, version_tuple
 from ..target import Target
 from .model import OK, WARNING, Finding, Fix, Layer
-from .packages import install_fix
+from .packages import has_c_compiler, install_fix
 
 
 def _has_cc(facts: Facts) -> bool:
-    names = {p.name for p in facts.path.programs}
-    return bool(names & {"cc", "gcc", "clang"}) or any(t.var == "CC" and t.path for t in facts.toolchain.tools)
+    return has_c_compiler(facts) or any(t.var == "CC" and t.path for t in facts.toolchain.tools)
 
 
 def libc_rules(facts: Facts, target: Target | None) -> list[Finding]:

@@ -38,3 +38,10 @@ def install_fix(facts: Facts, ingredients: list[str], why: str, rank: int = 20) 
     if not names or not command:
         return None
     return Fix(command.format(packages=" ".join(names)), why, rank)
+
+
+def has_c_compiler(facts: Facts) -> bool:
+    """A cc, gcc or clang on PATH (from the PATH scan or the compiler probe)."""
+    if any(p.name in ("cc", "gcc", "clang") for p in facts.path.programs):
+        return True
+    return any(c.source == "PATH" and c.path and c.command in ("cc", "gcc", "clang") for c in facts.cc.compilers)

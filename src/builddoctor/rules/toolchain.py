@@ -172,7 +172,8 @@ def rust_linker_rules(facts: Facts, target: Target | None) -> list[Finding]:
     p = facts.project
     if not (p and p.is_rust) or facts.os == "windows" or not facts.path.entries:
         return []
-    if any(prog.name == "cc" for prog in facts.path.programs):
+    if any(prog.name == "cc" for prog in facts.path.programs) or \
+            any(c.source == "PATH" and c.path and c.command == "cc" for c in facts.cc.compilers):
         return []
     fix = install_fix(facts, ["c-compiler"], "installs cc, which rustc uses as its linker", 10)
     if facts.os == "macos":
