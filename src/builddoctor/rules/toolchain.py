@@ -47,11 +47,10 @@ def sysconfig_tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
     t, i = facts.toolchain, facts.interpreter
     if not i.usable or facts.os == "windows":
         return []
-    missing = [tool for tool in t.tools if tool.path is None]
+    order = {"CC": 0, "LDSHARED": 1, "AR": 2, "CXX": 3}
+    missing = sorted((tool for tool in t.tools if tool.path is None), key=lambda x: order.get(x.var, 9))
     if not any(m.var != "CXX" for m in missing):
         return []  # only C++ extensions use CXX; a C compiler without g++ is the common, working case
-    if not missing:
-        return []
     sev = ERROR if _c_build(facts) else WARNING
     what = ", ".join(f"{m.var}={m.command.split()[0]}" for m in missing)
     build_machine = [m for m in missing if re.match(r"^/(tools|install|build)/", m.program)]
@@ -67,14 +66,14 @@ def sysconfig_tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
         repl = _available(facts, _DEFAULTS.get(m.var, ()))
         if repl:
             pairs.append((m.var, repl))
+    pairs.sort(key=lambda kv: ("CC", "CXX", "LDSHARED", "AR").index(kv[0]))
     fixes: list[Fix] = []
     if pairs:
         fixes.append(Fix(_export(facts, pairs),
                          "builds with the compiler tools this machine has (setuptools reads CC, CXX, LDSHARED and AR "
                          "from the environment before sysconfig)", 10))
     if t.managed_by == "uv":
-        version = i.version or ".".join(i.version.split(".")[:2])
-        fixes.append(Fix(f"uv self update && uv python install --reinstall {version}",
+        fixes.append(Fix(f"uv self update && uv python install --reinstall {i.version}",
                          "uv rewrites the build machine's clang and /tools paths in a managed Python's sysconfig to "
                          f"cc, c++ and ar when it installs it ({_UV_SYSCONFIG})", 15))
     providers = []
