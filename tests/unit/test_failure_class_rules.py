@@ -139,3 +139,16 @@ def test_index_verdicts_become_findings_with_the_cause():
     wheels = WheelFacts(index="http://x", verdicts=(verdict("cp313-cp313-manylinux_2_17_x86_64"),))
     found = ids(facts(i, wheels=wheels))["deps.build-from-source"]
     assert found.facts["cause"] == "python-too-new" and "uv python pin 3.13" in [x.command for x in found.fixes]
+
+
+def test_windows_sys_crates_are_pointed_at_vcpkg_not_pkg_config():
+    from builddoctor.facts import NativeLib, NativeLibFacts
+
+    libs = NativeLibFacts(needed=True, libs=(NativeLib("openssl", "Cargo.lock openssl-sys 0.9.103", "openssl"),))
+    got = ids(facts(interp("windows"), "windows", project=project(), native_libs=libs))
+    f = got["native.library-missing"]
+    assert "OPENSSL_DIR or VCPKG_ROOT" in f.title and "pkg-config" not in f.title
+    assert f.fixes[0].command == 'C:\\vcpkg\\vcpkg install openssl:x64-windows-static-md; $env:VCPKG_ROOT = "C:\\vcpkg"'
+    with_root = NativeLibFacts(needed=True, env={"VCPKG_ROOT": "C:\\vcpkg"}, libs=libs.libs)
+    assert "native.library-missing" not in ids(facts(interp("windows"), "windows", project=project(),
+                                                      native_libs=with_root))

@@ -49,6 +49,8 @@ def native_lib_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if not n.needed or not system:
         return []
     sev = _sev(facts)
+    if facts.os == "windows":
+        return _windows_rules(facts, target, system, sev)
     keys = list(dict.fromkeys(lib.key for lib in system))
     clear_env = [f"PKG_CONFIG_{v}" for v in ("PATH", "LIBDIR") if f"PKG_CONFIG_{v}" in n.env]
     if n.pkg_config is None:
@@ -93,6 +95,30 @@ def native_lib_rules(facts: Facts, target: Target | None) -> list[Finding]:
                                f"link with file built for macOS-{spell}\", \"incompatible architecture\")",
                                {"library": lib.key, "libdir": lib.libdir, "lib_arches": list(lib.lib_arches),
                                 "target": target.arch.name}, tuple(fixes)))
+    return out
+
+
+def _windows_rules(facts: Facts, target: Target | None, system: list[NativeLib], sev: str) -> list[Finding]:
+    """-sys crates on Windows find libraries through vcpkg (VCPKG_ROOT) or their *_DIR variables."""
+    if "VCPKG_ROOT" in facts.native_libs.env or target is None:
+        return []
+    out = []
+    libs = {x["key"]: x for x in table("native-libs")["lib"]}
+    triplet = f"{target.msvc_arch or target.arch.name}-windows-static-md"
+    for lib in system:
+        if lib.found:
+            continue
+        data = libs.get(lib.key, {})
+        fixes = [f for f in (_crate_fix(lib),) if f]
+        if data.get("vcpkg"):
+            fixes.append(Fix(f"C:\\vcpkg\\vcpkg install {data['vcpkg']}:{triplet}; $env:VCPKG_ROOT = \"C:\\vcpkg\"",
+                             f"a {target.arch.name} {lib.key} the crate finds through vcpkg (vcpkg cloned and "
+                             "bootstrapped in C:\\vcpkg: https://learn.microsoft.com/vcpkg/get_started/get-started)",
+                             20))
+        envs = " or ".join([*data.get("env", [])[:1], "VCPKG_ROOT"])
+        out.append(Finding("native.library-missing", sev,
+                           f"{lib.source} needs {lib.key}, and on Windows it is found through {envs}: none is set",
+                           {"library": lib.key, "source": lib.source}, tuple(fixes)))
     return out
 
 
