@@ -76,3 +76,17 @@ def test_debian_package_names_exist():
                        timeout=120)
     shown = set(re.findall(r"^Package: (\S+)$", r.stdout, re.M))
     assert names <= shown, (names - shown, r.stderr)
+
+
+def test_every_finding_id_of_the_class_rules_has_explain_text():
+    from pathlib import Path
+
+    from builddoctor.rules.explain import EXPLAIN
+    from builddoctor.rules.explain_classes import EXPLAIN_CLASSES
+
+    rules = Path(__file__).resolve().parents[2] / "src" / "builddoctor" / "rules"
+    ids: set[str] = set()
+    for name in ("toolchain", "nativelibs", "rustversion", "pathshadow", "freethreading", "libc", "deps"):
+        ids |= set(re.findall(r'Finding\(\s*"([a-z0-9.-]+)"', (rules / f"{name}.py").read_text(encoding="utf-8")))
+    assert len(ids) >= 15
+    assert ids <= set(EXPLAIN) | set(EXPLAIN_CLASSES), ids - set(EXPLAIN) - set(EXPLAIN_CLASSES)
