@@ -356,3 +356,24 @@ def test_check_package_names_asks_the_index_for_them_without_a_project(tmp_path)
     assert f["facts"]["package"] == "oldwheels" and f["facts"]["cause"] == "python-too-new"
     bad = run_cli("check", "--python", str(cpython("3.12")), "not a name!", cwd=tmp_path)
     assert bad.returncode == 2 and "not a package name" in bad.stderr
+
+
+@pytest.mark.parametrize("files", [
+    {"Cargo.toml": "package = 'x'\ntool = 5\n[dependencies]\npyo3 = { features = 'abi3' }\n", "Cargo.lock": "\x00\xff"},
+    {"Cargo.toml": "[package\nname=", "Cargo.lock": "package = 'x'\n", "meson.build": "dependency(",
+     "CMakeLists.txt": "find_package(OpenSSL"},
+    {"pyproject.toml": '[build-system]\nbuild-backend = "maturin"\n[tool.maturin]\nmanifest-path = "../../x"\n'
+                       'features = "abi3"\n', "Cargo.toml": '[package]\nname = "x"\nrust-version = 5\nedition = []\n',
+     "Cargo.lock": "[[package]]\nname = 5\n[[package]]\nname = 'openssl-sys'\ndependencies = 'oops'\n"},
+])
+def test_hostile_project_files_are_read_without_a_crash(tmp_path, files):
+    proj = tmp_path / "p"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text(files.pop("pyproject.toml", MATURIN_PROJECT.format(name="p")),
+                                         encoding="utf-8")
+    for name, text in files.items():
+        (proj / name).write_text(text, encoding="utf-8", errors="surrogateescape")
+    run = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json")
+    assert run.returncode in (0, 1), run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr
+    run.json()

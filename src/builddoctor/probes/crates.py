@@ -27,8 +27,19 @@ def _toml(text: str | None) -> dict[str, Any]:
         return {}
 
 
+def _table(doc: Any, *keys: str) -> dict[str, Any]:
+    """doc[k1][k2]... when every step is a table, else {} (hand-written files can hold anything)."""
+    for key in keys:
+        doc = doc.get(key) if isinstance(doc, dict) else None
+    return doc if isinstance(doc, dict) else {}
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
 def _manifest(machine: Machine, project: str, pyproject: dict[str, Any]) -> str:
-    rel = ((pyproject.get("tool") or {}).get("maturin") or {}).get("manifest-path")
+    rel = _table(pyproject, "tool", "maturin").get("manifest-path")
     if isinstance(rel, str) and rel and ".." not in rel:
         return machine.join(project, *re.split(r"[\\/]", rel))
     return machine.join(project, "Cargo.toml")
@@ -39,7 +50,7 @@ def _inherited(machine: Machine, manifest: str, project: str, key: str) -> str:
     folder = re.sub(r"[\\/][^\\/]+$", "", manifest)
     for _ in range(4):
         doc = _toml(machine.read_text(machine.join(folder, "Cargo.toml")))
-        value = ((doc.get("workspace") or {}).get("package") or {}).get(key)
+        value = _table(doc, "workspace", "package").get(key)
         if isinstance(value, str):
             return value
         if folder.rstrip("\\/") == project.rstrip("\\/"):
@@ -51,14 +62,9 @@ def _inherited(machine: Machine, manifest: str, project: str, key: str) -> str:
 def _pyo3_features(doc: dict[str, Any]) -> tuple[str, ...]:
     out: list[str] = []
     for section in ("dependencies", "build-dependencies"):
-        deps = doc.get(section) or {}
+        deps = _table(doc, section)
         for name in ("pyo3", "pyo3-ffi"):
-            dep = deps.get(name)
-            if isinstance(dep, dict):
-                out += [str(f) for f in dep.get("features") or []]
-    for feats in (doc.get("features") or {}).values():  # `abi3 = ["pyo3/abi3-py39"]`
-        if isinstance(feats, list):
-            out += [str(f).split("/", 1)[1] for f in feats if str(f).startswith(("pyo3/", "pyo3-ffi/"))]
+            out += _strings(_table(deps, name).get("features"))
     return tuple(dict.fromkeys(out))
 
 
@@ -71,7 +77,7 @@ def _limited_api(machine: Machine, project: str, pyproject: dict[str, Any]) -> s
     m = re.search(r"^\s*py[_-]limited[_-]api\s*=\s*(\S+)", cfg, re.M)
     if m:
         return m.group(1)
-    bdist = (((pyproject.get("tool") or {}).get("distutils") or {}).get("bdist_wheel") or {})
+    bdist = _table(pyproject, "tool", "distutils", "bdist_wheel")
     value = bdist.get("py-limited-api") or bdist.get("py_limited_api")
     return str(value) if value else ""
 
@@ -103,14 +109,14 @@ def probe_crates(machine: Machine, project: str | None) -> CrateFacts:
     if not project:
         return CrateFacts()
     pyproject = _toml(machine.read_text(machine.join(project, "pyproject.toml")))
-    maturin = ((pyproject.get("tool") or {}).get("maturin") or {}).get("features") or []
+    maturin = _strings(_table(pyproject, "tool", "maturin").get("features"))
     limited = _limited_api(machine, project, pyproject)
     manifest = _manifest(machine, project, pyproject)
     text = machine.read_text(manifest)
     if text is None:
-        return CrateFacts(maturin_features=tuple(str(f) for f in maturin), py_limited_api=limited)
+        return CrateFacts(maturin_features=maturin, py_limited_api=limited)
     doc = _toml(text)
-    package = doc.get("package") or {}
+    package = _table(doc, "package")
     rust_version, edition = package.get("rust-version"), package.get("edition")
     if isinstance(rust_version, dict):
         rust_version = _inherited(machine, manifest, project, "rust-version")
@@ -129,6 +135,6 @@ def probe_crates(machine: Machine, project: str | None) -> CrateFacts:
         locked=tuple((str(p["name"]), str(p.get("version", ""))) for p in locked),
         crate_minimums=tuple(_registry_minimums(machine, locked)),
         pyo3_features=_pyo3_features(doc),
-        maturin_features=tuple(str(f) for f in maturin),
+        maturin_features=maturin,
         py_limited_api=limited,
     )
