@@ -377,3 +377,25 @@ def test_hostile_project_files_are_read_without_a_crash(tmp_path, files):
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr
     run.json()
+
+
+def test_meson_and_cmake_dependencies_are_looked_up_with_pkg_config(tmp_path, openssl):
+    if not works("pkg-config", "--exists", "zlib"):
+        pytest.skip(f"zlib1g-dev missing: {SETUP}")
+    proj = tmp_path / "mesonproj"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text('[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n'
+                                         '[project]\nname = "m"\nversion = "0.1"\n', encoding="utf-8")
+    (proj / "meson.build").write_text("project('m', 'c')\nz = dependency('zlib')\nssl = dependency('openssl')\n",
+                                      encoding="utf-8")
+    (proj / "CMakeLists.txt").write_text("find_package(OpenSSL REQUIRED)\nfind_package(Python3)\n", encoding="utf-8")
+    doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json").json()
+    libs = {lib["source"]: lib for lib in doc["facts"]["native_libs"]["libs"]}
+    assert libs["meson.build dependency('zlib')"]["found"] is True
+    assert libs["meson.build dependency('openssl')"]["version"] == openssl
+    assert not [i for i in findings(doc) if i.startswith("native.")]
+    hidden = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--json",
+                     env={"PKG_CONFIG_LIBDIR": ""}).json()
+    missing = [f for f in hidden["findings"] if f["id"] == "native.library-missing"]
+    assert {f["facts"]["library"] for f in missing} == {"zlib", "openssl"}
+    assert all(commands(f)[0] == "unset PKG_CONFIG_LIBDIR" for f in missing)

@@ -152,3 +152,20 @@ def test_windows_sys_crates_are_pointed_at_vcpkg_not_pkg_config():
     with_root = NativeLibFacts(needed=True, env={"VCPKG_ROOT": "C:\\vcpkg"}, libs=libs.libs)
     assert "native.library-missing" not in ids(facts(interp("windows"), "windows", project=project(),
                                                       native_libs=with_root))
+
+
+def test_a_windows_sdk_without_the_targets_libraries_is_named():
+    from builddoctor.facts import MsvcFacts, VsInstall, WindowsSdk
+
+    install = VsInstall(path="C:\\BT", version="17.14.36310.24", product="Microsoft.VisualStudio.Product.BuildTools",
+                        packages_listed=True,
+                        components=("Microsoft.VisualStudio.Component.Windows11SDK.22621",))
+    arm = interp("windows", exe_arches=("aarch64",), platform="win-arm64", markers={"platform_machine": "ARM64"})
+    sdk = ToolchainFacts(sdk_root="C:\\Kits\\10", sdks=(WindowsSdk("10.0.22621.0", ("x64", "x86"), ("x64", "x86")),))
+    f = ids(facts(arm, "windows", project=project(), toolchain=sdk, msvc=MsvcFacts(True, installs=(install,))))
+    found = f["toolchain.windows-sdk-missing"]
+    assert "arm64" in found.title and "10.0.22621.0" in found.title
+    assert "--add Microsoft.VisualStudio.Component.Windows11SDK.26100" in found.fixes[0].command
+    x64 = interp("windows")
+    ok = ids(facts(x64, "windows", project=project(), toolchain=sdk, msvc=MsvcFacts(True, installs=(install,))))
+    assert "toolchain.windows-sdk-missing" not in ok
