@@ -92,6 +92,63 @@ def test_python_h_hidden_is_an_error_with_the_reinstall_and_stops_the_build(tmp_
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.whl"))
 
 
+def standalone_like_python(tmp_path: Path) -> Path:
+    """A copy of a pyenv CPython whose sysconfig names its build machine's tools, as python-build-standalone
+    Pythons record them (/tools/llvm/bin/clang, /tools/llvm/bin/llvm-ar); everything else is linked."""
+    real = cpython("3.11").resolve()
+    prefix = real.parents[1]
+    minor = re.sub(r"^python", "", real.name)
+    dest = tmp_path / "cpython-standalone"
+    (dest / "bin").mkdir(parents=True)
+    shutil.copy2(real, dest / "bin" / real.name)
+    os.symlink(prefix / "include", dest / "include")
+    lib = dest / "lib" / f"python{minor}"
+    lib.mkdir(parents=True)
+    for item in (prefix / "lib").iterdir():
+        if item.name.startswith("libpython"):
+            os.symlink(item, dest / "lib" / item.name)
+    for item in (prefix / "lib" / f"python{minor}").iterdir():
+        if not item.name.startswith("_sysconfigdata_"):
+            os.symlink(item, lib / item.name)
+            continue
+        scope: dict = {}
+        exec(item.read_text(encoding="utf-8"), scope)  # the interpreter's own build-time variables
+        bv = scope["build_time_vars"]
+        for var in ("CC", "LDSHARED", "BLDSHARED", "LINKCC"):
+            bv[var] = re.sub(r"^gcc\b", "/tools/llvm/bin/clang", bv[var])
+        bv["CXX"] = re.sub(r"^g\+\+", "/tools/llvm/bin/clang++", bv["CXX"])
+        bv["AR"] = "/tools/llvm/bin/llvm-ar"
+        (lib / item.name).write_text(f"build_time_vars = {bv!r}\n", encoding="utf-8")
+    return dest / "bin" / real.name
+
+
+def test_sysconfig_naming_the_build_machines_clang_and_the_fix_that_builds(tmp_path):
+    if not (shutil.which("cc") and shutil.which("c++") and shutil.which("ar")):
+        pytest.skip(f"cc, c++ or ar missing: {SETUP}")
+    py = standalone_like_python(tmp_path)
+    proj = c_project(tmp_path)
+    (proj / "hello.c").write_text('#include <Python.h>\nstatic struct PyModuleDef m = {PyModuleDef_HEAD_INIT, '
+                                  '"hello_c"};\nPyMODINIT_FUNC PyInit_hello_c(void) { return PyModule_Create(&m); }\n',
+                                  encoding="utf-8")
+    build_ext = [str(py), "setup.py", "build_ext", "--inplace"]
+    real = subprocess.run(build_ext, cwd=proj, capture_output=True, text=True, timeout=300)
+    assert real.returncode != 0 and "/tools/llvm/bin/clang" in real.stderr + real.stdout  # setuptools' own failure
+    doc = run_cli("check", "--python", str(py), "--project", str(proj), "--json").json()
+    f = findings(doc)["toolchain.sysconfig-tool-missing"]
+    assert f["severity"] == "error"
+    fix = commands(f)[0]
+    assert fix == "export CC=cc CXX=c++ AR=ar"
+    env = dict(pair.split("=", 1) for pair in fix.removeprefix("export ").split())
+    fixed = subprocess.run(build_ext, cwd=proj, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, **env})
+    assert fixed.returncode == 0, fixed.stderr  # the fix, applied: the extension builds
+    assert list(proj.glob("hello_c*.so"))
+    again = run_cli("check", "--python", str(py), "--project", str(proj), "--json", env=env).json()
+    assert "toolchain.sysconfig-tool-missing" not in findings(again)
+    stop = run_cli("build", str(proj), "--python", str(py), "--no-isolation", "-o", str(tmp_path / "out"))
+    assert stop.returncode == 4 and "[toolchain.sysconfig-tool-missing]" in stop.stderr, stop.stderr
+
+
 # -- class 2: a project needing openssl-sys, with and without pkg-config / libssl-dev -----------------
 
 OPENSSL_LOCK = """version = 3
