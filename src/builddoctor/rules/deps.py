@@ -122,10 +122,16 @@ def deps_rules(facts: Facts, target: Target | None) -> list[Finding]:
                  f"below apply to it: {v.reason}").replace("  ", " ")
         if no_cc:
             title += f"; and this machine has no C compiler ({no_cc[0]})"
+        if facts.toolchain.python_h is False:
+            title += f"; and Python.h is missing ({facts.toolchain.include_dir})"
         fixes = [*_cause_fixes(cause, v, facts, locked),
                  Fix(f"builddoctor why {v.name}", "names the wheel that is missing and what would change it", rank=25)]
         if no_cc and no_cc[1] is not None:
             fixes.append(no_cc[1])
+        if facts.toolchain.python_h is False:
+            from .toolchain import headers_fixes
+
+            fixes += headers_fixes(facts)[:1]
         out.append(Finding("deps.build-from-source", WARNING, title,
                            {"package": v.name, "version": v.version, "code": v.code, "cause": cause,
                             "host_cpu_trap": v.host_cpu_trap, "available": list(v.available),
