@@ -14,6 +14,7 @@ TIMEOUT = 10.0
 PROGRAMS = ("cc", "gcc", "clang", "c++", "g++", "ar", "ld", "cargo", "rustc", "cmake", "ninja", "python", "python3",
             "pkg-config")
 WINDOWS_ONLY = ("link", "cl")
+MAX_ENTRIES = 256  # PATH entries scanned (a pathological PATH must not cost thousands of reads per program)
 _MSVC_BIN = re.compile(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", re.I)
 
 
@@ -34,13 +35,14 @@ def path_entries(machine: Machine) -> list[str]:
 
 def probe_path(machine: Machine, project: str | None) -> PathFacts:
     entries = path_entries(machine)
+    scanned = entries[:MAX_ENTRIES]
     windows = machine.os == "windows"
     names = (*WINDOWS_ONLY, *PROGRAMS) if windows else PROGRAMS
     view = archmod.parse(machine.uname_machine())
     programs = []
     for name in names:
         file = name + ".exe" if windows else name
-        found = [machine.join(e, file) for e in entries if machine.is_file(machine.join(e, file))]
+        found = [machine.join(e, file) for e in scanned if machine.is_file(machine.join(e, file))]
         if not found:
             continue
         arches: list[tuple[str, ...]] = []
