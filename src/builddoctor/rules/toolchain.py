@@ -51,6 +51,10 @@ def sysconfig_tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
     missing = sorted((tool for tool in t.tools if tool.path is None), key=lambda x: order.get(x.var, 9))
     if not any(m.var != "CXX" for m in missing):
         return []  # only C++ extensions use CXX; a C compiler without g++ is the common, working case
+    from .packages import has_c_compiler
+
+    if i.libc and i.libc[0] == "musl" and not has_c_compiler(facts) and facts.path.entries:
+        return []  # libc.musl-no-compiler says it, with the one package that brings every tool
     sev = ERROR if _c_build(facts) else WARNING
     what = ", ".join(f"{m.var}={m.command.split()[0]}" for m in missing)
     build_machine = [m for m in missing if re.match(r"^/(tools|install|build)/", m.program)]
