@@ -63,15 +63,24 @@ def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Ma
     if target is None:
         return facts  # an unusable interpreter is already the finding to report
     url = None if index in (None, "default") else index
+    folder = Path(project.path if project and project.path else ".")
+    links = Path(find_links) if find_links else None
+    common = dict(tags=list(target.tags), markers=facts.interpreter.markers,
+                  python_version=facts.interpreter.version, index_url=url, find_links=links, env=env)
+    # the build environment installs [build-system] requires too: maturin, cmake or ninja without a wheel
+    # for this platform are compiled before the project is
+    build_reqs = tuple(r for r in (project.requires if project and not packages else ()) if r.strip())
     try:
-        report = explain(Path(project.path if project and project.path else "."), tags=list(target.tags),
-                         markers=facts.interpreter.markers, python_version=facts.interpreter.version,
-                         packages=packages, index_url=url, find_links=Path(find_links) if find_links else None,
-                         env=env)
+        report = explain(folder, packages=packages, **common)  # type: ignore[arg-type]
+        build = explain(folder, packages=build_reqs, **common).verdicts if build_reqs else []  # type: ignore[arg-type]
     except UserError as exc:
         return dataclasses.replace(facts, wheels=WheelFacts(index=url or "default", error=exc.message))
+    asked = {r.split(";")[0].split("[")[0].strip().lower() for r in build_reqs}
     verdicts = tuple(WheelVerdict(v.name, v.version or "", v.outcome, v.code, v.reason or "", tuple(v.available),
-                                  v.host_cpu_trap, v.pruned_by or "") for v in report.verdicts)
+                                  v.host_cpu_trap, v.pruned_by or "", build_requirement=True)
+                     for v in build if v.origin == "command line" or v.name in asked)
+    verdicts += tuple(WheelVerdict(v.name, v.version or "", v.outcome, v.code, v.reason or "", tuple(v.available),
+                                   v.host_cpu_trap, v.pruned_by or "") for v in report.verdicts)
     shown = report.index or report.find_links or ""
     return dataclasses.replace(facts, wheels=WheelFacts(index=shown, verdicts=verdicts))
 

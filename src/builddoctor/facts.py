@@ -371,6 +371,7 @@ class WheelVerdict:
     available: tuple[str, ...] = ()
     host_cpu_trap: bool = False
     pruned_by: str = ""
+    build_requirement: bool = False  # from [build-system] requires: the build environment installs it
 
 
 @dataclass(frozen=True)

@@ -456,3 +456,23 @@ def test_meson_and_cmake_dependencies_are_looked_up_with_pkg_config(tmp_path, op
     missing = [f for f in hidden["findings"] if f["id"] == "native.library-missing"]
     assert {f["facts"]["library"] for f in missing} == {"zlib", "openssl"}
     assert all(commands(f)[0] == "unset PKG_CONFIG_LIBDIR" for f in missing)
+
+
+def test_a_build_requirement_without_a_wheel_is_named_too(tmp_path):
+    files = tmp_path / "index"
+    build_wheel(files, "buildtool", "3.0", "py3-none-manylinux_2_17_aarch64")
+    build_sdist(files, "buildtool", "3.0")
+    build_wheel(files, "fine", "2.0", "py3-none-any")
+    proj = tmp_path / "app"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text('[build-system]\nrequires = ["buildtool>=3", "fine"]\n'
+                                         'build-backend = "buildtool.api"\n\n'
+                                         '[project]\nname = "app"\nversion = "0.1"\ndependencies = ["fine"]\n',
+                                         encoding="utf-8")
+    with LocalIndex(files) as index:
+        doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--index", index.url,
+                      "--json").json()
+    built = [f for f in doc["findings"] if f["id"] == "deps.build-from-source"]
+    assert [(f["facts"]["package"], f["facts"]["build_requirement"], f["facts"]["cause"]) for f in built] == \
+        [("buildtool", True, "arch")]
+    assert "(a build requirement: the build environment compiles it first)" in built[0]["title"]

@@ -118,8 +118,9 @@ def deps_rules(facts: Facts, target: Target | None) -> list[Finding]:
     locked = bool(facts.project and facts.project.uv_lock_text)
     for v in built:
         cause = classify(v, facts, target)
-        title = (f"{v.name} {v.version} will be BUILT for this Python ({CAUSES[cause]}) — the toolchain checks "
-                 f"below apply to it: {v.reason}").replace("  ", " ")
+        what = " (a build requirement: the build environment compiles it first)" if v.build_requirement else ""
+        title = (f"{v.name} {v.version}{what} will be BUILT for this Python ({CAUSES[cause]}) — the toolchain "
+                 f"checks below apply to it: {v.reason}").replace("  ", " ")
         if no_cc:
             title += f"; and this machine has no C compiler ({no_cc[0]})"
         if facts.toolchain.python_h is False:
@@ -135,6 +136,7 @@ def deps_rules(facts: Facts, target: Target | None) -> list[Finding]:
         out.append(Finding("deps.build-from-source", WARNING, title,
                            {"package": v.name, "version": v.version, "code": v.code, "cause": cause,
                             "host_cpu_trap": v.host_cpu_trap, "available": list(v.available),
+                            "build_requirement": v.build_requirement,
                             "no_compiler": no_cc[0] if no_cc else ""}, tuple(fixes)))
     return out
 
