@@ -26,10 +26,12 @@ class CheckResult:
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
               rust_if_needed: bool = False, index: Any = None, isolated: bool | None = None,
-              record: bool = False, target: str | None = None) -> CheckResult:
+              record: bool = False, target: str | None = None, wheel_index: str | None = None,
+              find_links: str | None = None, packages: tuple[str, ...] = ()) -> CheckResult:
     """`index` (a why.index.Finder) lets the tools probe resolve build requirements against an index;
     `record` keeps every read the probes made (the evidence `check -v` shows); `target` is the
-    --target spelling (None: the interpreter's, or a cross target the settings agree on)."""
+    --target spelling (None: the interpreter's, or a cross target the settings agree on);
+    `wheel_index` / `find_links` / `packages`: ask where each dependency's wheel would come from."""
     with open_machine(replay, index=index) as (machine, inv):
         if replay:
             python = python if python is not None else inv.get("python")
@@ -38,9 +40,13 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
                 target = inv["target"]
             reads = getattr(machine, "doc", {}).get("reads") if record else None
             facts = probe_all(machine, python, project, rust_if_needed=rust_if_needed, isolated=isolated)
+            if wheel_index or find_links or packages:
+                facts = with_wheels(facts, wheel_index, find_links, {}, packages)
             return CheckResult(facts, diagnose(facts, target), replay, reads)
         rec = RecordingMachine(machine) if record else None
         facts = probe_all(rec or machine, python, _abs(project), rust_if_needed=rust_if_needed, isolated=isolated)
+    if wheel_index or find_links or packages:
+        facts = with_wheels(facts, wheel_index, find_links, os.environ, packages)
     return CheckResult(facts, diagnose(facts, target), "live", dict(rec.reads) if rec else None)
 
 
@@ -67,6 +73,47 @@ def record_machine(inner: Machine, python: str | None, project: str | None,
                         "target_origin": t.origin if t else None,
                         "intended": t.platform_tag if t is not None and t.cross else None})
     return doc, CheckResult(facts, diagnosis, "live", dict(rec.reads))
+
+
+def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Mapping[str, str],
+                packages: tuple[str, ...] = ()) -> Facts:
+    """facts with the `why` decision for each project dependency (or only `packages`), asked from the index."""
+    import dataclasses
+    from pathlib import Path
+
+    from .errors import UserError
+    from .facts import WheelFacts, WheelVerdict
+    from .target import derive_target
+    from .why import explain
+
+    target = derive_target(facts)
+    project = facts.project
+    if (project is None or not project.path) and not packages:
+        raise UserError("--index and --find-links need a project: give --project DIR, or run check in a folder "
+                        "with a pyproject.toml")
+    if target is None:
+        return facts  # an unusable interpreter is already the finding to report
+    url = None if index in (None, "default") else index
+    folder = Path(project.path if project and project.path else ".")
+    links = Path(find_links) if find_links else None
+    common = dict(tags=list(target.tags), markers=facts.interpreter.markers,
+                  python_version=facts.interpreter.version, index_url=url, find_links=links, env=env)
+    # the build environment installs [build-system] requires too: maturin, cmake or ninja without a wheel
+    # for this platform are compiled before the project is
+    build_reqs = tuple(r for r in (project.requires if project and not packages else ()) if r.strip())
+    try:
+        report = explain(folder, packages=packages, **common)  # type: ignore[arg-type]
+        build = explain(folder, packages=build_reqs, **common).verdicts if build_reqs else []  # type: ignore[arg-type]
+    except UserError as exc:
+        return dataclasses.replace(facts, wheels=WheelFacts(index=url or "default", error=exc.message))
+    asked = {r.split(";")[0].split("[")[0].strip().lower() for r in build_reqs}
+    verdicts = tuple(WheelVerdict(v.name, v.version or "", v.outcome, v.code, v.reason or "", tuple(v.available),
+                                  v.host_cpu_trap, v.pruned_by or "", build_requirement=True)
+                     for v in build if v.origin == "command line" or v.name in asked)
+    verdicts += tuple(WheelVerdict(v.name, v.version or "", v.outcome, v.code, v.reason or "", tuple(v.available),
+                                   v.host_cpu_trap, v.pruned_by or "") for v in report.verdicts)
+    shown = report.index or report.find_links or ""
+    return dataclasses.replace(facts, wheels=WheelFacts(index=shown, verdicts=verdicts))
 
 
 def _abs(project: str | None) -> str | None:

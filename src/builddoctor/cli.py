@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--dry-run", action="store_true", help="with --fix: only show what would run")
     c.add_argument("-y", "--yes", action="store_true", help="with --fix: apply without asking")
     c.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
+    c.add_argument("--index", metavar="URL", help="ask this index (or 'default': UV_INDEX_URL / PIP_INDEX_URL / "
+                   "PyPI) whether each project dependency has a wheel for this Python")
+    c.add_argument("--find-links", metavar="DIR", help="with --index: also a folder of wheels and sdists")
+    c.add_argument("packages", nargs="*", metavar="PACKAGE",
+                   help="ask the index (--index, default PyPI) whether these would be built for this Python")
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
     s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
@@ -126,11 +131,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.fix and args.replay and not args.dry_run:
         raise UserError("--fix cannot change a recorded machine", tip="add --dry-run to see what it would run there")
     ignores = parse_ignores(args.ignore)
+    if args.index and args.index != "default" and not args.index.lower().startswith(("http://", "https://")):
+        raise UserError(f"--index must be an http(s) URL or 'default', not {args.index!r}")
+    if args.find_links and not os.path.isdir(args.find_links):
+        raise UserError(f"--find-links is not a folder: {args.find_links}")
+    for spec in args.packages:
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        try:
+            Requirement(spec)
+        except InvalidRequirement:
+            raise UserError(f"not a package name or requirement: {spec!r}") from None
+    wheel_index = args.index or ("default" if args.packages and not args.find_links else None)
     check_spelling(args.target)
 
     def check() -> CheckResult:
         result = run_check(args.python, args.project, args.replay, index=None if args.replay else _finder(args),
-                           record=bool(args.verbose or args.markdown), target=args.target)
+                           record=bool(args.verbose or args.markdown), target=args.target,
+                           wheel_index=wheel_index, find_links=args.find_links, packages=tuple(args.packages))
         project = result.facts.project
         from_project, unknown = project_ignores(project.pyproject_text if project else "")
         for word in unknown:
@@ -271,12 +289,13 @@ def cmd_devshell(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
+    from .rules.explain_classes import EXPLAIN_CLASSES
     from .rules.explain_cross import EXPLAIN_CROSS
     from .rules.explain_known import explain_known, known_ids
     from .rules.explain_log import EXPLAIN_LOG
     from .verify.explain import EXPLAIN_VERIFY
 
-    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_LOG, **EXPLAIN_CROSS, **EXPLAIN_VERIFY}
+    EXPLAIN = {**EXPLAIN, **EXPLAIN_CC, **EXPLAIN_LOG, **EXPLAIN_CROSS, **EXPLAIN_VERIFY, **EXPLAIN_CLASSES}
     if not args.id:
         for key in sorted([*EXPLAIN, *known_ids()]):
             print(key)

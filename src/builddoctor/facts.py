@@ -52,6 +52,7 @@ class InterpreterFacts:
     backends: dict[str, str] = field(default_factory=dict)
     exe_format: str = ""
     exe_arches: tuple[str, ...] = ()  # canonical arch names from the executable's header
+    build_vars: dict[str, str] = field(default_factory=dict)  # sysconfig CC, CXX, LDSHARED, AR, INCLUDEPY ...
 
     @property
     def usable(self) -> bool:
@@ -316,6 +317,11 @@ class Facts:
     log: LogFacts = field(default_factory=LogFacts)
     cross: CrossFacts = field(default_factory=lambda: CrossFacts())  # noqa: PLW0108 - defined below
     binaries: BinaryFacts = field(default_factory=lambda: BinaryFacts())  # noqa: PLW0108 - defined below
+    toolchain: ToolchainFacts = field(default_factory=lambda: ToolchainFacts())  # noqa: PLW0108 (defined below)
+    native_libs: NativeLibFacts = field(default_factory=lambda: NativeLibFacts())  # noqa: PLW0108 (defined below)
+    crates: CrateFacts = field(default_factory=lambda: CrateFacts())  # noqa: PLW0108 (defined below)
+    path: PathFacts = field(default_factory=lambda: PathFacts())  # noqa: PLW0108 (defined below)
+    wheels: WheelFacts = field(default_factory=lambda: WheelFacts())  # noqa: PLW0108 (defined below)
 
     def to_json(self) -> dict[str, object]:
         return {key: _jsonable(value) for key, value in dataclasses.asdict(self).items()}
@@ -389,3 +395,118 @@ class BinaryFacts:
     tools: tuple[ToolBinary, ...] = ()
     cpuinfo_family: str = ""  # the CPU family /proc/cpuinfo has the shape of (toolchains/cross.toml [cpuinfo])
     auxv_word_bits: int = 0  # 32 or 64: the word size of /proc/self/auxv entries (builddoctor's own process)
+# -- failure classes beyond architecture (issue 13) ----------------------------------------------
+
+@dataclass(frozen=True)
+class BuildTool:
+    """A program the interpreter's sysconfig names (CC, LDSHARED, AR ...), resolved on this machine."""
+
+    var: str  # CC | CXX | LDSHARED | AR
+    command: str  # the value that applies (the environment's when set, else sysconfig's)
+    program: str  # its first word, the program that runs
+    path: str | None  # where PATH (or the absolute value) finds it; None: missing
+    from_env: bool = False  # the environment variable overrides sysconfig
+
+
+@dataclass(frozen=True)
+class WindowsSdk:
+    version: str  # 10.0.26100.0
+    kernel32: tuple[str, ...] = ()  # arches whose um\<arch>\kernel32.lib exists
+    ucrt: tuple[str, ...] = ()  # arches whose ucrt\<arch>\ucrt.lib exists
+
+
+@dataclass(frozen=True)
+class ToolchainFacts:
+    """Is the toolchain the interpreter's build machinery will call really here (issue 13, class 1)."""
+
+    distro: str = ""  # /etc/os-release ID (debian, ubuntu, fedora, alpine, arch ...); "macos"/"windows" elsewhere
+    distro_like: tuple[str, ...] = ()  # ID_LIKE
+    distro_version: str = ""  # VERSION_ID
+    build_vars: dict[str, str] = field(default_factory=dict)  # sysconfig CC, CXX, LDSHARED, AR, INCLUDEPY ...
+    tools: tuple[BuildTool, ...] = ()
+    python_h: bool | None = None  # Python.h under INCLUDEPY (None: unknown)
+    include_dir: str = ""
+    managed_by: str = ""  # uv | pyenv | conda | system | "" (who installed the interpreter)
+    # Windows
+    sdk_root: str = ""  # ...\Windows Kits\10 ("" when missing)
+    sdks: tuple[WindowsSdk, ...] = ()
+    # macOS
+    clt: bool | None = None  # xcrun finds an SDK (Command Line Tools or Xcode)
+    sdk_path: str = ""
+    sdk_version: str = ""
+    deployment_target: str = ""  # MACOSX_DEPLOYMENT_TARGET (environment, else sysconfig)
+
+
+@dataclass(frozen=True)
+class NativeLib:
+    key: str  # a key of toolchains/native-libs.toml (openssl, zlib, sqlite3 ...)
+    source: str  # what asks for it: "Cargo.lock openssl-sys 0.9.103", "meson.build dependency('zlib')"
+    pc_name: str  # the pkg-config module looked up
+    vendored: bool = False  # the crate builds its own copy (vendored/bundled feature): no system library needed
+    env_dir: str = ""  # OPENSSL_DIR-like variable that points at the library ("" when unset)
+    found: bool | None = None  # pkg-config --modversion answered (None: not asked)
+    version: str = ""
+    error: str = ""
+    libdir: str = ""
+    lib_arches: tuple[str, ...] = ()  # arch of the library file in libdir (macOS/Linux), () unknown
+
+
+@dataclass(frozen=True)
+class NativeLibFacts:
+    needed: bool = False  # the project asks for at least one system library
+    pkg_config: str | None = None  # path of pkg-config (or pkgconf)
+    pkg_config_version: str = ""
+    env: dict[str, str] = field(default_factory=dict)  # PKG_CONFIG_PATH, PKG_CONFIG_LIBDIR, OPENSSL_DIR, VCPKG_ROOT ...
+    libs: tuple[NativeLib, ...] = ()
+
+
+@dataclass(frozen=True)
+class CrateFacts:
+    """The project's Rust package: its minimum Rust, edition, locked crates and the PyO3 it uses."""
+
+    manifest: str = ""  # Cargo.toml path ("" without one)
+    package: str = ""
+    rust_version: str = ""  # package.rust-version (workspace's when inherited)
+    edition: str = ""
+    locked: tuple[tuple[str, str], ...] = ()  # every (name, version) in Cargo.lock
+    crate_minimums: tuple[tuple[str, str, str], ...] = ()  # (name, version, rust-version) of locked crates on disk
+    pyo3_features: tuple[str, ...] = ()  # features the project enables on pyo3 / pyo3-ffi
+    maturin_features: tuple[str, ...] = ()  # [tool.maturin] features
+    py_limited_api: str = ""  # setuptools: py_limited_api from setup.py / setup.cfg / pyproject ("" unset)
+
+
+@dataclass(frozen=True)
+class PathProgram:
+    name: str
+    candidates: tuple[str, ...] = ()  # every match on PATH, in order
+    arches: tuple[tuple[str, ...], ...] = ()  # header arches of the first candidate, and of the later ones
+    # when the first is foreign to the machine (one entry per candidate read, in order)
+    banner: str = ""  # first line of `<first> --version` when it was asked (link)
+
+
+@dataclass(frozen=True)
+class PathFacts:
+    entries: tuple[str, ...] = ()
+    programs: tuple[PathProgram, ...] = ()
+
+
+@dataclass(frozen=True)
+class WheelVerdict:
+    """What `why` decided for one dependency (check --index; offline verdicts come from uv.lock)."""
+
+    name: str
+    version: str
+    outcome: str  # wheel | sdist | source | none
+    code: str
+    reason: str
+    available: tuple[str, ...] = ()
+    host_cpu_trap: bool = False
+    pruned_by: str = ""
+    build_requirement: bool = False  # from [build-system] requires: the build environment installs it
+
+
+@dataclass(frozen=True)
+class WheelFacts:
+    index: str = ""  # the index asked ("" offline)
+    error: str = ""
+    verdicts: tuple[WheelVerdict, ...] = ()

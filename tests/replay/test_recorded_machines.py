@@ -37,7 +37,11 @@ def test_seed_machine_names_every_layer_that_disagrees():
     built = f["deps.build-from-source"]
     assert built["facts"]["package"] == "polars-lts-cpu" and built["facts"]["host_cpu_trap"] is True
     assert "wheels exist only for: cp39-abi3-macosx_11_0_arm64" in built["title"]
-    assert commands(built) == ["builddoctor why polars-lts-cpu"]
+    assert commands(built)[0] == "builddoctor why polars-lts-cpu"
+    assert built["facts"]["cause"] == "markers"  # the lock's markers pruned the win_amd64 wheel
+    # this machine has no Visual Studio, so the build it is heading for cannot compile: the Build Tools fix follows
+    assert "no C compiler (no Visual Studio or Build Tools)" in built["title"]
+    assert "Microsoft.VisualStudio.Component.VC.Tools.x86.x64" in commands(built)[1]
     # the single most useful fix is the native Python, which fixes the most problems at once
     assert doc["fixes"][0]["command"] == "uv venv --python cpython-3.13-windows-aarch64-none"
 

@@ -31,8 +31,8 @@ def test_200_machines_are_grouped_by_the_top_finding_check_reports_for_each(flee
     doc = run.json()
     assert doc["schema"] == "builddoctor.triage/1" and doc["machines"] == 200 and doc["unreadable"] == []
     expected: dict[str, set[str]] = {}
-    for name, source in origin.items():
-        expected.setdefault(_top(source), set()).add(name)
+    for name in origin:  # what check itself reports for each variant (versions vary, so findings may too)
+        expected.setdefault(_top(folder / name), set()).add(name)
     got = {g["finding"]: set(g["machines"]) for g in doc["groups"]}
     assert got == expected
     assert sum(g["count"] for g in doc["groups"]) == 200
@@ -46,8 +46,8 @@ def test_the_fix_helping_most_machines_is_counted_per_machine(fleet):
     folder, origin = fleet
     doc = run_cli("triage", str(folder), "--json").json()
     counts: Counter[str] = Counter()
-    for source in origin.values():
-        commands = {fix.command for f in run_check(None, None, str(source)).diagnosis.findings
+    for name in origin:
+        commands = {fix.command for f in run_check(None, None, str(folder / name)).diagnosis.findings
                     if f.severity != "ok" for fix in f.fixes}
         counts.update(commands)
     best, n = counts.most_common(1)[0]

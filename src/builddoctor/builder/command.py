@@ -38,8 +38,10 @@ LOG_NAME = "builddoctor-build.log"
 
 #: Finding-id prefixes that can make each kind of backend fail; anything else does not stop a build.
 _RELEVANT: dict[str, tuple[str, ...]] = {
-    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc.", "known.", "tools.", "target.", "cross."),
-    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake.", "known.", "tools.", "target.", "cross."),
+    "rust": ("interpreter.", "project.", "rust.", "msvc.", "cc.", "known.", "tools.", "target.", "cross.",
+             "toolchain.", "native.", "path.shadowed", "freethreaded."),
+    "c": ("interpreter.", "project.", "cc.", "msvc.", "cmake.", "known.", "tools.", "target.", "cross.",
+          "toolchain.", "native.", "freethreaded."),
     "pure": ("interpreter.unusable", "project.", "target.cross-os"),
 }
 

@@ -11,16 +11,20 @@ import dataclasses
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
-from ..facts import Facts, ProjectFacts, RustFacts
+from ..facts import Facts, InterpreterFacts, ProjectFacts, RustFacts
 from ..machine import Machine
 from .cc import probe_cc
 from .cmake import probe_cmake
+from .crates import probe_crates
 from .cross import probe_binaries, probe_cross
 from .host import probe_host
 from .interpreter import probe_interpreter
 from .msvc import probe_msvc
+from .nativelibs import probe_native_libs
+from .pathscan import probe_path
 from .project import probe_project
 from .rust import probe_rust
+from .toolchain import probe_toolchain
 from .tools import probe_tools
 
 #: fact group name (a field of Facts) -> probe(machine, project_dir), in the order they start
@@ -30,6 +34,9 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
     "cmake": probe_cmake,
     "cross": probe_cross,
     "binaries": probe_binaries,
+    "native_libs": probe_native_libs,
+    "crates": probe_crates,
+    "path": probe_path,
 }
 
 #: fact groups that need the others first (the interpreter's packages and tags): name -> fn(machine, project,
@@ -37,6 +44,12 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
 #: has one (`build --no-isolation`), else None (read from the environment)
 LATE_PROBES: dict[str, Callable[[Machine, str | None, Facts, bool | None], Any]] = {
     "tools": probe_tools,
+}
+
+#: fact groups that need the interpreter's own facts: probe(machine, project_dir, interpreter facts);
+#: each starts as soon as the interpreter has described itself, concurrently with the rest
+AFTER_INTERPRETER: dict[str, Callable[[Machine, str | None, InterpreterFacts], Any]] = {
+    "toolchain": probe_toolchain,
 }
 
 
@@ -70,9 +83,12 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
     run only for a project that may compile Rust."""
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
     skip_rust = rust_if_needed and not needs_rust(proj_facts)
-    pool_cm = ThreadPoolExecutor(max_workers=4 + len(PROBES)) if concurrent else _Inline()
+    workers = 4 + len(PROBES) + len(AFTER_INTERPRETER)
+    pool_cm = ThreadPoolExecutor(max_workers=workers) if concurrent else _Inline()
     with pool_cm as pool:
         interp = pool.submit(probe_interpreter, machine, python)
+        after = {name: pool.submit(lambda fn: fn(machine, project, interp.result()), fn)
+                 for name, fn in AFTER_INTERPRETER.items()}
         host = pool.submit(probe_host, machine)
         rust = None if skip_rust else pool.submit(probe_rust, machine, project)
         proj = pool.submit(probe_project, machine, project) if project and proj_facts is None else None
@@ -84,6 +100,7 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
             rust=rust.result() if rust else RustFacts(),
             project=proj.result() if proj else proj_facts,
             **{name: f.result() for name, f in extra.items()},
+            **{name: f.result() for name, f in after.items()},
         )
     for name, late in LATE_PROBES.items():
         facts = dataclasses.replace(facts, **{name: late(machine, project, facts, isolated)})

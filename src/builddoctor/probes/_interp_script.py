@@ -98,5 +98,7 @@ info = {
     "import_lib": implib,
     "backends": _versions(("pip", "setuptools", "wheel", "maturin", "setuptools-rust", "scikit-build-core",
                            "meson-python", "cmake", "ninja", "build")),
+    "build_vars": {k: str(cv(k)) for k in ("CC", "CXX", "LDSHARED", "AR", "INCLUDEPY", "MACOSX_DEPLOYMENT_TARGET")
+                   if cv(k) is not None},
 }
 sys.stdout.write("@@BUILDDOCTOR@@" + json.dumps(info) + "@@END@@\n")

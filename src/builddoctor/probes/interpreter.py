@@ -139,6 +139,7 @@ def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> Interpr
     exe_format, exe_arches = binary_arches(machine, base) or binary_arches(machine, exe) or ("", ())
     markers = raw.get("markers")
     backends = raw.get("backends")
+    build_vars = raw.get("build_vars")
     return InterpreterFacts(
         requested=label,
         executable=exe,
@@ -164,5 +165,6 @@ def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> Interpr
         backends={str(k): str(v) for k, v in backends.items() if v} if isinstance(backends, dict) else {},
         exe_format=exe_format,
         exe_arches=exe_arches,
+        build_vars={str(k): str(v) for k, v in build_vars.items()} if isinstance(build_vars, dict) else {},
     )
 

@@ -11,9 +11,15 @@ from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
 from .core import host_rules, interpreter_rules, marker_rules, project_rules, rust_layers, rust_rules
 from .cross import binary_rules, cross_layers, cross_rules
 from .deps import deps_rules
+from .freethreading import free_threading_layers, free_threading_rules
 from .known import known_rules, reconcile, tool_layers
+from .libc import libc_layers, libc_rules
 from .logsig import log_layers, log_rules
 from .model import Finding, Fix, Layer, LayerStatus, rank_fixes
+from .nativelibs import native_lib_layers, native_lib_rules
+from .pathshadow import path_shadow_layers, path_shadow_rules
+from .rustversion import rust_version_layers, rust_version_rules
+from .toolchain import toolchain_layers, toolchain_rules
 
 RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
 LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
@@ -28,9 +34,15 @@ RULES: tuple[RuleFn, ...] = (
     marker_rules,
     rust_rules,
     deps_rules,
+    libc_rules,
+    toolchain_rules,
     cc_rules,
     cross_rules,
     binary_rules,
+    native_lib_rules,
+    rust_version_rules,
+    path_shadow_rules,
+    free_threading_rules,
 )
 
 
@@ -80,7 +92,9 @@ def _name(a: archmod.Arch | None) -> str | None:
     return a.name if a else None
 
 
-LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, cross_layers, tool_layers, log_layers)
+LAYERS = (base_layers, rust_layers, cc_layers, msvc_layers, cmake_layers, libc_layers, toolchain_layers,
+          native_lib_layers, rust_version_layers, path_shadow_layers, free_threading_layers, cross_layers,
+          tool_layers, log_layers)
 
 
 #: Rules about the interpreter itself (emulation, markers, its dependencies): they see its own target,

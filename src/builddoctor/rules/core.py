@@ -68,6 +68,8 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
         return [Finding("interpreter.unusable", ERROR, f"Python interpreter unusable: {i.error_detail}",
                         {"requested": i.requested, "error": i.error},
                         (Fix("builddoctor check --python PATH-OR-VERSION", "point at a working CPython 3.9+"),))]
+    from .toolchain import headers_fixes
+
     out: list[Finding] = []
     if target is None:
         out.append(Finding("interpreter.unknown-platform", ERROR,
@@ -88,8 +90,7 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if native and not i.has_headers:
         out.append(Finding("interpreter.headers-missing", ERROR,
                            f"Python.h is missing for {i.executable}: C and Rust extensions cannot compile",
-                           {"include_dir": i.include_dir},
-                           (_headers_fix(facts),)))
+                           {"include_dir": i.include_dir}, headers_fixes(facts)))
     if native and facts.os == "windows" and not i.has_import_lib:
         out.append(Finding("interpreter.import-lib-missing", ERROR,
                            f"the import library (libs\\python{i.version.replace('.', '')[:3]}.lib) is missing",

@@ -47,9 +47,12 @@ in the toolchain that will build, so cargo --target fails with E0463 (can't find
 target other than the interpreter's; the extension would not load.""",
     "rust.ok": """rustc's host is the interpreter's target: no cross-compilation is involved.""",
     "project.invalid": """The project's pyproject.toml could not be parsed.""",
-    "deps.build-from-source": """The project's uv.lock keeps no wheel of this dependency that this interpreter's
-tags accept, so installing it builds the sdist: the Rust or C toolchain checks above then apply to
-it too. 'builddoctor why PACKAGE' asks the index which wheels exist and why the lock dropped them
-(in uv#15693 a platform_machine marker that saw the host CPU pruned the win_amd64 wheel).""",
+    "deps.build-from-source": """The project's uv.lock (or, with check --index, the index) has no wheel of this
+dependency that this interpreter's tags accept, so installing it builds the sdist: the Rust or C
+toolchain checks above then apply to it too. The cause is named: Python too new (no wheels for this
+version yet), free-threaded ABI, libc family (musl) or version (glibc), macOS floor, no wheels for
+this arch or OS, markers pruning the lock, or --no-binary. 'builddoctor why PACKAGE' asks the index
+which wheels exist and why the lock dropped them (in uv#15693 a platform_machine marker that saw the
+host CPU pruned the win_amd64 wheel).""",
     "deps.lock-unreadable": """uv.lock is not valid TOML or not of a version builddoctor reads (version 1).""",
 }
