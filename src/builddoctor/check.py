@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
 
 from .facts import Facts
-from .machine import LiveMachine, Machine, RecordingMachine, ReplayMachine, load_snapshot
 from .probes import probe_all
 from .rules import Diagnosis, diagnose
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .cache import Cache
+    from .machine import Machine
 
 JSON_SCHEMA = "builddoctor.check/1"
 
@@ -21,8 +26,12 @@ class CheckResult:
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
-              rust_if_needed: bool = False) -> CheckResult:
+              rust_if_needed: bool = False, use_cache: bool = False) -> CheckResult:
+    """`use_cache`: answer what only changes with files from the user cache folder (cache.py);
+    a replay never uses it."""
     if replay:
+        from .machine.replay import ReplayMachine, load_snapshot
+
         doc = load_snapshot(replay)
         machine: Machine = ReplayMachine(doc)
         inv = doc.get("invocation") or {}
@@ -30,7 +39,9 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
         project = project if project is not None else inv.get("project")
         facts = probe_all(machine, python, project)
         return CheckResult(facts, diagnose(facts), replay)
-    live = LiveMachine()
+    from .machine.live import LiveMachine
+
+    live = LiveMachine(_cache() if use_cache else None)
     try:
         facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)
     finally:
@@ -38,7 +49,17 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
     return CheckResult(facts, diagnose(facts), "live")
 
 
+def _cache() -> Cache | None:
+    from .cache import Cache, default_dir
+
+    folder = default_dir()
+    return Cache(folder) if folder else None
+
+
 def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, Any], CheckResult]:
+    from .machine.live import LiveMachine
+    from .machine.record import RecordingMachine
+
     live = LiveMachine()
     rec = RecordingMachine(live)
     project = _abs(project)

@@ -15,56 +15,80 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{self.prog}: {message}")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command(argv: Sequence[str] | None) -> str | None:
+    """The subcommand named in argv (None: none named, or --help / --version before it)."""
+    for arg in sys.argv[1:] if argv is None else argv:
+        if not arg.startswith("-"):
+            return arg
+        if arg in ("-h", "--help", "--version"):
+            return None
+    return None
+
+
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The CLI parser; given argv, the options of commands it does not run are left out (import cost)."""
+    command = _command(argv) if argv is not None else None
     p = _Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
     p.add_argument("--version", action="version", version=f"builddoctor {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    def want(name: str) -> bool:  # argparse costs ~0.1 ms per option: only the command run gets its own
+        return command is None or command == name or command not in COMMANDS
+
     c = sub.add_parser("check", help="probe every layer and compare it with the interpreter's target")
-    c.add_argument("--python", help="interpreter: a path or a version such as 3.12 (default: venv or PATH)")
-    c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
-    c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
-    c.add_argument("--json", action="store_true", help="print the versioned JSON report")
+    if want("check"):
+        c.add_argument("--python", help="interpreter: a path or a version such as 3.12 (default: venv or PATH)")
+        c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
+        c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
+        c.add_argument("--json", action="store_true", help="print the versioned JSON report")
+        c.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="neither read nor write the user cache of program answers (see README)")
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
-    s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
-    s.add_argument("--python")
-    s.add_argument("--project")
-    s.add_argument("--force", action="store_true", help="replace an existing output file")
+    if want("snapshot"):
+        s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
+        s.add_argument("--python")
+        s.add_argument("--project")
+        s.add_argument("--force", action="store_true", help="replace an existing output file")
 
     w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
-    w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
-    w.add_argument("--project", default=".", help="project folder, or a uv.lock / pylock.toml / requirements file")
-    w.add_argument("--python", help="interpreter: a path or a version (default: venv or PATH)")
-    w.add_argument("--replay", metavar="FILE", help="use the interpreter of a recorded machine")
-    w.add_argument("--index-url", help="simple index (default: UV_INDEX_URL / PIP_INDEX_URL / PyPI)")
-    w.add_argument("--find-links", metavar="DIR", help="a folder of wheels and sdists")
-    w.add_argument("--cache-dir", metavar="DIR", help="keep index pages here between runs (default: no cache)")
-    w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
-    w.add_argument("--json", action="store_true", help="print the versioned JSON report")
-
-    from .builder import add_arguments as add_build_arguments
+    if want("why"):
+        w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
+        w.add_argument("--project", default=".", help="project folder, or a uv.lock / pylock.toml / requirements file")
+        w.add_argument("--python", help="interpreter: a path or a version (default: venv or PATH)")
+        w.add_argument("--replay", metavar="FILE", help="use the interpreter of a recorded machine")
+        w.add_argument("--index-url", help="simple index (default: UV_INDEX_URL / PIP_INDEX_URL / PyPI)")
+        w.add_argument("--find-links", metavar="DIR", help="a folder of wheels and sdists")
+        w.add_argument("--cache-dir", metavar="DIR", help="keep index pages here between runs (default: no cache)")
+        w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
+        w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
     b = sub.add_parser("build", help="build a wheel with every layer set to the interpreter's target, then verify it")
-    add_build_arguments(b)
+    if want("build"):
+        from .builder import add_arguments as add_build_arguments
+
+        add_build_arguments(b)
 
     d = sub.add_parser("devshell", help="a Visual Studio developer environment for the interpreter's arch (Windows)")
-    d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
-    d.add_argument("--vs", metavar="VERSION", help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
-    d.add_argument("--format", dest="fmt", default="cmd", help="cmd, powershell, bash or json (default cmd)")
-    d.add_argument("--python", help="interpreter whose arch to use: a path or a version")
-    d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
-    d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
+    if want("devshell"):
+        d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
+        d.add_argument("--vs", metavar="VERSION",
+                       help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
+        d.add_argument("--format", dest="fmt", default="cmd", help="cmd, powershell, bash or json (default cmd)")
+        d.add_argument("--python", help="interpreter whose arch to use: a path or a version")
+        d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
+        d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
 
     e = sub.add_parser("explain", help="the long form of a finding id")
-    e.add_argument("id", nargs="?", help="finding id; without it, list them all")
+    if want("explain"):
+        e.add_argument("id", nargs="?", help="finding id; without it, list them all")
     return p
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
-    result = run_check(args.python, args.project, args.replay)
+    result = run_check(args.python, args.project, args.replay, use_cache=args.cache and not args.replay)
     if args.json:
         from .report import render_json
 
@@ -187,7 +211,7 @@ COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
         return COMMANDS[args.command](args)
     except UserError as exc:
         print(f"builddoctor: error: {exc.message}", file=sys.stderr)

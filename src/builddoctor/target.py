@@ -1,12 +1,13 @@
 """THE effective target: derived from the chosen interpreter, never from platform.machine()."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from . import arch as archmod
 from .facts import InterpreterFacts
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from packaging.tags import Tag
 
@@ -18,8 +19,18 @@ class Target:
     libc: str  # gnu | musl | "" (not Linux)
     platform_tag: str  # most specific wheel platform tag, e.g. win_amd64
     universal2: bool = False
-    #: the interpreter's wheel tags, most preferred first, computed once per target
-    tags: tuple[Tag, ...] = field(default=(), compare=False, repr=False)
+    #: the interpreter the target was derived from (its wheel tags are computed from it on first use)
+    interpreter: InterpreterFacts | None = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property  # a frozen dataclass: cached_property writes the instance's __dict__ itself
+    def tags(self) -> tuple[Tag, ...]:
+        """The interpreter's wheel tags, most preferred first: computed (with `packaging`) only when a
+        rule, the JSON report or a build asks, once per target."""
+        if self.interpreter is None:
+            return ()
+        from .tags import supported_tags
+
+        return tuple(supported_tags(self.interpreter))
 
     @property
     def rust_triple(self) -> str | None:
@@ -75,7 +86,7 @@ def interpreter_arch(facts: InterpreterFacts) -> archmod.Arch | None:
 
 def derive_target(facts: InterpreterFacts) -> Target | None:
     """The one target of a build: the interpreter's OS, its executable's arch, and its wheel tags."""
-    from .tags import platforms, supported_tags
+    from .tags import platforms
 
     if not facts.usable:
         return None
@@ -89,4 +100,4 @@ def derive_target(facts: InterpreterFacts) -> Target | None:
     plats = platforms(facts)
     universal2 = os == "macos" and facts.platform.endswith("universal2") and len(facts.exe_arches) > 1
     return Target(os=os, arch=a, libc=libc, platform_tag=plats[0] if plats else "", universal2=universal2,
-                  tags=tuple(supported_tags(facts)))
+                  interpreter=facts)

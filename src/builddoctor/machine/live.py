@@ -5,7 +5,7 @@ import atexit
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .. import proc
 from ..proc import DEFAULT_TIMEOUT, ProcResult
@@ -24,11 +24,23 @@ def _current_os() -> str:
     return "linux"
 
 
+# Variables that change what a program prints without being in the allow-list probes see.
+_LOADER_VARS = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
+                "DYLD_INSERT_LIBRARIES")
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..cache import Cache
+
+
 class LiveMachine(Machine):
-    def __init__(self) -> None:
+    def __init__(self, cache: Cache | None = None) -> None:
+        """`cache`: answer `run_cached` questions from it while their files are unchanged (check only)."""
         self.os = _current_os()
         self._neutral: str | None = None
         self._env = allowed_env(os.environ)
+        self._cache = cache
+        self._cache_env: str | None = None
 
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
@@ -75,6 +87,37 @@ class LiveMachine(Machine):
         if argv and os.path.dirname(argv[0]) and not os.path.isabs(argv[0]):
             argv = [os.path.abspath(argv[0]), *argv[1:]]  # relative to the user's folder, not the probe's
         return proc.run(argv, timeout=timeout, env=child_env, cwd=self._cwd())
+
+    def run_cached(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
+                   deps: Sequence[str] = (),
+                   deps_of: Callable[[ProcResult], Sequence[str]] | None = None) -> ProcResult:
+        if self._cache is None or not argv or not os.path.isabs(argv[0]):
+            return self.run(argv, timeout=timeout, key=key)
+        cache_key = self._cache_key(argv)
+        hit = self._cache.get(cache_key)
+        if hit is not None:
+            return hit
+        result = self.run(argv, timeout=timeout, key=key)
+        if result.ok:
+            try:
+                extra = list(deps_of(result)) if deps_of is not None else []
+            except (ValueError, TypeError, KeyError, AttributeError):
+                return result  # cannot say what the answer depends on: not cached
+            self._cache.put(cache_key, [argv[0], *deps, *extra], result)
+        return result
+
+    def _cache_key(self, argv: Sequence[str]) -> str:
+        """argv, everything in the environment that can change a program's answer, and the OS build."""
+        if self._cache_env is None:
+            import json
+
+            from ..cache import system_identity
+
+            env = {**self._env, **{k: os.environ[k] for k in _LOADER_VARS if k in os.environ}, **PROBE_ENV}
+            self._cache_env = json.dumps([sorted(env.items()), system_identity()], ensure_ascii=False)
+        import json
+
+        return json.dumps(list(argv), ensure_ascii=False) + self._cache_env
 
     def read_text(self, path: str, limit: int = 1 << 20) -> str | None:
         data = self.read_head(path, limit)

@@ -1,26 +1,28 @@
 """Answer every read from a snapshot file: diagnose a recorded machine on any OS."""
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
 
 from ..errors import UserError
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
 from .record import SCHEMA, run_key
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
 _OSES = ("windows", "linux", "macos")
 
 
 def load_snapshot(path: str | Path) -> dict[str, Any]:
     """Read and validate a snapshot file; any problem is a one-line UserError."""
-    p = Path(path)
+    p = str(path)
     try:
-        raw = p.read_bytes()
+        with open(p, "rb") as fh:
+            raw = fh.read()
     except OSError as exc:
         raise UserError(f"cannot read snapshot {p}: {exc.strerror or exc}") from None
     try:
@@ -37,6 +39,7 @@ def load_snapshot(path: str | Path) -> dict[str, Any]:
 
 
 class ReplayMachine(Machine):
+    concurrent = False  # answers come from a dict: threads would only add their start-up cost
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.doc = doc
         self.os = str(doc["os"])
@@ -67,6 +70,9 @@ class ReplayMachine(Machine):
         return value[:limit] if isinstance(value, str) else None
 
     def read_head(self, path: str, size: int = 1 << 16) -> bytes | None:
+        import base64
+        import binascii
+
         value = self._get(f"read_head {path}")
         if not isinstance(value, str):
             return None

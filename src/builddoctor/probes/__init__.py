@@ -7,9 +7,7 @@ rules/__init__.py's `RULES` / `LAYERS`.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
-
+from .._parallel import start
 from ..facts import Facts, ProjectFacts, RustFacts
 from ..machine import Machine
 from .cc import probe_cc
@@ -19,6 +17,11 @@ from .interpreter import probe_interpreter
 from .msvc import probe_msvc
 from .project import probe_project
 from .rust import probe_rust
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 #: fact group name (a field of Facts) -> probe(machine, project_dir), in the order they start
 PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
@@ -34,21 +37,22 @@ def needs_rust(project: ProjectFacts | None) -> bool:
 
 
 def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False) -> Facts:
-    """Every probe, concurrently. With `rust_if_needed` (builds), the project is read first and the
-    Rust probes (about eight processes) run only for a project that may compile Rust."""
+    """Every probe, all started at once, the slowest first (the interpreter describing itself, then
+    rustup). With `rust_if_needed` (builds), the project is read first and the Rust probes run only
+    for a project that may compile Rust. A replay machine runs them one after another."""
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
     skip_rust = rust_if_needed and not needs_rust(proj_facts)
-    with ThreadPoolExecutor(max_workers=4 + len(PROBES)) as pool:
-        interp = pool.submit(probe_interpreter, machine, python)
-        host = pool.submit(probe_host, machine)
-        rust = None if skip_rust else pool.submit(probe_rust, machine, project)
-        proj = pool.submit(probe_project, machine, project) if project and proj_facts is None else None
-        extra = {name: pool.submit(fn, machine, project) for name, fn in PROBES.items()}
-        return Facts(
-            os=machine.os,
-            interpreter=interp.result(),
-            host=host.result(),
-            rust=rust.result() if rust else RustFacts(),
-            project=proj.result() if proj else proj_facts,
-            **{name: f.result() for name, f in extra.items()},
-        )
+    par = machine.concurrent
+    interp = start(probe_interpreter, machine, python, concurrent=par)
+    rust = None if skip_rust else start(probe_rust, machine, project, concurrent=par)
+    extra = {name: start(fn, machine, project, concurrent=par) for name, fn in PROBES.items()}
+    proj = start(probe_project, machine, project, concurrent=par) if project and proj_facts is None else None
+    host = start(probe_host, machine, concurrent=par)
+    return Facts(
+        os=machine.os,
+        interpreter=interp(),
+        host=host(),
+        rust=rust() if rust else RustFacts(),
+        project=proj() if proj else proj_facts,
+        **{name: join() for name, join in extra.items()},
+    )

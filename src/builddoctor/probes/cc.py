@@ -8,14 +8,17 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from .. import arch as archmod
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._data import table
+from .._parallel import map_all
 from ..facts import CMD_LIMIT, CFacts, Compiler
 from ..machine import Machine
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TIMEOUT = 10.0
 FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS")
@@ -110,7 +113,7 @@ def probe_compiler(machine: Machine, source: str, command: str, *, xcode: bool =
     kind = compiler_kind(path)
     if not xcode and path.startswith("/usr/bin/"):
         return Compiler(source, command, path, kind, error="the Xcode Command Line Tools are not installed")
-    result = machine.run(_target_argv(kind, [path, *argv[1:]]), timeout=TIMEOUT)
+    result = machine.run_cached(_target_argv(kind, [path, *argv[1:]]), timeout=TIMEOUT)  # built into the binary
     if result.error:
         return Compiler(source, command, path, kind, error=result.error)
     if kind == "msvc":
@@ -178,8 +181,7 @@ def probe_cc(machine: Machine, project: str | None) -> CFacts:
     names = [n for n in PATH_NAMES if windows or n not in ("cl", "clang-cl")]
     jobs += [("PATH", n) for n in names]
     xcode = machine.os != "macos" or machine.run(["xcode-select", "-p"], timeout=TIMEOUT).ok
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        found = list(pool.map(lambda job: probe_compiler(machine, *job, xcode=xcode), jobs))
+    found = map_all(lambda job: probe_compiler(machine, *job, xcode=xcode), jobs, concurrent=machine.concurrent)
     compilers = [c for c in found if not (c.source == "PATH" and c.error == "not found on PATH")]
     lock_path, crates = "", []
     if project:

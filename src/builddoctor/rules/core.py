@@ -1,8 +1,6 @@
 """Rules for the interpreter, the host, the project's markers and Rust. Pure: facts in, findings out."""
 from __future__ import annotations
 
-from packaging.markers import Marker
-
 from .. import arch as archmod
 from ..facts import Facts, RustFacts
 from ..target import Target
@@ -110,6 +108,8 @@ def host_rules(facts: Facts, target: Target | None) -> list[Finding]:
 
 
 def _marker_true(marker: str, env: dict[str, str]) -> bool | None:
+    from packaging.markers import Marker
+
     try:
         return Marker(marker).evaluate(env)
     except Exception:
