@@ -2,8 +2,6 @@
 without its import cost (concurrent.futures pulls in logging, traceback and queue: ~5 ms)."""
 from __future__ import annotations
 
-import threading
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -27,6 +25,8 @@ def start(fn: Callable[..., T], *args: object, concurrent: bool = True) -> Calla
 
     thread = None
     if concurrent:
+        import threading
+
         thread = threading.Thread(target=target, daemon=True)
         thread.start()
     else:

@@ -6,7 +6,6 @@ A compiler's target is asked from the compiler itself (`gcc -dumpmachine`, `clan
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Mapping
 
 from .. import arch as archmod
@@ -66,6 +65,8 @@ def split_command(machine: Machine, value: str) -> list[str]:
         return []
     if machine.is_file(value.strip('"')):
         return [value.strip('"')]
+    import shlex
+
     try:
         parts = shlex.split(value, posix=machine.os != "windows")
     except ValueError:

@@ -133,7 +133,10 @@ def parse_show(text: str) -> tuple[tuple[str, ...], str, str, tuple[str, ...]] |
 def _run_all(machine: Machine, jobs: dict[str, list[str]]) -> dict[str, ProcResult]:
     """Every job started at once (rustup show, the slowest, first). `rustup --version` depends on the
     rustup program only; everything else also on the rustup home (cache.rustup_files)."""
-    from ..cache import rustup_files
+    def rustup_files(result: ProcResult) -> list[str]:  # called by a live machine with a cache only
+        from ..cache import rustup_files
+
+        return rustup_files(result)
 
     def one(item: tuple[str, list[str]]) -> ProcResult:
         name, argv = item
