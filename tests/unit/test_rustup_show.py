@@ -35,8 +35,8 @@ installed targets:
   x86_64-unknown-linux-gnu
 """
 NEW_ENV = NEW.replace("it's the default toolchain", "overridden by environment variable RUSTUP_TOOLCHAIN")
-NEW_NONE = NEW.split("active toolchain\n")[0] + "active toolchain\n----------------\nno active toolchain\n"
-NEW_NOT_INSTALLED = NEW.split("installed targets:")[0]  # rustup stops after `active because:`
+NEW_NONE = NEW.split("active toolchain\n", maxsplit=1)[0] + "active toolchain\n----------------\nno active toolchain\n"
+NEW_NOT_INSTALLED = NEW.split("installed targets:", maxsplit=1)[0]  # rustup stops after `active because:`
 
 OLD_MANY = """Default host: x86_64-unknown-linux-gnu
 rustup home:  /home/u/.rustup

@@ -15,8 +15,8 @@ HEAVY = ("packaging", "rich", "concurrent.futures", "logging", "pathlib", "subpr
 
 
 def _modules_after(code: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-I", "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
-                         capture_output=True, text=True, timeout=60, check=True)
+    code += "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60, check=True)
     return set(json.loads(out.stdout.splitlines()[-1]))
 
 
