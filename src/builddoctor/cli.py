@@ -15,28 +15,35 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{self.prog}: {message}")
 
 
-def _command(argv: Sequence[str] | None) -> str | None:
-    """The subcommand named in argv (None: none named, or --help / --version before it)."""
-    for arg in sys.argv[1:] if argv is None else argv:
+def _command(argv: Sequence[str]) -> str:
+    """The subcommand named in argv ("": none named, or --help / --version before it)."""
+    for arg in argv:
         if not arg.startswith("-"):
             return arg
         if arg in ("-h", "--help", "--version"):
-            return None
-    return None
+            return ""
+    return ""
 
 
 def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The CLI parser; given argv, the options of commands it does not run are left out (import cost)."""
+    """The CLI parser; given argv, the options of commands it does not run are left out (start-up
+    cost): `builddoctor --help` lists commands only, `builddoctor check` needs no build options."""
     command = _command(argv) if argv is not None else None
     p = _Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
     p.add_argument("--version", action="version", version=f"builddoctor {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def want(name: str) -> bool:  # argparse costs ~0.1 ms per option: only the command run gets its own
-        return command is None or command == name or command not in COMMANDS
+    def add(name: str, text: str) -> argparse.ArgumentParser | None:
+        """The subparser of `name` when its options are needed, else None. argparse costs ~0.3 ms per
+        subparser and ~0.1 ms per option: a command gets only its own parser, --help lists them all."""
+        known = command in COMMANDS
+        if known and command != name:
+            return None
+        parser = sub.add_parser(name, help=text)
+        return parser if command is None or known or command != "" else None
 
-    c = sub.add_parser("check", help="probe every layer and compare it with the interpreter's target")
-    if want("check"):
+    c = add("check", "probe every layer and compare it with the interpreter's target")
+    if c is not None:
         c.add_argument("--python", help="interpreter: a path or a version such as 3.12 (default: venv or PATH)")
         c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
         c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
@@ -44,15 +51,15 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         c.add_argument("--no-cache", dest="cache", action="store_false",
                        help="neither read nor write the user cache of program answers (see README)")
 
-    s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
-    if want("snapshot"):
+    s = add("snapshot", "record what the probes read (redacted) into one JSON file")
+    if s is not None:
         s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
         s.add_argument("--python")
         s.add_argument("--project")
         s.add_argument("--force", action="store_true", help="replace an existing output file")
 
-    w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
-    if want("why"):
+    w = add("why", "would each dependency come as a wheel or be built from source, and why")
+    if w is not None:
         w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
         w.add_argument("--project", default=".", help="project folder, or a uv.lock / pylock.toml / requirements file")
         w.add_argument("--python", help="interpreter: a path or a version (default: venv or PATH)")
@@ -63,14 +70,14 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
         w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
-    b = sub.add_parser("build", help="build a wheel with every layer set to the interpreter's target, then verify it")
-    if want("build"):
+    b = add("build", "build a wheel with every layer set to the interpreter's target, then verify it")
+    if b is not None:
         from .builder import add_arguments as add_build_arguments
 
         add_build_arguments(b)
 
-    d = sub.add_parser("devshell", help="a Visual Studio developer environment for the interpreter's arch (Windows)")
-    if want("devshell"):
+    d = add("devshell", "a Visual Studio developer environment for the interpreter's arch (Windows)")
+    if d is not None:
         d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
         d.add_argument("--vs", metavar="VERSION",
                        help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
@@ -79,8 +86,8 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
         d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
 
-    e = sub.add_parser("explain", help="the long form of a finding id")
-    if want("explain"):
+    e = add("explain", "the long form of a finding id")
+    if e is not None:
         e.add_argument("id", nargs="?", help="finding id; without it, list them all")
     return p
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 
 from .. import proc
@@ -45,6 +44,8 @@ class LiveMachine(Machine):
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
         if self._neutral is None:
+            import tempfile
+
             self._neutral = tempfile.mkdtemp(prefix="builddoctor-probe-")
             atexit.register(_remove_dir, self._neutral)
         return self._neutral
