@@ -52,6 +52,8 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
 def _cache() -> Cache | None:
     from .cache import Cache, default_dir
 
+    if os.environ.get("BUILDDOCTOR_NO_CACHE"):
+        return None
     folder = default_dir()
     return Cache(folder) if folder else None
 

@@ -261,10 +261,11 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
 
 
 def _check(python: str | None, project: str) -> CheckResult:
-    """check's result; a project that compiles no Rust skips the Rust probes."""
+    """check's result; a project that compiles no Rust skips the Rust probes. Answers that only change
+    with files come from the user cache (cache.py), so the preflight takes little CPU from the installer."""
     from ..check import run_check
 
-    return run_check(python, project, rust_if_needed=True)
+    return run_check(python, project, rust_if_needed=True, use_cache=True)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:
