@@ -40,6 +40,7 @@ class LiveMachine(Machine):
         self._env = allowed_env(os.environ)
         self._cache = cache
         self._cache_env: str | None = None
+        self._listings: dict[str, frozenset[str] | None] = {}
 
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
@@ -73,11 +74,27 @@ class LiveMachine(Machine):
             entry = raw.strip().strip('"')
             if not entry or not os.path.isabs(entry):
                 continue  # an empty or relative entry would mean "the current folder"
+            listing = self._listing(entry)
             for ext in exts:
+                if listing is not None and name + ext not in listing:
+                    continue
                 candidate = os.path.join(entry, name + ext)
                 if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
                     return candidate
         return None
+
+    def _listing(self, folder: str) -> frozenset[str] | None:
+        """A PATH folder's names, read once per check: a dozen lookups through a PATH of thousands of
+        folders cost one listing each instead of a stat per name. None (look with stat) where names
+        are case-insensitive (Windows, macOS) or the folder cannot be listed."""
+        if not sys.platform.startswith("linux"):
+            return None
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = frozenset(os.listdir(folder))
+            except (OSError, ValueError):
+                self._listings[folder] = None
+        return self._listings[folder]
 
     def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
             env: Mapping[str, str] | None = None) -> ProcResult:
