@@ -10,8 +10,9 @@ Series (each point the median of -n runs, points of a series interleaved):
   (deps.build-from-source reads it offline; every 10th package has no wheel for this Python), and
   `why --replay` of the same project (offline: the lock's files only).
 
-Growth: the median times are fitted to t = a + b * N^k (k on a grid, a and b by least squares);
-"flat" when the fitted extra cost at the largest N is under 5% of a run (noise on this machine).
+Growth: "flat" when a straight line through the medians adds under 10% of a run, or under three
+standard errors of a median, at the largest N; else the exponent k of t = a + b * N^k fitted by
+least squares (k on a grid of 0.1).
 Goal (issue 16): cost grows no faster than the input (k <= 1).
 Run: python bench/bench_scale.py [-n 9] [--only path,pythons,rust,lock]
 """
@@ -42,27 +43,32 @@ powerpc64le-unknown-linux-gnu riscv64gc-unknown-linux-gnu s390x-unknown-linux-gn
 wasm32-wasip1 x86_64-apple-darwin x86_64-pc-windows-msvc x86_64-unknown-linux-musl""")
 
 
-def fit(sizes: Sequence[int], times: Sequence[float]) -> str:
-    """'k=..' of t = a + b*N^k, or 'flat' when the extra cost is under 5% of a run."""
-    best: tuple[float, float, float, float] | None = None
+def fit(sizes: Sequence[int], times: Sequence[float], noise: float = 0.0) -> str:
+    """The growth of t with N: 'flat' when a straight-line fit adds under 10% of a run (or under three
+    times `noise`, the standard error of a median) at the largest N, else the exponent k of
+    t = a + b*N^k (k on a grid, least squares)."""
+    mx, my = statistics.fmean(sizes), statistics.fmean(times)
+    sxx = sum((x - mx) ** 2 for x in sizes)
+    slope = sum((x - mx) * (y - my) for x, y in zip(sizes, times)) / sxx
+    base = my - slope * mx
+    if slope * max(sizes) < max(0.1 * base, 3 * noise):
+        return (f"flat: {min(times) * 1000:.0f}-{max(times) * 1000:.0f} ms over the series, "
+                f"{slope * 1e6:+.1f} us per added item (within noise)")
+    best: tuple[float, float] | None = None
     for k10 in range(3, 31):
         k = k10 / 10
         xs = [s ** k for s in sizes]
-        mx, my = statistics.fmean(xs), statistics.fmean(times)
-        sxx = sum((x - mx) ** 2 for x in xs)
-        b = sum((x - mx) * (y - my) for x, y in zip(xs, times)) / sxx if sxx else 0.0
-        a = my - b * mx
-        sse = sum((a + b * x - y) ** 2 for x, y in zip(xs, times))
+        mxk = statistics.fmean(xs)
+        sxk = sum((x - mxk) ** 2 for x in xs)
+        b = sum((x - mxk) * (y - my) for x, y in zip(xs, times)) / sxk
+        sse = sum((my + b * (x - mxk) - y) ** 2 for x, y in zip(xs, times))
         if best is None or sse < best[0]:
-            best = (sse, k, a, b)
+            best = (sse, k)
     assert best is not None
-    _, k, a, b = best
-    extra = b * max(sizes) ** k
-    if b <= 0 or extra < 0.05 * max(a, 1e-9):
-        return f"flat: {min(times) * 1000:.0f}-{max(times) * 1000:.0f} ms over the whole series (within noise)"
-    per = (times[-1] - times[0]) / (sizes[-1] - sizes[0]) * 1e6 if sizes[-1] != sizes[0] else 0.0
-    verdict = "no faster than the input" if k <= 1.05 else "FASTER than the input"
-    return f"t ~ a + b*N^{k:.1f} ({verdict}); {per:.1f} us per added item; +{extra * 1000:.0f} ms at N={max(sizes)}"
+    k = best[1]
+    verdict = "no faster than the input" if k <= 1.1 else "FASTER than the input"
+    return (f"t ~ a + b*N^{k:.1f} ({verdict}); {slope * 1e6:.0f} us per added item, "
+            f"+{slope * max(sizes) * 1000:.0f} ms at N={max(sizes)}")
 
 
 def series(title: str, sizes: Sequence[int], run: Callable[[int], float], n: int) -> None:
@@ -74,10 +80,11 @@ def series(title: str, sizes: Sequence[int], run: Callable[[int], float], n: int
             if r:
                 times[s].append(t)
     med = [statistics.median(times[s]) for s in sizes]
+    noise = statistics.median(1.2533 * statistics.stdev(times[s]) / len(times[s]) ** 0.5 for s in sizes)
     print(f"\n{title}")
     print("  " + "  ".join(f"N={s:<5}" for s in sizes))
     print("  " + "  ".join(f"{m * 1000:5.0f}ms" for m in med))
-    print(f"  growth: {fit(sizes, med)}")
+    print(f"  growth: {fit(sizes, med, noise)}  (standard error of a median: {noise * 1000:.0f} ms)")
 
 
 def replay_doc() -> dict:  # type: ignore[type-arg]
