@@ -8,7 +8,8 @@ Series (each point the median of -n runs, points of a series interleaved):
   (its `rustup show` and `rustup target list --installed` answers rewritten, as rustup prints them);
 - uv.lock: `check --replay` of the recorded Linux machine in a project whose uv.lock has N packages
   (deps.build-from-source reads it offline; every 10th package has no wheel for this Python), and
-  `why --replay` of the same project (offline: the lock's files only).
+  `why --replay --find-links EMPTY` of the same project (offline: the lock's files only; without
+  --find-links, why asks the index about each package built from source).
 
 Growth: "flat" when a straight line through the medians adds under 10% of a run, or under three
 standard errors of a median, at the largest N; else the exponent k of t = a + b * N^k fitted by
@@ -191,9 +192,11 @@ def main() -> int:
                 replays[k].write_text(json.dumps(doc), encoding="utf-8")
             series("check --replay, project with a uv.lock of N packages (deps.build-from-source)", sizes,
                    lambda k: timed([exe, "check", "--replay", str(replays[k])], base, cwd=tmp), args.n)
-            series("why --replay --project, uv.lock of N packages (offline)", sizes,
-                   lambda k: timed([exe, "why", "--replay", str(MACHINE), "--project", str(projects[k])], base,
-                                   cwd=tmp), args.n)
+            empty = root / "no-index"
+            empty.mkdir()
+            series("why --replay --project --find-links EMPTY, uv.lock of N packages (offline)", sizes,
+                   lambda k: timed([exe, "why", "--replay", str(MACHINE), "--project", str(projects[k]),
+                                    "--find-links", str(empty)], base, cwd=tmp), args.n)
     return 0
 
 
