@@ -27,7 +27,9 @@ def start(fn: Callable[..., T], *args: object, concurrent: bool = True) -> Calla
     if concurrent:
         import threading
 
-        thread = threading.Thread(target=target, daemon=True)
+        # Not a daemon: on Ctrl-C the interpreter still waits for each probe (and its child, bounded by
+        # its timeout) to finish, as a thread pool's shutdown did; no child outlives builddoctor.
+        thread = threading.Thread(target=target, daemon=False)
         thread.start()
     else:
         target()
