@@ -22,7 +22,7 @@ def test_results_in_order_and_errors_reach_the_caller(concurrent: bool) -> None:
 
 
 def test_everything_starts_at_once() -> None:
-    """Three 0.3 s waits take about 0.3 s, not 0.9 s: the slowest probe sets the pace."""
+    """Three probes that each wait for the other two finish: they run at the same time."""
     barrier = threading.Barrier(3, timeout=5)
     started = time.monotonic()
     map_all(lambda _: barrier.wait(), range(3))  # would time out (BrokenBarrierError) if run one by one
