@@ -108,6 +108,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         root = Path(tmp)
+        env["BUILDDOCTOR_CACHE_DIR"] = str(root / "cache")  # the preflight's cache, warmed by run 0
         sdist, unpacked = make_sdist(uv, args.example, root)
         commands = {
             "builddoctor build": lambda out: [exe, "build", str(sdist),
