@@ -1,12 +1,14 @@
 """`builddoctor build` vs `uv build` vs `python -m build` on the same sdist, in one run.
 
-All three build a wheel of examples/setuptools-c (a small C extension: the frontends' own cost
-shows) for the same interpreter, each in a fresh output folder, interleaved so background load
-hits them alike. pypa/build uses its default installer (pip) and gets the sdist already unpacked
-(it does not take an sdist), which only helps it.
+By default all three build a wheel of the markupsafe 3.0.4 sdist from PyPI (downloaded once into
+.cache/bench/, its sha256 checked; a small C extension, so the frontends' own cost shows); with
+`--example NAME` an sdist of examples/NAME instead. Same interpreter, a fresh output folder each
+time, interleaved so background load hits them alike. pypa/build uses its default installer (pip)
+and gets the sdist already unpacked (it does not take an sdist), which only helps it.
 
-Goals (issue 4): builddoctor build at most 1.05x uv build's wall time, at most 0.6x python -m build's.
-Run: python bench/bench_build.py [-n 5] [--python PATH] [--example setuptools-c]
+Goals (issues 4 and 16): builddoctor build at most 1.05x uv build's wall time, at most 0.6x
+python -m build's.
+Run: python bench/bench_build.py [-n 9] [--python PATH] [--example setuptools-c]
 """
 from __future__ import annotations
 
@@ -23,6 +25,33 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GOAL_UV, GOAL_PIP = 1.05, 0.6
+# https://pypi.org/project/MarkupSafe/3.0.4/#files
+MARKUPSAFE = ("markupsafe", "3.0.4", "2e9ad7dd851bf45fab9f75cbff4cb493fee9979e8d8c7c9c3ee119022518edd6")
+
+
+def download_sdist(project: str, version: str, sha256: str) -> Path:
+    """The sdist from PyPI, kept in .cache/bench/ (checked against its published sha256)."""
+    import hashlib
+    import json
+    import urllib.parse
+    import urllib.request
+
+    folder = REPO / ".cache" / "bench"
+    for have in folder.glob(f"{project}-{version}.tar.gz"):
+        if hashlib.sha256(have.read_bytes()).hexdigest() == sha256:
+            return have
+    index = f"https://pypi.org/pypi/{project}/json"
+    with urllib.request.urlopen(index, timeout=30) as resp:
+        files = json.load(resp)["releases"][version]
+    info = next(f for f in files if f["packagetype"] == "sdist")
+    with urllib.request.urlopen(urllib.parse.urljoin(index, info["url"]), timeout=120) as resp:
+        data = resp.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        sys.exit(f"{info['filename']}: sha256 mismatch, not using it")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / info["filename"]
+    path.write_bytes(data)
+    return path
 
 
 def find_uv() -> str:
@@ -48,12 +77,16 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
-def make_sdist(uv: str, example: str, root: Path) -> tuple[Path, Path]:
+def make_sdist(uv: str, example: str | None, root: Path) -> tuple[Path, Path]:
     """The sdist, and a folder with it unpacked (for pypa/build, which builds from folders)."""
-    src = root / "src"
-    shutil.copytree(REPO / "examples" / example, src, ignore=shutil.ignore_patterns("build", "target", "dist"))
-    subprocess.run([uv, "build", "--sdist", "-q", "-o", str(root / "sdist"), str(src)], check=True)
-    sdist = next((root / "sdist").glob("*.tar.gz"))
+    if example:
+        src = root / "src"
+        shutil.copytree(REPO / "examples" / example, src, ignore=shutil.ignore_patterns("build", "target", "dist"))
+        subprocess.run([uv, "build", "--sdist", "-q", "-o", str(root / "sdist"), str(src)], check=True)
+        sdist = next((root / "sdist").glob("*.tar.gz"))
+    else:
+        (root / "sdist").mkdir()
+        sdist = Path(shutil.copy(download_sdist(*MARKUPSAFE), root / "sdist"))
     with tarfile.open(sdist) as tf:
         tf.extractall(root / "unpacked", filter="data")
     return sdist, next((root / "unpacked").iterdir())
@@ -61,17 +94,24 @@ def make_sdist(uv: str, example: str, root: Path) -> tuple[Path, Path]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", type=int, default=5, help="runs of each command (the median is reported)")
+    parser.add_argument("-n", type=int, default=9, help="runs of each command (the median is reported)")
     parser.add_argument("--python", default=sys.executable, help="interpreter all three build for (needs 'build')")
-    parser.add_argument("--example", default="setuptools-c", help="folder in examples/ to build")
+    parser.add_argument("--example", help="build an sdist of this folder in examples/ (default: markupsafe 3.0.4)")
     args = parser.parse_args()
     uv = find_uv()
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    exe = shutil.which("builddoctor", path=os.path.dirname(sys.executable)) or "builddoctor"
+    import compileall
+
+    import builddoctor
+
+    compileall.compile_dir(os.path.dirname(builddoctor.__file__), quiet=1)  # bytecode, as an install has
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         root = Path(tmp)
+        env["BUILDDOCTOR_CACHE_DIR"] = str(root / "cache")  # the preflight's cache, warmed by run 0
         sdist, unpacked = make_sdist(uv, args.example, root)
         commands = {
-            "builddoctor build": lambda out: [sys.executable, "-m", "builddoctor", "build", str(sdist),
+            "builddoctor build": lambda out: [exe, "build", str(sdist),
                                               "--python", args.python, "-o", str(out)],
             "uv build": lambda out: [uv, "build", "--wheel", "-q", "-p", args.python, "-o", str(out), str(sdist)],
             "python -m build": lambda out: [args.python, "-m", "build", "--wheel", "-o", str(out), str(unpacked)],
@@ -86,8 +126,9 @@ def main() -> int:
                 if run:
                     times[name].append(elapsed)
     med = {name: statistics.median(values) for name, values in times.items()}
-    print(f"{'command':<20} {'median':>9} {'min':>9} {'max':>9}  ratio   (n={args.n}, {args.example}, "
-          f"{Path(args.python).name})")
+    what = args.example or "markupsafe-3.0.4"
+    head = f"{'command':<20} {'median':>9} {'min':>9} {'max':>9}  ratio"
+    print(f"{head}   (n={args.n}, {what}, {Path(args.python).name})")
     for name, values in times.items():
         ratio = med["builddoctor build"] / med[name]
         print(f"{name:<20} {med[name]:>8.3f}s {min(values):>8.3f}s {max(values):>8.3f}s  {ratio:5.2f}x")

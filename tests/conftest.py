@@ -74,6 +74,13 @@ def assert_one_line_error(run: Run) -> None:
     assert len([x for x in lines if "error:" in x]) == 1, run.stderr
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`check` keeps a user cache (cache.py): tests keep theirs in a temporary folder, never in ~/.cache."""
+    if "BUILDDOCTOR_CACHE_DIR" not in os.environ:
+        os.environ["BUILDDOCTOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("builddoctor-cache"))
+
+
 # --- tiers ---------------------------------------------------------------------------------------
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

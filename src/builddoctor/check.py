@@ -11,6 +11,13 @@ from .machine import Machine, RecordingMachine, open_machine
 from .probes import probe_all
 from .rules import Diagnosis, diagnose
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .cache import Cache
+    from .machine import Machine
+
 JSON_SCHEMA = "builddoctor.check/1"
 
 
@@ -27,12 +34,15 @@ class CheckResult:
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
               rust_if_needed: bool = False, index: Any = None, isolated: bool | None = None,
               record: bool = False, target: str | None = None, wheel_index: str | None = None,
-              find_links: str | None = None, packages: tuple[str, ...] = ()) -> CheckResult:
+              find_links: str | None = None, packages: tuple[str, ...] = (),
+              use_cache: bool = False) -> CheckResult:
     """`index` (a why.index.Finder) lets the tools probe resolve build requirements against an index;
     `record` keeps every read the probes made (the evidence `check -v` shows); `target` is the
     --target spelling (None: the interpreter's, or a cross target the settings agree on);
-    `wheel_index` / `find_links` / `packages`: ask where each dependency's wheel would come from."""
-    with open_machine(replay, index=index) as (machine, inv):
+    `wheel_index` / `find_links` / `packages`: ask where each dependency's wheel would come from;
+    `use_cache`: answer what only changes with files from the user cache folder (cache.py), never for a replay."""
+    cache = _cache() if use_cache and not replay else None
+    with open_machine(replay, index=index, cache=cache) as (machine, inv):
         if replay:
             python = python if python is not None else inv.get("python")
             project = project if project is not None else inv.get("project")
@@ -48,6 +58,15 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
     if wheel_index or find_links or packages:
         facts = with_wheels(facts, wheel_index, find_links, os.environ, packages)
     return CheckResult(facts, diagnose(facts, target), "live", dict(rec.reads) if rec else None)
+
+
+def _cache() -> Cache | None:
+    from .cache import Cache, default_dir
+
+    if os.environ.get("BUILDDOCTOR_NO_CACHE"):
+        return None
+    folder = default_dir()
+    return Cache(folder) if folder else None
 
 
 def record_snapshot(python: str | None, project: str | None, target: str | None = None, *,

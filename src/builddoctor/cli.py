@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
     c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
     c.add_argument("--json", action="store_true", help="print the versioned JSON report")
+    c.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="neither read nor write the user cache of program answers (see README)")
     _resolve_arguments(c)
     c.add_argument("--markdown", action="store_true", help="print a redacted report to paste into an issue tracker")
     c.add_argument("-v", "--verbose", action="count", default=0, help="show the read behind each layer")
@@ -70,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build a wheel with every layer set to the interpreter's target, then verify it")
     add_build_arguments(b)
 
-    from .verify.command import add_arguments as add_verify_arguments
+    from .verify.options import add_arguments as add_verify_arguments
 
     v = sub.add_parser("verify", help="audit wheels: every binary against the tags, floors, abi3, RECORD")
     add_verify_arguments(v)
@@ -148,7 +150,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     def check() -> CheckResult:
         result = run_check(args.python, args.project, args.replay, index=None if args.replay else _finder(args),
                            record=bool(args.verbose or args.markdown), target=args.target,
-                           wheel_index=wheel_index, find_links=args.find_links, packages=tuple(args.packages))
+                           wheel_index=wheel_index, find_links=args.find_links, packages=tuple(args.packages),
+                           use_cache=args.cache and not args.replay)
         project = result.facts.project
         from_project, unknown = project_ignores(project.pyproject_text if project else "")
         for word in unknown:

@@ -6,15 +6,14 @@ timeout or Ctrl-C ends the whole tree, not just the direct child.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO
 
-from . import _winjob
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # subprocess and the rest load on the first run (a replay never runs anything)
+    import subprocess
+    from typing import IO
 
 DEFAULT_TIMEOUT = 20.0
 MAX_CAPTURE = 4 * 1024 * 1024  # bytes kept per stream; the rest is dropped from the middle
@@ -83,11 +82,16 @@ def excerpt(text: str, limit: int = 200) -> str:
 
 # Each child leads its own process group, so the whole tree can be ended at once.
 _NEW_SESSION = sys.platform != "win32"
-_CREATIONFLAGS = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) if sys.platform == "win32" else 0
+_CREATIONFLAGS = 0x200 if sys.platform == "win32" else 0  # subprocess.CREATE_NEW_PROCESS_GROUP
 
 
 def kill_tree(proc: subprocess.Popen[bytes]) -> None:
     """End the child and everything it started (a job object on Windows, the process group on POSIX)."""
+    import signal
+    import subprocess
+
+    from . import _winjob
+
     if _winjob.kill(proc):  # pragma: no cover - Windows only
         return
     if proc.poll() is not None and sys.platform == "win32":  # pragma: no cover
@@ -130,6 +134,10 @@ def run(
 
     Failure to start, a timeout and a non-zero exit are all data in the result, never exceptions.
     """
+    import subprocess
+
+    from . import _winjob
+
     argv_t = tuple(str(a) for a in argv)
     try:
         proc = subprocess.Popen(
@@ -180,8 +188,12 @@ def stream(
     Returns (returncode, error, last lines). error is "timeout" or "idle-timeout" when the whole
     tree had to be killed. stdout and stderr are merged, as a person would see them.
     """
+    import subprocess
     import threading
+    import time
     from collections import deque
+
+    from . import _winjob
 
     tail: deque[str] = deque(maxlen=60)
     try:

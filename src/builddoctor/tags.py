@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 
-from packaging import tags as ptags
-
 from . import arch as archmod
 from ._data import table
 from .facts import InterpreterFacts
 from .target import interpreter_arch
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from packaging import tags as ptags
 
 
 def _manylinux(a: archmod.Arch, glibc: str) -> list[str]:
@@ -52,6 +54,8 @@ def platforms(facts: InterpreterFacts) -> list[str]:
             return []
         first = table("wheel-tags")["macos"]["first_version"].get(a.name, [10, 4])
         version = max((int(m.group(1)), int(m.group(2))), tuple(first))
+        from packaging import tags as ptags
+
         return list(ptags.mac_platforms((version[0], version[1]), a.wheel["macos"]))
     out: list[str] = []
     if facts.libc and facts.libc[0] == "glibc":
@@ -76,6 +80,8 @@ def supported_tags(facts: InterpreterFacts) -> list[ptags.Tag]:
     """The interpreter's tags in priority order (what pip and uv use to pick a wheel)."""
     if not facts.usable or not facts.version_tuple:
         return []
+    from packaging import tags as ptags
+
     plats = platforms(facts)
     version = facts.version_tuple[:2]
     nodot = f"{version[0]}{version[1]}"

@@ -346,7 +346,10 @@ def _check(python: str | None, project: str, target: str | None = None, *, resol
         from ..why.index import Finder
 
         finder = Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None)
-    return run_check(python, project, rust_if_needed=True, index=finder, isolated=resolve, target=target)
+    # answers that only change with files come from the user cache (cache.py): the preflight takes
+    # little CPU from the installer
+    return run_check(python, project, rust_if_needed=True, index=finder, isolated=resolve, target=target,
+                     use_cache=True)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:

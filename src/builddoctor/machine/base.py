@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..arch import OSName
 from ..proc import DEFAULT_TIMEOUT, ProcResult
@@ -13,6 +13,8 @@ class Machine(ABC):
 
     #: "windows", "linux" or "macos": the OS of the machine being read
     os: OSName
+    #: False when every read answers at once (a replay): probes then run one after another, no threads
+    concurrent: bool = True
 
     @abstractmethod
     def env(self) -> Mapping[str, str]:
@@ -29,6 +31,14 @@ class Machine(ABC):
 
         `env` adds variables on top of the machine's environment for this run only.
         """
+
+    def run_cached(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
+                   deps: Sequence[str] = (),
+                   deps_of: Callable[[ProcResult], Sequence[str]] | None = None) -> ProcResult:
+        """`run` for a question whose answer changes only when files change: the program `argv[0]`,
+        `deps`, and the files `deps_of(result)` names. A live machine with a cache (check) may answer
+        from it (see cache.py); every other machine, a snapshot's and a replay's included, just runs."""
+        return self.run(argv, timeout=timeout, key=key)
 
     @abstractmethod
     def read_text(self, path: str, limit: int = 1 << 20) -> str | None:

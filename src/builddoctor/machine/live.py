@@ -4,8 +4,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .. import proc
@@ -26,16 +25,32 @@ def _current_os() -> OSName:
     return "linux"
 
 
+# Variables that change what a program prints without being in the allow-list probes see.
+_LOADER_VARS = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
+                "DYLD_INSERT_LIBRARIES")
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..cache import Cache
+
+
 class LiveMachine(Machine):
-    def __init__(self, index: Any = None) -> None:
+    def __init__(self, cache: Cache | None = None, index: Any = None) -> None:
+        """`cache`: answer `run_cached` questions from it while their files are unchanged (check only);
+        `index`: a why.index.Finder when the caller asked to resolve against an index."""
         self.os = _current_os()
         self._neutral: str | None = None
         self._env = allowed_env(os.environ)
-        self.index = index  # a why.index.Finder when the caller asked to resolve against an index
+        self._cache = cache
+        self._cache_env: str | None = None
+        self._listings: dict[str, frozenset[str] | None] = {}
+        self.index = index
 
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
         if self._neutral is None:
+            import tempfile
+
             self._neutral = tempfile.mkdtemp(prefix="builddoctor-probe-")
             atexit.register(_remove_dir, self._neutral)
         return self._neutral
@@ -63,11 +78,27 @@ class LiveMachine(Machine):
             entry = raw.strip().strip('"')
             if not entry or not os.path.isabs(entry):
                 continue  # an empty or relative entry would mean "the current folder"
+            listing = self._listing(entry)
             for ext in exts:
+                if listing is not None and name + ext not in listing:
+                    continue
                 candidate = os.path.join(entry, name + ext)
                 if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
                     return candidate
         return None
+
+    def _listing(self, folder: str) -> frozenset[str] | None:
+        """A PATH folder's names, read once per check: a dozen lookups through a PATH of thousands of
+        folders cost one listing each instead of a stat per name. None (look with stat) where names
+        are case-insensitive (Windows, macOS) or the folder cannot be listed."""
+        if not sys.platform.startswith("linux"):
+            return None
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = frozenset(os.listdir(folder))
+            except (OSError, ValueError):
+                self._listings[folder] = None
+        return self._listings[folder]
 
     def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
             env: Mapping[str, str] | None = None) -> ProcResult:
@@ -78,6 +109,37 @@ class LiveMachine(Machine):
         if argv and os.path.dirname(argv[0]) and not os.path.isabs(argv[0]):
             argv = [os.path.abspath(argv[0]), *argv[1:]]  # relative to the user's folder, not the probe's
         return proc.run(argv, timeout=timeout, env=child_env, cwd=self._cwd())
+
+    def run_cached(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
+                   deps: Sequence[str] = (),
+                   deps_of: Callable[[ProcResult], Sequence[str]] | None = None) -> ProcResult:
+        if self._cache is None or not argv or not os.path.isabs(argv[0]):
+            return self.run(argv, timeout=timeout, key=key)
+        cache_key = self._cache_key(argv)
+        hit = self._cache.get(cache_key)
+        if hit is not None:
+            return hit
+        result = self.run(argv, timeout=timeout, key=key)
+        if result.ok:
+            try:
+                extra = list(deps_of(result)) if deps_of is not None else []
+            except (ValueError, TypeError, KeyError, AttributeError):
+                return result  # cannot say what the answer depends on: not cached
+            self._cache.put(cache_key, [argv[0], *deps, *extra], result)
+        return result
+
+    def _cache_key(self, argv: Sequence[str]) -> str:
+        """argv, everything in the environment that can change a program's answer, and the OS build."""
+        if self._cache_env is None:
+            import json
+
+            from ..cache import system_identity
+
+            env = {**self._env, **{k: os.environ[k] for k in _LOADER_VARS if k in os.environ}, **PROBE_ENV}
+            self._cache_env = json.dumps([sorted(env.items()), system_identity()], ensure_ascii=False)
+        import json
+
+        return json.dumps(list(argv), ensure_ascii=False) + self._cache_env
 
     def read_text(self, path: str, limit: int = 1 << 20) -> str | None:
         data = self.read_head(path, limit)

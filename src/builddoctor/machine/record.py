@@ -1,20 +1,17 @@
 """Record every read the probes make, then write it as one redacted snapshot file."""
 from __future__ import annotations
 
-import base64
-import getpass
 import json
 import os
-import socket
-import threading
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
-from typing import Any
 
 from .. import __version__
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
-from .redact import Redactor, home_shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA = "builddoctor.snapshot/1"
 HEAD_KEEP = 4096  # machine fields of PE/ELF/Mach-O sit well inside this; strings further on stay out
@@ -29,6 +26,8 @@ class RecordingMachine(Machine):
     """Delegates to another machine and keeps each answer under a stable key."""
 
     def __init__(self, inner: Machine) -> None:
+        import threading
+
         self.inner = inner
         self.os = inner.os
         self.reads: dict[str, Any] = {}
@@ -60,6 +59,8 @@ class RecordingMachine(Machine):
         return value
 
     def read_head(self, path: str, size: int = 1 << 16) -> bytes | None:
+        import base64
+
         value = self.inner.read_head(path, size)
         kept = None if value is None else base64.b64encode(value[:HEAD_KEEP]).decode("ascii")
         self._keep(f"read_head {path}", kept)
@@ -108,6 +109,12 @@ class RecordingMachine(Machine):
 
     def snapshot(self, invocation: Mapping[str, Any]) -> dict[str, Any]:
         """The redacted snapshot document (see docs in README: 'Snapshot files')."""
+        import getpass
+        import socket
+        from datetime import datetime, timezone
+
+        from .redact import Redactor, home_shape
+
         home = self.inner.home()
         try:
             user: str | None = getpass.getuser()

@@ -1,12 +1,8 @@
 """Answer every read from a snapshot file: diagnose a recorded machine on any OS."""
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
 
 from ..arch import OSES
 from ..errors import UserError
@@ -14,12 +10,18 @@ from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
 from .record import SCHEMA, run_key
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
 
 def load_snapshot(path: str | Path) -> dict[str, Any]:
     """Read and validate a snapshot file; any problem is a one-line UserError."""
-    p = Path(path)
+    p = str(path)
     try:
-        raw = p.read_bytes()
+        with open(p, "rb") as fh:
+            raw = fh.read()
     except OSError as exc:
         raise UserError(f"cannot read snapshot {p}: {exc.strerror or exc}") from None
     try:
@@ -36,6 +38,7 @@ def load_snapshot(path: str | Path) -> dict[str, Any]:
 
 
 class ReplayMachine(Machine):
+    concurrent = False  # answers come from a dict: threads would only add their start-up cost
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.doc = doc
         os_name = str(doc["os"])
@@ -69,6 +72,9 @@ class ReplayMachine(Machine):
         return value[:limit] if isinstance(value, str) else None
 
     def read_head(self, path: str, size: int = 1 << 16) -> bytes | None:
+        import base64
+        import binascii
+
         value = self._get(f"read_head {path}")
         if not isinstance(value, str):
             return None

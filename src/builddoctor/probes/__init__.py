@@ -8,7 +8,6 @@ rules/__init__.py's `RULES` / `LAYERS`.
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
 from ..facts import Facts, InterpreterFacts, ProjectFacts, RustFacts
@@ -26,6 +25,11 @@ from .project import probe_project
 from .rust import probe_rust
 from .toolchain import probe_toolchain
 from .tools import probe_tools
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 #: fact group name (a field of Facts) -> probe(machine, project_dir), in the order they start
 PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
@@ -67,13 +71,25 @@ class _Inline:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        fut: Future[Any] = Future()
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Done:
+        return _Done(fn, args)
+
+
+class _Done:
+    """A call already made, with concurrent.futures.Future's `result()` (an exception is raised there)."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self._error: BaseException | None = None
+        self._value: Any = None
         try:
-            fut.set_result(fn(*args))
-        except BaseException as exc:
-            fut.set_exception(exc)
-        return fut
+            self._value = fn(*args)
+        except Exception as exc:
+            self._error = exc
+
+    def result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False,
@@ -84,7 +100,13 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
     skip_rust = rust_if_needed and not needs_rust(proj_facts)
     workers = 4 + len(PROBES) + len(AFTER_INTERPRETER)
-    pool_cm = ThreadPoolExecutor(max_workers=workers) if concurrent else _Inline()
+    concurrent = concurrent and machine.concurrent  # a replay answers at once: threads only cost time
+    if concurrent:  # threads only for a machine whose reads wait (a replay answers at once)
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool_cm: Any = ThreadPoolExecutor(max_workers=workers)
+    else:
+        pool_cm = _Inline()
     with pool_cm as pool:
         interp = pool.submit(probe_interpreter, machine, python)
         after = {name: pool.submit(lambda fn: fn(machine, project, interp.result()), fn)

@@ -96,6 +96,7 @@ info = {
     "include_dir": include,
     "has_headers": os.path.isfile(os.path.join(include, "Python.h")),
     "import_lib": implib,
+    "path": [os.path.abspath(p or ".") for p in sys.path],  # what a cached description depends on
     "backends": _versions(("pip", "setuptools", "wheel", "maturin", "setuptools-rust", "scikit-build-core",
                            "meson-python", "cmake", "ninja", "build")),
     "build_vars": {k: str(cv(k)) for k in ("CC", "CXX", "LDSHARED", "AR", "INCLUDEPY", "MACOSX_DEPLOYMENT_TARGET")

@@ -6,16 +6,18 @@ A compiler's target is asked from the compiler itself (`gcc -dumpmachine`, `clan
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from .. import arch as archmod
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._data import table
+from .._parallel import map_all
 from ..facts import CMD_LIMIT, CFacts, Compiler
 from ..machine import Machine
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TIMEOUT = 10.0
 FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS")
@@ -63,6 +65,8 @@ def split_command(machine: Machine, value: str) -> list[str]:
         return []
     if machine.is_file(value.strip('"')):
         return [value.strip('"')]
+    import shlex
+
     try:
         parts = shlex.split(value, posix=machine.os != "windows")
     except ValueError:
@@ -110,7 +114,7 @@ def probe_compiler(machine: Machine, source: str, command: str, *, xcode: bool =
     kind = compiler_kind(path)
     if not xcode and path.startswith("/usr/bin/"):
         return Compiler(source, command, path, kind, error="the Xcode Command Line Tools are not installed")
-    result = machine.run(_target_argv(kind, [path, *argv[1:]]), timeout=TIMEOUT)
+    result = machine.run_cached(_target_argv(kind, [path, *argv[1:]]), timeout=TIMEOUT)  # built into the binary
     if result.error:
         return Compiler(source, command, path, kind, error=result.error)
     if kind == "msvc":
@@ -180,8 +184,7 @@ def probe_cc(machine: Machine, project: str | None) -> CFacts:
     names = [n for n in PATH_NAMES if windows or n not in ("cl", "clang-cl")]
     jobs += [("PATH", n) for n in names]
     xcode = machine.os != "macos" or machine.run(["xcode-select", "-p"], timeout=TIMEOUT).ok
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        found = list(pool.map(lambda job: probe_compiler(machine, *job, xcode=xcode), jobs))
+    found = map_all(lambda job: probe_compiler(machine, *job, xcode=xcode), jobs, concurrent=machine.concurrent)
     compilers = [c for c in found if not (c.source == "PATH" and c.error == "not found on PATH")]
     lock_path, crates = "", []
     if project:

@@ -16,7 +16,7 @@ _VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.]?rc\d+)?)\b")
 
 
 def _version(machine: Machine, program: str) -> tuple[str, str]:
-    result = machine.run([program, "--version"], timeout=TIMEOUT)
+    result = machine.run_cached([program, "--version"], timeout=TIMEOUT)
     if result.error:
         return "", result.error
     m = _VERSION.search(result.stdout.splitlines()[0] if result.stdout.strip() else "")

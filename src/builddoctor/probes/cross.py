@@ -8,9 +8,9 @@ from __future__ import annotations
 import configparser
 import re
 import struct
-from concurrent.futures import ThreadPoolExecutor
 
 from .._data import table
+from .._parallel import map_all
 from ..facts import BinaryFacts, Compiler, CrossFacts, ToolBinary
 from ..machine import Machine
 from ._binary import binary_arches
@@ -34,9 +34,8 @@ def probe_cross(machine: Machine, project: str | None = None) -> CrossFacts:
     if machine.os == "linux":
         names = [f"{row['gcc_prefix']}-gcc" for row in table("cross")["linux"].values()]
         found = [n for n in names if machine.which(n)]
-        with ThreadPoolExecutor(max_workers=max(1, len(found))) as pool:
-            compilers = tuple(pool.map(lambda n: probe_compiler(machine, "PATH", n), found))
-            libc = tuple(pool.map(lambda n: (n, _finds_crt(machine, n)), found))
+        compilers = tuple(map_all(lambda n: probe_compiler(machine, "PATH", n), found, concurrent=machine.concurrent))
+        libc = tuple(map_all(lambda n: (n, _finds_crt(machine, n)), found, concurrent=machine.concurrent))
     else:
         libc = ()
     return CrossFacts(settings=settings, plat_name=plat_name, pyo3=pyo3, compilers=compilers, libc_found=libc)
@@ -86,8 +85,7 @@ def probe_binaries(machine: Machine, project: str | None = None) -> BinaryFacts:
     for name in ("rustc", "cargo"):
         if name in found:
             jobs.append((name, _real_rust_binary(machine, rustup, name, found[name])))
-    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
-        tools = tuple(pool.map(lambda job: _tool(machine, *job), jobs))
+    tools = tuple(map_all(lambda job: _tool(machine, *job), jobs, concurrent=machine.concurrent))
     family, bits = "", 0
     if machine.os == "linux":
         family = cpuinfo_family(machine.read_text("/proc/cpuinfo", 1 << 16) or "")

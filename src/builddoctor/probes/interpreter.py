@@ -4,11 +4,14 @@ from __future__ import annotations
 import json
 import os as _os
 import re
-from importlib import resources
 
 from ..facts import InterpreterFacts
 from ..machine import Machine
 from ._binary import binary_arches
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..proc import ProcResult
 
 # Seconds the interpreter gets to describe itself; BUILDDOCTOR_PROBE_TIMEOUT overrides it.
 PROBE_TIMEOUT = float(_os.environ.get("BUILDDOCTOR_PROBE_TIMEOUT") or 15.0)
@@ -24,7 +27,8 @@ def _payload(stdout: str) -> str | None:
 
 
 def _script() -> str:
-    return resources.files("builddoctor.probes").joinpath("_interp_script.py").read_text(encoding="utf-8")
+    with open(_os.path.join(_os.path.dirname(__file__), "_interp_script.py"), encoding="utf-8") as fh:
+        return fh.read()  # importlib.resources would cost 3 ms of imports; the file ships beside this one
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
@@ -85,6 +89,21 @@ def find_interpreter(machine: Machine, requested: str | None) -> str | None:
     return machine.which(f"python{requested}") or None
 
 
+def _described_by(result: ProcResult) -> list[str]:
+    """The files an interpreter's self-description depends on: its executables, pyvenv.cfg, and every
+    sys.path folder (installing a package changes its folder; the backends' versions come from there)."""
+    payload = _payload(result.stdout)
+    raw = json.loads(payload) if payload else None
+    if not isinstance(raw, dict) or not isinstance(raw.get("path"), list):
+        raise ValueError("no sys.path in the description")
+    files = [str(raw.get(k) or "") for k in ("executable", "base_executable")]
+    if _os.path.realpath(result.argv[0]) not in {_os.path.realpath(f) for f in files if f}:
+        # A launcher (pyenv or asdf shim, py.exe ...) picks the interpreter from state we do not see.
+        raise ValueError("the program run is a launcher, not the interpreter")
+    files.append(_os.path.join(str(raw.get("prefix") or ""), "pyvenv.cfg"))
+    return [f for f in files if f] + [str(p) for p in raw["path"]]
+
+
 def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFacts:
     label = requested or "(default)"
     path = find_interpreter(machine, requested)
@@ -99,7 +118,8 @@ def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFac
                                                  f"home = {home or '?'}); recreate the venv")
         why = "is a folder, not a program" if machine.is_dir(path) else "does not exist"
         return InterpreterFacts(requested=label, error="not-found", error_detail=f"{path} {why}")
-    result = machine.run([path, "-I", "-B", "-c", _script()], timeout=PROBE_TIMEOUT, key=f"python-probe {path}")
+    result = machine.run_cached([path, "-I", "-B", "-c", _script()], timeout=PROBE_TIMEOUT,
+                                key=f"python-probe {path}", deps_of=_described_by)
     if result.error == "timeout":
         return InterpreterFacts(requested=label, executable=path, error="timeout",
                                 error_detail=f"{path} did not answer within {PROBE_TIMEOUT:.0f} s")

@@ -4,11 +4,11 @@ project that needs no system library."""
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._data import table
+from .._parallel import map_all
 from ..facts import NativeLib, NativeLibFacts
 from ..machine import Machine
 from ._binary import binary_arches
@@ -108,7 +108,6 @@ def probe_native_libs(machine: Machine, project: str | None) -> NativeLibFacts:
     if pkg_config:
         r = machine.run([pkg_config, "--version"], timeout=TIMEOUT)
         version = r.stdout.strip() if r.ok else ""
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        libs = list(pool.map(lambda i: _look_up(machine, pkg_config, i, env), items))
+    libs = map_all(lambda i: _look_up(machine, pkg_config, i, env), items, concurrent=machine.concurrent)
     return NativeLibFacts(needed=needs_system, pkg_config=pkg_config, pkg_config_version=version, env=env,
                           libs=tuple(libs))

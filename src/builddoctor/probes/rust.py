@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from .._compat.tomllib import TOMLDecodeError, loads
+from .._parallel import map_all
 from ..facts import RustFacts
 from ..machine import Machine
-from ..proc import ProcResult
 from ..proc import excerpt as proc_excerpt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..proc import ProcResult
 
 TIMEOUT = 15.0
 _TRIPLE = re.compile(r"^[a-z0-9_]+(-[a-z0-9_.]+){1,4}$")
@@ -80,38 +84,109 @@ def _cargo_configs(machine: Machine, project: str | None) -> tuple[list[tuple[st
     return targets, linkers
 
 
+def _section(lines: list[str], title: str) -> list[str] | None:
+    """The lines under a `title` / `-----` header of `rustup show`, up to the next blank line."""
+    for i in range(len(lines) - 1):
+        if lines[i].strip() == title and set(lines[i + 1].strip()) == {"-"}:
+            body = lines[i + 2:]
+            if body and not body[0].strip():  # rustup <= 1.27 puts a blank line under each header
+                body = body[1:]
+            end = next((j for j, line in enumerate(body) if not line.strip()), len(body))
+            return body[:end]
+    return None
+
+
+#: rustup's ActiveSource::to_reason() for the default toolchain, which `rustup show active-toolchain`
+#: prints as "(default)"; every other reason is printed the same way by both commands.
+#: https://github.com/rust-lang/rustup/blob/1.28.2/src/config.rs (impl Display for ActiveReason)
+_DEFAULT_REASON = "it's the default toolchain"
+
+
+def parse_show(text: str) -> tuple[tuple[str, ...], str, str, tuple[str, ...]] | None:
+    """(toolchains, active toolchain, why it is active, its installed targets) from `rustup show`,
+    when it holds all four: the format of rustup >= 1.28 (rustup#3225) with an installed active
+    toolchain. None for older rustups (they print sections only when they have more than one item,
+    and no targets line), "no active toolchain" or an uninstalled one: then the single-purpose
+    commands answer."""
+    lines = text.splitlines()
+    toolchains = _section(lines, "installed toolchains")
+    active = _section(lines, "active toolchain")
+    if toolchains is None or not active or not active[0].startswith("name: "):
+        return None
+    name = active[0].removeprefix("name: ").strip()
+    reason = ""
+    targets: list[str] | None = None
+    for line in active[1:]:
+        if line.startswith("active because: "):
+            reason = line.removeprefix("active because: ").strip()
+        elif line.strip() == "installed targets:":
+            targets = []
+        elif targets is not None and line.startswith("  ") and line.strip():
+            targets.append(line.strip())
+    if targets is None or not name:
+        return None
+    reason = "default" if reason == _DEFAULT_REASON else reason
+    return (tuple(t.split()[0] for t in toolchains if t.strip()), name, reason,
+            tuple(t for t in targets if _TRIPLE.match(t)))
+
+
+def _run_all(machine: Machine, jobs: dict[str, list[str]]) -> dict[str, ProcResult]:
+    """Every job started at once (rustup show, the slowest, first). `rustup --version` depends on the
+    rustup program only; everything else also on the rustup home (cache.rustup_files)."""
+    def rustup_files(result: ProcResult) -> list[str]:  # called by a live machine with a cache only
+        from ..cache import rustup_files
+
+        return rustup_files(result)
+
+    def one(item: tuple[str, list[str]]) -> ProcResult:
+        name, argv = item
+        return machine.run_cached(argv, timeout=TIMEOUT, deps_of=None if name == "version" else rustup_files)
+
+    results = map_all(one, jobs.items(), concurrent=machine.concurrent)
+    return dict(zip(jobs, results))
+
+
 def probe_rust(machine: Machine, project: str | None) -> RustFacts:
     env = machine.env()
     rustup, rustc, cargo = machine.which("rustup"), machine.which("rustc"), machine.which("cargo")
     pinned, pinned_file = _project_toolchain(machine, project)
     toolchain_args = ["--toolchain", pinned] if pinned else []
+    # One `rustup show` holds the host, the toolchains, the active one and its targets (rustup >= 1.28);
+    # the targets of a toolchain the project pins are asked separately (show runs from an empty folder).
     jobs: dict[str, list[str]] = {}
     if rustup:
-        jobs |= {
-            "version": [rustup, "--version"],
-            "show": [rustup, "show"],
-            "active": [rustup, "show", "active-toolchain"],
-            "toolchains": [rustup, "toolchain", "list"],
-            "targets": [rustup, "target", "list", "--installed", *toolchain_args],
-        }
+        jobs |= {"show": [rustup, "show"], "version": [rustup, "--version"]}
+        if pinned:
+            jobs["targets"] = [rustup, "target", "list", "--installed", *toolchain_args]
     if rustc:
         jobs["rustc"] = [rustc, *(["+" + pinned] if pinned and rustup else []), "-vV"]
     if cargo:
         jobs["cargo"] = [cargo, "-V"]
-    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
-        futures = {k: pool.submit(machine.run, argv, timeout=TIMEOUT) for k, argv in jobs.items()}
-        out: dict[str, ProcResult] = {k: f.result() for k, f in futures.items()}
+    out = _run_all(machine, jobs)
 
     def text(key: str) -> str:
         r = out.get(key)
         return r.stdout if r is not None and r.ok else ""
 
-    active_line = text("active").strip().splitlines()[0] if text("active").strip() else ""
-    active_name, _, reason = active_line.partition(" ")
-    targets_result = out.get("targets")
+    shown = parse_show(text("show")) if rustup else None
+    if rustup and shown is None:  # rustup <= 1.27, or no usable active toolchain: ask one thing at a time
+        out |= _run_all(machine, {
+            "active": [rustup, "show", "active-toolchain"],
+            "toolchains": [rustup, "toolchain", "list"],
+            **({} if pinned else {"targets": [rustup, "target", "list", "--installed"]}),
+        })
     installed = None
-    if targets_result is not None and targets_result.ok:
-        installed = tuple(t for t in targets_result.stdout.split() if _TRIPLE.match(t))
+    if shown is not None:
+        toolchains, active_name, reason, installed = shown
+    else:
+        toolchains = tuple(line.split()[0] for line in text("toolchains").splitlines() if line.strip())
+        active_line = text("active").strip().splitlines()[0] if text("active").strip() else ""
+        active_name, _, reason = active_line.partition(" ")
+    targets_result = out.get("targets")
+    if targets_result is not None:
+        installed = None
+        if targets_result.ok:
+            installed = tuple(t for t in targets_result.stdout.split() if _TRIPLE.match(t))
     rustc_result = out.get("rustc")
     rustc_host = _first(r"^host:\s*(\S+)", text("rustc"))
     rustc_error = ""
@@ -126,7 +201,7 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
         default_host=_first(r"^Default host:\s*(\S+)", text("show")),
         active_toolchain=active_name,
         active_reason=reason.strip("() "),
-        toolchains=tuple(line.split()[0] for line in text("toolchains").splitlines() if line.strip()),
+        toolchains=toolchains,
         installed_targets=installed,
         rustc=rustc,
         rustc_version=_first(r"^release:\s*(\S+)", text("rustc")),

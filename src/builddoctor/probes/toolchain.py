@@ -4,8 +4,8 @@ per arch, the macOS SDK. Runs after the interpreter probe (it needs the interpre
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
+from .._parallel import map_all
 from ..facts import BuildTool, InterpreterFacts, ToolchainFacts, WindowsSdk, version_tuple
 from ..machine import Machine
 from .cc import env_get, split_command
@@ -110,10 +110,9 @@ def probe_toolchain(machine: Machine, project: str | None, interp: InterpreterFa
     if machine.os == "windows":
         facts["sdk_root"], facts["sdks"] = _windows_sdks(machine)
     elif machine.os == "macos":
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            path_f = pool.submit(machine.run, ["xcrun", "--show-sdk-path"], timeout=TIMEOUT)
-            ver_f = pool.submit(machine.run, ["xcrun", "--show-sdk-version"], timeout=TIMEOUT)
-            path_r, ver_r = path_f.result(), ver_f.result()
+        path_r, ver_r = map_all(lambda argv: machine.run(argv, timeout=TIMEOUT),
+                                [["xcrun", "--show-sdk-path"], ["xcrun", "--show-sdk-version"]],
+                                concurrent=machine.concurrent)
         # xcrun is always in /usr/bin (a shim): not running at all means unknown (an old snapshot), not missing
         facts["clt"] = None if path_r.error and path_r.error.startswith("not-found") else \
             path_r.ok and bool(path_r.stdout.strip())

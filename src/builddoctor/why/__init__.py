@@ -14,11 +14,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.tags import Tag
 
 from ..errors import UserError
-from . import direct, lockcheck, sources
+from . import lockcheck, sources
 from .dists import canonical
-from .index import Finder
 from .model import Interp, Verdict, WhyReport
 from .render import SCHEMA, needs_native_build, render_text, to_json
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .index import Finder
 
 __all__ = ["SCHEMA", "Verdict", "WhyReport", "explain", "locked_verdicts", "needs_native_build", "render_text",
            "to_json"]
@@ -51,6 +54,9 @@ def explain(
     if proj.source is None and not asked:
         raise UserError(f"no pyproject.toml, uv.lock, pylock.toml or requirements.txt in {project_dir}; "
                         "name the packages to ask about")
+    from . import direct
+    from .index import Finder
+
     finder = Finder(index_url, find_links, env=env, timeout=timeout, cache_dir=cache_dir)
     if proj.lock:
         verdicts = lockcheck.check(proj, interp, finder, focus)
@@ -107,4 +113,4 @@ def locked_verdicts(pyproject: Mapping[str, Any], uv_lock: Mapping[str, Any], *,
     sources.read_pyproject_data(proj, pyproject)
     sources.read_uv_lock_data(proj, uv_lock)
     interp = Interp.make(tags, markers, python_version)
-    return lockcheck.check(proj, interp, cast(Finder, _Offline()), ())
+    return lockcheck.check(proj, interp, cast("Finder", _Offline()), ())

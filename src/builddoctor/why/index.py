@@ -95,7 +95,7 @@ class Index:
             self.auth = "Basic " + base64.b64encode(raw).decode("ascii")
         self.timeout = timeout
         self.cache = cache_dir / "why-index" if cache_dir is not None else None
-        self._opener = urllib.request.build_opener(_SameOriginAuth(_origin(self.base), self.auth))
+        self._opener: urllib.request.OpenerDirector | None = None  # made on the first request
         if parts.scheme not in ("http", "https"):
             raise UserError(f"the index URL must be http(s): {self.shown}")
 
@@ -124,6 +124,12 @@ class Index:
             if meta.get("last_modified"):
                 req.add_header("If-Modified-Since", str(meta["last_modified"]))
         shown = redact(url)
+        if self._opener is None:
+            # One TLS context for every request: making one reads the system's CA store (~0.1 s each).
+            import ssl
+
+            self._opener = urllib.request.build_opener(_SameOriginAuth(_origin(self.base), self.auth),
+                                                       urllib.request.HTTPSHandler(context=ssl.create_default_context()))
         try:
             with self._opener.open(req, timeout=self.timeout) as resp:
                 body = resp.read(MAX_BODY + 1)

@@ -10,9 +10,12 @@ from typing import Callable
 from ..markers import evaluate
 from .decide import choose, compatible_wheels, diagnose, env_of, holds, trap_applies, trap_fixes, trap_line
 from .dists import family, implied_env, native_machine, tag_list
-from .index import Finder
 from .model import NONE, SKIPPED, SOURCE, WHEEL, DistFile, Interp, Verdict
 from .sources import Edge, Locked, Project
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the index client (http, urllib, email ...) loads only for `why`, never for check's lock
+    from .index import Finder
 
 _LOCAL = ("editable", "directory", "path", "git", "url", "vcs", "archive")
 

@@ -1,6 +1,7 @@
 """Values `builddoctor why` passes around: distribution files, the interpreter, one verdict per package."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -74,7 +75,7 @@ class Interp:
             marker_arch=_arch.parse(markers.get("platform_machine")),
         )
 
-    @property
+    @functools.cached_property  # asked once per file of every package: built once (frozen: __dict__ is written)
     def rank(self) -> dict[Tag, int]:
         return {t: i for i, t in enumerate(self.tags)}
 

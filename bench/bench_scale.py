@@ -1,0 +1,204 @@
+"""How `check` and `why` grow with their input: each series printed with its growth fitted.
+
+Series (each point the median of -n runs, points of a series interleaved):
+- PATH: live `check --python THIS` (warm cache) with N extra existing folders at the front of PATH
+  (every program lookup walks them);
+- Pythons: live `check` (no --python, warm cache) with N folders each holding a `python3` first on PATH;
+- Rust targets: `check --replay` of the recorded Linux machine with N installed Rust targets
+  (its `rustup show` and `rustup target list --installed` answers rewritten, as rustup prints them);
+- uv.lock: `check --replay` of the recorded Linux machine in a project whose uv.lock has N packages
+  (deps.build-from-source reads it offline; every 10th package has no wheel for this Python), and
+  `why --replay --find-links EMPTY` of the same project (offline: the lock's files only; without
+  --find-links, why asks the index about each package built from source).
+
+Growth: "flat" when a straight line through the medians adds under 10% of a run, or under three
+standard errors of a median, at the largest N; else the exponent k of t = a + b * N^k fitted by
+least squares (k on a grid of 0.1).
+Goal (issue 16): cost grows no faster than the input (k <= 1).
+Run: python bench/bench_scale.py [-n 9] [--only path,pythons,rust,lock]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from _common import REPO, bench_env, builddoctor_exe, precompile, timed
+
+MACHINE = REPO / "examples" / "machines" / "linux-x86_64-healthy.json"
+RUSTUP = '["~/.cargo/bin/rustup", '
+# Real rustup target names (`rustup target list`), installed on a Linux x86_64 host.
+TARGETS = str.split("""
+x86_64-unknown-linux-gnu aarch64-apple-darwin aarch64-apple-ios aarch64-apple-ios-sim aarch64-linux-android
+aarch64-pc-windows-msvc aarch64-unknown-linux-gnu aarch64-unknown-linux-musl aarch64-unknown-none
+arm-linux-androideabi arm-unknown-linux-gnueabi arm-unknown-linux-gnueabihf arm-unknown-linux-musleabi
+arm64ec-pc-windows-msvc armv7-linux-androideabi armv7-unknown-linux-gnueabihf armv7-unknown-linux-musleabihf
+i586-unknown-linux-gnu i686-linux-android i686-pc-windows-msvc i686-unknown-linux-gnu i686-unknown-linux-musl
+powerpc64le-unknown-linux-gnu riscv64gc-unknown-linux-gnu s390x-unknown-linux-gnu wasm32-unknown-unknown
+wasm32-wasip1 x86_64-apple-darwin x86_64-pc-windows-msvc x86_64-unknown-linux-musl""")
+
+
+def fit(sizes: Sequence[int], times: Sequence[float], noise: float = 0.0) -> str:
+    """The growth of t with N: 'flat' when a straight-line fit adds under 10% of a run (or under three
+    times `noise`, the standard error of a median) at the largest N, else the exponent k of
+    t = a + b*N^k (k on a grid, least squares)."""
+    mx, my = statistics.fmean(sizes), statistics.fmean(times)
+    sxx = sum((x - mx) ** 2 for x in sizes)
+    slope = sum((x - mx) * (y - my) for x, y in zip(sizes, times)) / sxx
+    base = my - slope * mx
+    if slope * max(sizes) < max(0.1 * base, 3 * noise):
+        return (f"flat: {min(times) * 1000:.0f}-{max(times) * 1000:.0f} ms over the series, "
+                f"{slope * 1e6:+.1f} us per added item (within noise)")
+    best: tuple[float, float] | None = None
+    for k10 in range(3, 31):
+        k = k10 / 10
+        xs = [s ** k for s in sizes]
+        mxk = statistics.fmean(xs)
+        sxk = sum((x - mxk) ** 2 for x in xs)
+        b = sum((x - mxk) * (y - my) for x, y in zip(xs, times)) / sxk
+        sse = sum((my + b * (x - mxk) - y) ** 2 for x, y in zip(xs, times))
+        if best is None or sse < best[0]:
+            best = (sse, k)
+    assert best is not None
+    k = best[1]
+    verdict = "no faster than the input" if k <= 1.1 else "FASTER than the input"
+    return (f"t ~ a + b*N^{k:.1f} ({verdict}); {slope * 1e6:.0f} us per added item, "
+            f"+{slope * max(sizes) * 1000:.0f} ms at N={max(sizes)}")
+
+
+def series(title: str, sizes: Sequence[int], run: Callable[[int], float], n: int) -> None:
+    times: dict[int, list[float]] = {s: [] for s in sizes}
+    for r in range(n + 1):  # round 0 warms up and is not counted
+        order = list(sizes) if r % 2 else list(reversed(sizes))
+        for s in order:
+            t = run(s)
+            if r:
+                times[s].append(t)
+    med = [statistics.median(times[s]) for s in sizes]
+    noise = statistics.median(1.2533 * statistics.stdev(times[s]) / len(times[s]) ** 0.5 for s in sizes)
+    print(f"\n{title}")
+    print("  " + "  ".join(f"N={s:<5}" for s in sizes))
+    print("  " + "  ".join(f"{m * 1000:5.0f}ms" for m in med))
+    print(f"  growth: {fit(sizes, med, noise)}  (standard error of a median: {noise * 1000:.0f} ms)")
+
+
+def replay_doc() -> dict:  # type: ignore[type-arg]
+    return json.loads(MACHINE.read_text(encoding="utf-8"))
+
+
+def with_targets(n: int) -> dict:  # type: ignore[type-arg]
+    doc = replay_doc()
+    reads = doc["reads"]
+    targets = TARGETS[:n]
+    show_key = f"run {RUSTUP}\"show\"]"
+    show = reads[show_key]["stdout"].split("installed targets:\n")[0]
+    reads[show_key]["stdout"] = show + "installed targets:\n" + "".join(f"  {t}\n" for t in targets)
+    reads[f"run {RUSTUP}\"target\", \"list\", \"--installed\"]"]["stdout"] = "".join(f"{t}\n" for t in targets)
+    return doc
+
+
+def lock_project(n: int) -> tuple[str, str]:
+    """(pyproject.toml, uv.lock) of an application with n locked packages (a DAG, roots = every 10th)."""
+    names = [f"pkg{i:04d}" for i in range(n)]
+    roots = names[::10]
+    pyproject = ('[project]\nname = "scale-app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+                 f"dependencies = [{', '.join(json.dumps(r) for r in roots)}]\n")
+    out = ['version = 1\nrevision = 3\nrequires-python = ">=3.9"\n']
+    url = "https://files.pythonhosted.org/packages/00/00/" + "0" * 60
+    for i, name in enumerate(names):
+        deps = [names[j] for j in (i + 1, i + 2) if j < n and (j % 10)]  # non-roots hang below a root
+        out.append(f'\n[[package]]\nname = "{name}"\nversion = "1.{i}.0"\n'
+                   'source = { registry = "https://pypi.org/simple" }\n')
+        if deps:
+            out.append("dependencies = [\n" + "".join(f'    {{ name = "{d}" }},\n' for d in deps) + "]\n")
+        out.append(f'sdist = {{ url = "{url}/{name}-1.{i}.0.tar.gz", hash = "sha256:{"a" * 64}", size = 1000 }}\n')
+        plats = ["macosx_11_0_arm64"] if i % 10 == 9 else \
+            ["manylinux_2_17_x86_64.manylinux2014_x86_64", "win_amd64", "macosx_11_0_arm64"]
+        out.append("wheels = [\n" + "".join(
+            f'    {{ url = "{url}/{name}-1.{i}.0-cp39-abi3-{p}.whl", hash = "sha256:{"b" * 64}", size = 1000 }},\n'
+            for p in plats) + "]\n")
+    out.append('\n[[package]]\nname = "scale-app"\nversion = "0.1.0"\nsource = { virtual = "." }\n'
+               "dependencies = [\n" + "".join(f'    {{ name = "{r}" }},\n' for r in roots) + "]\n")
+    return pyproject, "".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=9, help="runs per point (median reported, >= 9)")
+    parser.add_argument("--only", default="path,pythons,rust,lock", help="comma-separated series to run")
+    args = parser.parse_args()
+    precompile()
+    exe = builddoctor_exe()
+    only = set(args.only.split(","))
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        root = Path(tmp)
+        base = bench_env({"BUILDDOCTOR_CACHE_DIR": str(root / "cache")})
+        base.pop("VIRTUAL_ENV", None)
+        if "path" in only:
+            short = Path(tempfile.mkdtemp(prefix="p", dir="/tmp" if os.path.isdir("/tmp") else None))
+            folders = [short / str(i) for i in range(5000)]  # short: one variable holds at most 128 KiB
+            for f in folders:
+                f.mkdir(parents=True)
+
+            def path_run(k: int) -> float:
+                env = {**base, "PATH": os.pathsep.join([*map(str, folders[:k]), base.get("PATH", "")])}
+                return timed([exe, "check", "--python", sys.executable], env, cwd=tmp)
+
+            try:
+                series("live check, N extra PATH entries (warm cache)", [0, 1000, 2500, 5000], path_run, args.n)
+            finally:
+                import shutil
+
+                shutil.rmtree(short, ignore_errors=True)
+        if "pythons" in only:
+            pys = [root / "pythons" / f"py{i}" for i in range(20)]
+            for f in pys:
+                f.mkdir(parents=True)
+                (f / "python3").symlink_to(os.path.realpath(sys.executable))
+
+            def pythons_run(k: int) -> float:
+                env = {**base, "PATH": os.pathsep.join([*map(str, pys[:k]), base.get("PATH", "")])}
+                return timed([exe, "check"], env, cwd=tmp)
+
+            series("live check, N Pythons first on PATH (warm cache)", [1, 5, 10, 20], pythons_run, args.n)
+        if "rust" in only:
+            files = {}
+            for k in (1, 10, 20, 30):
+                files[k] = root / f"targets-{k}.json"
+                files[k].write_text(json.dumps(with_targets(k)), encoding="utf-8")
+            series("check --replay, N installed Rust targets", [1, 10, 20, 30],
+                   lambda k: timed([exe, "check", "--replay", str(files[k])], base, cwd=tmp), args.n)
+        if "lock" in only:
+            sizes = [10, 100, 500, 1000]
+            replays, projects = {}, {}
+            for k in sizes:
+                pyproject, lock = lock_project(k)
+                proj = root / f"proj-{k}"
+                proj.mkdir()
+                (proj / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+                (proj / "uv.lock").write_text(lock, encoding="utf-8")
+                doc = copy.deepcopy(replay_doc())
+                where = f"/home/user/proj-{k}"
+                doc["invocation"]["project"] = where
+                doc["reads"][f"read_text {where}/pyproject.toml"] = pyproject
+                doc["reads"][f"read_text {where}/uv.lock"] = lock
+                replays[k], projects[k] = root / f"lock-{k}.json", proj
+                replays[k].write_text(json.dumps(doc), encoding="utf-8")
+            series("check --replay, project with a uv.lock of N packages (deps.build-from-source)", sizes,
+                   lambda k: timed([exe, "check", "--replay", str(replays[k])], base, cwd=tmp), args.n)
+            empty = root / "no-index"
+            empty.mkdir()
+            series("why --replay --project --find-links EMPTY, uv.lock of N packages (offline)", sizes,
+                   lambda k: timed([exe, "why", "--replay", str(MACHINE), "--project", str(projects[k]),
+                                    "--find-links", str(empty)], base, cwd=tmp), args.n)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""One `rustup show` instead of five rustup runs, for the rustups whose `show` says it all.
+
+Outputs below are what each rustup version prints, per its source: 1.27 prints a section only when it
+has more than one item, with a blank line under each header, and runs rustc for the active toolchain
+(https://github.com/rust-lang/rustup/blob/1.27.1/src/cli/rustup_mode.rs, fn show); 1.28 prints every
+section with `name:`, `active because:` and `installed targets:` (rustup#3225,
+https://github.com/rust-lang/rustup/blob/1.28.2/src/cli/rustup_mode.rs, fn show).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from builddoctor.machine.record import SCHEMA, run_key
+from builddoctor.machine.replay import ReplayMachine
+from builddoctor.probes.rust import parse_show, probe_rust
+from builddoctor.proc import DEFAULT_TIMEOUT, ProcResult
+
+RUSTUP = "/home/u/.cargo/bin/rustup"
+
+NEW = """Default host: x86_64-unknown-linux-gnu
+rustup home:  /home/u/.rustup
+
+installed toolchains
+--------------------
+stable-x86_64-unknown-linux-gnu (active, default)
+nightly-x86_64-unknown-linux-gnu
+
+active toolchain
+----------------
+name: stable-x86_64-unknown-linux-gnu
+active because: it's the default toolchain
+installed targets:
+  aarch64-unknown-linux-gnu
+  wasm32-unknown-unknown
+  x86_64-unknown-linux-gnu
+"""
+NEW_ENV = NEW.replace("it's the default toolchain", "overridden by environment variable RUSTUP_TOOLCHAIN")
+NEW_NONE = NEW.split("active toolchain\n", maxsplit=1)[0] + "active toolchain\n----------------\nno active toolchain\n"
+NEW_NOT_INSTALLED = NEW.split("installed targets:", maxsplit=1)[0]  # rustup stops after `active because:`
+
+OLD_MANY = """Default host: x86_64-unknown-linux-gnu
+rustup home:  /home/u/.rustup
+
+installed toolchains
+--------------------
+
+stable-x86_64-unknown-linux-gnu (default)
+nightly-x86_64-unknown-linux-gnu
+
+installed targets for active toolchain
+--------------------------------------
+
+wasm32-unknown-unknown
+x86_64-unknown-linux-gnu
+
+active toolchain
+----------------
+
+stable-x86_64-unknown-linux-gnu (default)
+rustc 1.79.0 (129f3b996 2024-06-10)
+
+"""
+OLD_ONE = """Default host: x86_64-unknown-linux-gnu
+rustup home:  /home/u/.rustup
+
+stable-x86_64-unknown-linux-gnu (default)
+rustc 1.79.0 (129f3b996 2024-06-10)
+"""
+
+
+def test_new_format_holds_everything() -> None:
+    assert parse_show(NEW) == (
+        ("stable-x86_64-unknown-linux-gnu", "nightly-x86_64-unknown-linux-gnu"),
+        "stable-x86_64-unknown-linux-gnu", "default",
+        ("aarch64-unknown-linux-gnu", "wasm32-unknown-unknown", "x86_64-unknown-linux-gnu"))
+    # `rustup show active-toolchain` prints other reasons as `show` does
+    assert parse_show(NEW_ENV)[2] == "overridden by environment variable RUSTUP_TOOLCHAIN"  # type: ignore[index]
+
+
+def test_incomplete_or_old_outputs_are_not_trusted() -> None:
+    for text in (OLD_MANY, OLD_ONE, NEW_NONE, NEW_NOT_INSTALLED, "", "garbage\n-----\n"):
+        assert parse_show(text) is None
+
+
+class CountingReplay(ReplayMachine):
+    def __init__(self, outputs: dict[str, str]) -> None:
+        reads: dict[str, object] = {"which rustup": RUSTUP, "env": {}, "home": "/home/u"}
+        for args, out in outputs.items():
+            argv = [RUSTUP, *args.split()]
+            reads[run_key(argv, None)] = {"argv": argv, "returncode": 0, "stdout": out, "stderr": "", "error": None}
+        super().__init__({"schema": SCHEMA, "os": "linux", "reads": reads})
+        self.ran: list[str] = []
+
+    def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
+            env: object = None) -> ProcResult:
+        self.ran.append(" ".join(argv[1:]))
+        return super().run(argv, timeout=timeout, key=key)
+
+
+SINGLE = {"--version": "rustup 1.28.2 (e4f3ad6f8 2025-04-28)\n",
+          "show active-toolchain": "stable-x86_64-unknown-linux-gnu (default)\n",
+          "toolchain list": "stable-x86_64-unknown-linux-gnu (default)\nnightly-x86_64-unknown-linux-gnu\n",
+          "target list --installed": "wasm32-unknown-unknown\nx86_64-unknown-linux-gnu\n"}
+
+
+def test_new_rustup_is_asked_once() -> None:
+    machine = CountingReplay({"show": NEW, **SINGLE})
+    facts = probe_rust(machine, None)
+    assert sorted(machine.ran) == ["--version", "show"]
+    assert facts.default_host == "x86_64-unknown-linux-gnu"
+    assert facts.active_toolchain == "stable-x86_64-unknown-linux-gnu" and facts.active_reason == "default"
+    assert facts.installed_targets == ("aarch64-unknown-linux-gnu", "wasm32-unknown-unknown",
+                                       "x86_64-unknown-linux-gnu")
+    assert facts.toolchains == ("stable-x86_64-unknown-linux-gnu", "nightly-x86_64-unknown-linux-gnu")
+
+
+def test_old_rustup_falls_back_to_one_question_each() -> None:
+    for show in (OLD_MANY, OLD_ONE):
+        machine = CountingReplay({"show": show, **SINGLE})
+        facts = probe_rust(machine, None)
+        assert sorted(machine.ran) == ["--version", "show", "show active-toolchain", "target list --installed",
+                                       "toolchain list"]
+        assert facts.default_host == "x86_64-unknown-linux-gnu"
+        assert facts.active_toolchain == "stable-x86_64-unknown-linux-gnu" and facts.active_reason == "default"
+        assert facts.installed_targets == ("wasm32-unknown-unknown", "x86_64-unknown-linux-gnu")
+        assert facts.toolchains == ("stable-x86_64-unknown-linux-gnu", "nightly-x86_64-unknown-linux-gnu")
+
+
+def test_no_active_toolchain_falls_back_and_says_unknown() -> None:
+    outputs = {"show": NEW_NONE, "--version": SINGLE["--version"], "toolchain list": SINGLE["toolchain list"]}
+    facts = probe_rust(CountingReplay(outputs), None)  # active-toolchain and target list fail: not recorded
+    assert facts.active_toolchain == "" and facts.installed_targets is None
+    assert facts.default_host == "x86_64-unknown-linux-gnu"
