@@ -83,6 +83,7 @@ class Case:
     where: str = "stdout"  # for successful rows: "stdout" or "stderr"
     wheels: int = 0  # wheels expected in the output folder
     marks: tuple[pytest.MarkDecorator, ...] = field(default=())
+    why: str = ""  # the user-visible harm the row guards against (docs/bad-inputs.md)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -679,6 +680,72 @@ def d10_machine_state(tmp: Path) -> Plan:
                 run=check_then_snapshot)
 
 
+# --------------------------------------------------------------------------- E: trust (snapshots, signals, deadlines)
+
+CARGO_SECRETS = ('[registry]\ntoken = "cioE1registryTOKEN0123456789abcdefAB"\n'
+                 '[registries.corp]\nindex = "sparse+https://corp.example/index/"\ntoken = "E1corpTOKEN"\n'
+                 '[env]\nDEPLOY_KEY = "E1envVALUE"\n[http]\nproxy = "http://bob:E1proxyPW@proxy.example:3128"\n'
+                 '[build]\ntarget = "x86_64-unknown-linux-gnu"\n')
+FLAG_SECRETS = {"CFLAGS": "-O2 -DAPI_KEY=E1cflags", "CC": 'gcc -DPASSWORD="E1cc pw"', "CMAKE_ARGS": "-DSECRET=E1cmake",
+                "RUSTFLAGS": "-C link-arg=-L/x -C link-arg=dummy PASSWORD=E1rustflags",
+                "RUSTC_WRAPPER": "sccache SCCACHE_TOKEN=E1sccache",
+                "PIP_INDEX_URL": "https://idx.example/simple?token=E1query&x=1",
+                "UV_INDEX_URL": "https://g.example/api/v4/projects/1/packages/pypi/simple?private_token=E1private",
+                "PIP_EXTRA_INDEX_URL": "https://b.s3.example/s/?X-Amz-Credential=E1cred&X-Amz-Signature=E1sig"
+                                       "&X-Amz-Security-Token=E1sts&access_token=E1access"}
+
+
+def e1_config_secrets(tmp: Path) -> Plan:
+    out = tmp / "out"
+    out.mkdir()
+    cargo_home = tmp / "h" / ".cargo"
+    cargo_home.mkdir(parents=True)
+    (cargo_home / "config.toml").write_text(CARGO_SECRETS, encoding="utf-8")
+    src = project(tmp, None, RUST_PYPROJECT)
+    (src / ".cargo").mkdir()
+    (src / ".cargo" / "config.toml").write_text(CARGO_SECRETS.replace("E1", "E1p"), encoding="utf-8")
+
+    def after(run: Run) -> None:
+        text = (out / "s.json").read_text(encoding="utf-8")
+        leaked = sorted(set(re.findall(r"E1[A-Za-z]+", text)))
+        assert not leaked, leaked
+        assert '\\ntarget = \\"x86_64-unknown-linux-gnu\\"' in text  # what the Rust probe uses is kept
+
+    env = {"CARGO_HOME": str(cargo_home), **FLAG_SECRETS}
+    return Plan(["snapshot", "-o", str(out / "s.json"), "--python", PY, "--project", str(src)], env, cwd_of(tmp), out,
+                after=after)
+
+
+def e2_user_named(user: str) -> Callable[[Path], Plan]:
+    """USER=build turned [build-system] into [<user>-system]; USER=linux every triple into -<user>-."""
+    def setup(tmp: Path) -> Plan:
+        home = tmp / "home" / user
+        src = project(home, BUILDS.replace("demo", f"{user}-demo"), RUST_PYPROJECT.replace("demo", f"{user}-demo"))
+        out = tmp / "out"
+        out.mkdir()
+        env = {"USER": user, "LOGNAME": user, "HOME": str(home),  # rustup writes settings.toml into a new home
+               "RUSTUP_HOME": str(Path.home() / ".rustup"), "CARGO_HOME": str(Path.home() / ".cargo")}
+
+        def snapshot_then_replay(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+            live = run_cli("check", "--python", PY, "--project", str(src), env=env, cwd=cwd)
+            snap = run_cli("snapshot", "-o", str(out / "s.json"), "--python", PY, "--project", str(src), env=env,
+                           cwd=cwd)
+            assert snap.returncode == 0, snap.stderr
+            replay = run_cli(*argv, env=env, cwd=cwd)
+            assert replay.stdout == live.stdout, (live.stdout, replay.stdout)
+            assert replay.returncode == live.returncode
+            return Run(0, replay.stdout, replay.stderr)
+
+        def after(run: Run) -> None:
+            assert "Target: linux x86_64" in run.stdout and "project.invalid" not in run.stdout
+            assert f"/home/{user}/" not in (out / "s.json").read_text(encoding="utf-8")
+
+        return Plan(["check", "--replay", str(out / "s.json")], env, cwd_of(tmp), out, run=snapshot_then_replay,
+                    after=after)
+
+    return setup
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -819,6 +886,12 @@ CASES: list[Case] = [
          WHEEL_NAME, wheels=1),
     Case("D9", "snapshot -o an existing file", d9_report_exists, 2, "already exists"),
     Case("D10", "check then snapshot leave the machine as it was", d10_machine_state, 0, "wrote "),
+    # E: trust (snapshots that leak nothing and replay true, signals, deadlines, no internal errors)
+    Case("E1", "cargo config tokens, URL query secrets, NAME=VALUE in flag variables", e1_config_secrets, 0, "wrote ",
+         why="a snapshot is attached to public bug reports: registry tokens and signed URLs must not travel with it"),
+    *(Case("E2", f"USER={u}: the snapshot replays to the live report", e2_user_named(u), 0, "Target: linux",
+           why="the user name is a common word: masking it everywhere corrupted [build-system] and every triple")
+      for u in ("build", "linux")),
 ]
 
 

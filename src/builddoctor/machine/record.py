@@ -14,7 +14,7 @@ from typing import Any
 from .. import __version__
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
-from .redact import Redactor, home_shape
+from .redact import Redactor, home_shape, minimize_reads
 
 SCHEMA = "builddoctor.snapshot/1"
 HEAD_KEEP = 4096  # machine fields of PE/ELF/Mach-O sit well inside this; strings further on stay out
@@ -117,5 +117,5 @@ class RecordingMachine(Machine):
             "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "home_shape": home_shape(home),
             "invocation": redactor.deep(dict(invocation)),
-            "reads": redactor.deep(reads),
+            "reads": redactor.deep(minimize_reads(reads)),
         }
