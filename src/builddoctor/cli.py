@@ -7,12 +7,35 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UserError
+from .argtypes import seconds
+from .errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"{self.prog}: {message}")
+        from .suggest import did_you_mean
+
+        where = self.prog.partition(" ")[2]  # "why" for "builddoctor why"; main prints "builddoctor: error:"
+        hint = did_you_mean(self, message)
+        raise UserError(f"{where + ': ' if where else ''}{message}{hint}")
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        parsed, extras = super().parse_known_args(args, namespace)
+        unknown = [a for a in extras if a.startswith("-")]
+        if unknown and self.prog == "builddoctor":
+            from .suggest import unknown_option
+
+            sub = _subparser(self, getattr(parsed, "command", None))
+            raise UserError(unknown_option(sub or self, unknown))
+        return parsed, extras
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--index-url", help="simple index (default: UV_INDEX_URL / PIP_INDEX_URL / PyPI)")
     w.add_argument("--find-links", metavar="DIR", help="a folder of wheels and sdists")
     w.add_argument("--cache-dir", metavar="DIR", help="keep index pages here between runs (default: no cache)")
-    w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
+    w.add_argument("--timeout", type=seconds, default=15.0, help="seconds per index request (default 15)")
     w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
     from .builder import add_arguments as add_build_arguments
@@ -186,25 +209,77 @@ COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .interrupts import Interrupted, install
+
+    install()
     try:
+        if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be reported
+            raise UserError("standard output is closed; redirect it to a file or /dev/null")
         args = _parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return code
     except UserError as exc:
-        print(f"builddoctor: error: {exc.message}", file=sys.stderr)
+        _say(f"builddoctor: error: {exc.message}")
         if exc.tip:
-            print(f"builddoctor: tip: {exc.tip}", file=sys.stderr)
+            _say(f"builddoctor: tip: {exc.tip}")
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("builddoctor: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        from . import proc
+
+        proc.stop_all()
+        if isinstance(exc, Interrupted) and exc.signum != 2:
+            _say(f"builddoctor: interrupted ({exc.name})")
+            return exc.exit_code
+        _say("builddoctor: interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except RecursionError:  # json / tomllib on a hostile file (pyproject.toml, uv.lock, an index page)
+        _say("builddoctor: error: an input file is nested too deeply to be read (a damaged or hostile file)")
+        return EXIT_USAGE
+    except OSError as exc:
+        if not _stdout_failed(exc):
+            return _internal(exc)
+        _silence_stdout()
+        _say(f"builddoctor: error: cannot write to standard output: {exc.strerror or exc}")
+        return EXIT_USAGE
     except Exception as exc:
-        if os.environ.get("BUILDDOCTOR_DEBUG"):
-            raise
-        print(f"builddoctor: internal error: {exc.__class__.__name__}: {exc} "
-              "(set BUILDDOCTOR_DEBUG=1 for a traceback and please report it)", file=sys.stderr)
-        return 70
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> int:
+    if os.environ.get("BUILDDOCTOR_DEBUG"):
+        raise exc
+    _say(f"builddoctor: internal error: {exc.__class__.__name__}: {exc} "
+         "(set BUILDDOCTOR_DEBUG=1 for a traceback and please report it)")
+    return 70
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass  # stderr closed too: the exit status is all that is left
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """Whether writing our own output failed (/dev/full, a closed or broken descriptor)."""
+    import errno
+
+    # a failed write to a named file carries its name (and is mapped to a UserError where it happens)
+    return exc.filename is None and exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EPIPE, errno.EFBIG,
+                                                  errno.EDQUOT)
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null so Python's own flush at exit cannot fail again (and print about it)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ from typing import Any
 from .. import __version__
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
-from .redact import Redactor, home_shape, minimize_reads
+from .redact import Redactor, home_shape, minimize_reads, printable_deep
 
 SCHEMA = "builddoctor.snapshot/1"
 HEAD_KEEP = 4096  # machine fields of PE/ELF/Mach-O sit well inside this; strings further on stay out
@@ -110,7 +110,7 @@ class RecordingMachine(Machine):
         redactor = Redactor(home, user, socket.gethostname(), windows=self.os == "windows")
         with self._lock:
             reads = dict(self.reads)
-        return {
+        doc = {
             "schema": SCHEMA,
             "os": self.os,
             "builddoctor": __version__,
@@ -119,3 +119,5 @@ class RecordingMachine(Machine):
             "invocation": redactor.deep(dict(invocation)),
             "reads": redactor.deep(minimize_reads(reads)),
         }
+        # an undecodable byte of a path becomes the text \xff: a snapshot is always valid UTF-8 JSON
+        return dict(printable_deep(doc))

@@ -159,6 +159,30 @@ def home_shape(home: str) -> dict[str, Any]:
 _HOME_PARENTS = r"(?:home|Users|export[\\/]home|var[\\/]home|usr[\\/]home|Documents and Settings)"
 
 
+def printable(text: str) -> str:
+    """Text with undecodable bytes of a path (os.fsdecode's surrogates) shown as \\xff: valid UTF-8 out."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def printable_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [printable_deep(v) for v in value]
+    if isinstance(value, dict):
+        return {printable_deep(k): printable_deep(v) for k, v in value.items()}
+    return value
+
+
 class Redactor:
     """Replaces the home folder, the user name and the host name in a string, without touching facts.
 

@@ -16,23 +16,56 @@ from .record import SCHEMA, run_key
 _OSES = ("windows", "linux", "macos")
 
 
+MAX_SNAPSHOT = 256 * 1024 * 1024  # a real snapshot is well under 1 MB; /dev/zero is endless
+
+
+def _read_snapshot(p: Path) -> bytes:
+    """The file's bytes; `-` is standard input. Only regular files: a FIFO or /dev/zero never ends."""
+    import os
+    import stat
+    import sys
+
+    if str(p) == "-":
+        data = sys.stdin.buffer.read(MAX_SNAPSHOT + 1)
+    else:
+        try:
+            st = os.stat(p)
+        except OSError as exc:
+            raise UserError(f"cannot read snapshot {p}: {exc.strerror or exc}") from None
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a pipe or a device?)"
+            raise UserError(f"cannot read snapshot {p}: it is {kind}; give a file, or '-' for standard input")
+        try:
+            with open(p, "rb") as fh:
+                data = fh.read(MAX_SNAPSHOT + 1)
+        except OSError as exc:
+            raise UserError(f"cannot read snapshot {p}: {exc.strerror or exc}") from None
+    if len(data) > MAX_SNAPSHOT:
+        raise UserError(f"{p} is not a builddoctor snapshot: larger than {MAX_SNAPSHOT // 2**20} MB")
+    return data
+
+
 def load_snapshot(path: str | Path) -> dict[str, Any]:
     """Read and validate a snapshot file; any problem is a one-line UserError."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read snapshot {p}: {exc.strerror or exc}") from None
+    raw = _read_snapshot(p)
+    name = "standard input" if str(p) == "-" else str(p)
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"{p} is not a builddoctor snapshot: not JSON ({exc.__class__.__name__})") from None
+        raise UserError(f"{name} is not a builddoctor snapshot: not JSON ({exc.__class__.__name__})") from None
+    except RecursionError:
+        raise UserError(f"{name} is not a builddoctor snapshot: JSON nested too deeply") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("schema"), str):
-        raise UserError(f"{p} is not a builddoctor snapshot: no 'schema' field")
+        raise UserError(f"{name} is not a builddoctor snapshot: no 'schema' field")
     if doc["schema"] != SCHEMA:
-        raise UserError(f"{p} has snapshot schema {doc['schema']!r}; this builddoctor reads {SCHEMA!r}")
+        raise UserError(f"{name} has snapshot schema {doc['schema']!r}; this builddoctor reads {SCHEMA!r}")
     if doc.get("os") not in _OSES or not isinstance(doc.get("reads"), dict):
-        raise UserError(f"{p} is not a valid builddoctor snapshot: 'os' or 'reads' missing or wrong")
+        raise UserError(f"{name} is not a valid builddoctor snapshot: 'os' or 'reads' missing or wrong")
+    inv = doc.get("invocation")
+    if inv is not None and (not isinstance(inv, dict)
+                            or any(v is not None and not isinstance(v, str) for v in inv.values())):
+        raise UserError(f"{name} is not a valid builddoctor snapshot: 'invocation' must map names to strings")
     return doc
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os as _os
 import re
 from importlib import resources
 
@@ -11,7 +10,14 @@ from ..machine import Machine
 from ._binary import binary_arches
 
 # Seconds the interpreter gets to describe itself; BUILDDOCTOR_PROBE_TIMEOUT overrides it.
-PROBE_TIMEOUT = float(_os.environ.get("BUILDDOCTOR_PROBE_TIMEOUT") or 15.0)
+PROBE_TIMEOUT = 15.0
+
+
+def probe_timeout() -> float:
+    """PROBE_TIMEOUT or BUILDDOCTOR_PROBE_TIMEOUT, read when a probe runs (a bad value is a one-line error)."""
+    from ..argtypes import seconds_from_env
+
+    return seconds_from_env("BUILDDOCTOR_PROBE_TIMEOUT", PROBE_TIMEOUT)
 _SENTINEL = re.compile(r"@@BUILDDOCTOR@@(\{.*\})@@END@@", re.S)
 _VERSION = re.compile(r"^\d+(\.\d+){0,2}t?$")
 
@@ -99,10 +105,11 @@ def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFac
                                                  f"home = {home or '?'}); recreate the venv")
         why = "is a folder, not a program" if machine.is_dir(path) else "does not exist"
         return InterpreterFacts(requested=label, error="not-found", error_detail=f"{path} {why}")
-    result = machine.run([path, "-I", "-B", "-c", _script()], timeout=PROBE_TIMEOUT, key=f"python-probe {path}")
+    timeout = probe_timeout()
+    result = machine.run([path, "-I", "-B", "-c", _script()], timeout=timeout, key=f"python-probe {path}")
     if result.error == "timeout":
         return InterpreterFacts(requested=label, executable=path, error="timeout",
-                                error_detail=f"{path} did not answer within {PROBE_TIMEOUT:.0f} s")
+                                error_detail=f"{path} did not answer within {timeout:.0f} s")
     if result.error:
         return InterpreterFacts(requested=label, executable=path, error=result.error.split(":")[0],
                                 error_detail=f"{path} could not be run ({result.error})")

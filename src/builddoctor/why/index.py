@@ -153,7 +153,7 @@ class Index:
             return None
         try:
             data = json.loads((self.cache / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         return data if isinstance(data, dict) else None
 
