@@ -51,3 +51,10 @@ def count(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return value
+
+
+def nonempty(text: str) -> str:
+    """A path that is not the empty string (`-o ''` used to mean "the default" without a word)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path is not a file or folder")
+    return text

@@ -26,6 +26,8 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
         doc = load_snapshot(replay)
         machine: Machine = ReplayMachine(doc)
         inv = doc.get("invocation") or {}
+        _recorded(doc, replay, "--python", python, inv.get("python"))
+        _recorded(doc, replay, "--project", project, inv.get("project"))
         python = python if python is not None else inv.get("python")
         project = project if project is not None else inv.get("project")
         facts = probe_all(machine, python, project)
@@ -50,12 +52,38 @@ def record_snapshot(python: str | None, project: str | None) -> tuple[dict[str, 
     return doc, CheckResult(facts, diagnose(facts), "live")
 
 
+def _recorded(doc: dict[str, Any], replay: str, option: str, given: str | None, recorded: str | None) -> None:
+    """With --replay, --python / --project can only pick something the snapshot read; say so otherwise."""
+    from .errors import UserError
+
+    if given is None or given == recorded:
+        return
+    if any(given in key for key in doc["reads"]):
+        return  # e.g. another interpreter the snapshot looked at
+    shown = f"{option} {recorded}" if recorded else f"no {option}"
+    raise UserError(f"{replay} was recorded with {shown} and holds no reads for {option} {given}: a snapshot "
+                    "answers only what was read when it was made", tip=f"replay without {option}, or record a "
+                    f"new snapshot with {option} {given}")
+
+
 def _abs(project: str | None) -> str | None:
+    if project is not None:
+        _project_folder(project)
     if project is None:
         here = os.getcwd()
         has = any(os.path.isfile(os.path.join(here, n)) for n in ("pyproject.toml", "setup.py"))
         return here if has else None
     return os.path.abspath(project)
+
+
+def _project_folder(project: str) -> None:
+    """--project must be a folder: a missing path or a file used to report '0 errors'."""
+    from .errors import UserError
+
+    if not os.path.exists(project):
+        raise UserError(f"--project {project} does not exist")
+    if not os.path.isdir(project):
+        raise UserError(f"--project {project} is a file; give the project's folder (the one with pyproject.toml)")
 
 
 def to_json(result: CheckResult) -> dict[str, Any]:

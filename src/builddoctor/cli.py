@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .argtypes import seconds
+from .argtypes import nonempty, seconds
 from .errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
 
 
@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
-    s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
+    s.add_argument("-o", "--output", type=nonempty, default="builddoctor-snapshot.json",
+                   help="file to write, '-' for stdout")
     s.add_argument("--python")
     s.add_argument("--project")
     s.add_argument("--force", action="store_true", help="replace an existing output file")
@@ -63,7 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--index-url", help="simple index (default: UV_INDEX_URL / PIP_INDEX_URL / PyPI)")
     w.add_argument("--find-links", metavar="DIR", help="a folder of wheels and sdists")
     w.add_argument("--cache-dir", metavar="DIR", help="keep index pages here between runs (default: no cache)")
-    w.add_argument("--timeout", type=seconds, default=15.0, help="seconds per index request (default 15)")
+    w.add_argument("--timeout", type=seconds, default=15.0,
+                   help="seconds for each index request, start to last byte (default 15)")
+    w.add_argument("--total-timeout", type=seconds, default=300.0,
+                   help="seconds for all index requests together (default 300)")
     w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
     from .builder import add_arguments as add_build_arguments
@@ -162,7 +166,7 @@ def cmd_why(args: argparse.Namespace) -> int:
     report = explain(Path(args.project), tags=supported_tags(interp), markers=interp.markers,
                      python_version=interp.version, packages=args.packages, index_url=args.index_url,
                      find_links=Path(args.find_links) if args.find_links else None, timeout=args.timeout,
-                     cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+                     cache_dir=Path(args.cache_dir) if args.cache_dir else None, total_timeout=args.total_timeout)
     if args.json:
         print(json.dumps(to_json(report), indent=2, ensure_ascii=False))
     else:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..argtypes import count, seconds
+from ..argtypes import count, nonempty, seconds
 
 #: Backend kinds as builddoctor.probes.project names them, plus plain CMake, and "native" for
 #: "every layer" (a recorded machine without a project).
@@ -16,7 +16,8 @@ KINDS = (*sorted(RUST_KINDS), *sorted(C_KINDS | CMAKE_KINDS), "pure", "native")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", nargs="?", help="an sdist (.tar.gz) or a project folder (default: the current folder)")
     p.add_argument("--python", help="interpreter to build for: a path or a version such as 3.12")
-    p.add_argument("-o", "--outdir", help="where the wheel goes (default: <folder>/dist, or the sdist's folder)")
+    p.add_argument("-o", "--outdir", type=nonempty,
+                   help="where the wheel goes (default: <folder>/dist, or the sdist's folder)")
     p.add_argument("--no-preflight", dest="preflight", action="store_false",
                    help="build even when check finds an error that would make this backend fail")
     p.add_argument("--no-isolation", dest="isolation", action="store_false",

@@ -36,6 +36,7 @@ def explain(
     env: Mapping[str, str] = os.environ,
     timeout: float = 15.0,
     cache_dir: Path | None = None,
+    total_timeout: float | None = None,
 ) -> WhyReport:
     """What an installer would fetch for the project's requirements on this interpreter, and why.
 
@@ -51,7 +52,7 @@ def explain(
     if proj.source is None and not asked:
         raise UserError(f"no pyproject.toml, uv.lock, pylock.toml or requirements.txt in {project_dir}; "
                         "name the packages to ask about")
-    finder = Finder(index_url, find_links, env=env, timeout=timeout, cache_dir=cache_dir)
+    finder = Finder(index_url, find_links, env=env, timeout=timeout, cache_dir=cache_dir, total_timeout=total_timeout)
     if proj.lock:
         verdicts = lockcheck.check(proj, interp, finder, focus)
     else:
