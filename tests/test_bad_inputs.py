@@ -746,6 +746,248 @@ def e2_user_named(user: str) -> Callable[[Path], Plan]:
     return setup
 
 
+def snapshot_doc(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def e3_deep_snapshot(tmp: Path) -> Plan:
+    return check_plan(tmp, "--replay", str(snapshot_doc(tmp, "deep.json", "[" * 100_000 + "]" * 100_000)))
+
+
+def e4_invocation_type(tmp: Path) -> Plan:
+    doc = '{"schema": "builddoctor.snapshot/1", "os": "linux", "reads": {}, "invocation": ["3.12"]}'
+    return check_plan(tmp, "--replay", str(snapshot_doc(tmp, "inv.json", doc)))
+
+
+def e5_deep_pyproject(tmp: Path) -> Plan:
+    src = project(tmp, None, IN_TREE + "dependencies = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    return check_plan(tmp, "--python", PY, "--project", str(src))
+
+
+class Served(NamedTuple):
+    url: str
+    stop: Callable[[], None]
+
+
+def serve(respond: Callable[[socket.socket], None]) -> Served:
+    """A one-purpose HTTP server on 127.0.0.1 (the index a row needs), stopped by the row's cleanup."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    done = threading.Event()
+
+    def loop() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=lambda c=conn: _answer(c, respond, done), daemon=True).start()
+        server.close()
+
+    threading.Thread(target=loop, daemon=True).start()
+    return Served(f"http://127.0.0.1:{server.getsockname()[1]}/simple", done.set)
+
+
+def _answer(conn: socket.socket, respond: Callable[[socket.socket], None], done: object) -> None:
+    with conn:
+        try:
+            conn.recv(65536)
+            respond(conn)
+        except OSError:
+            pass
+
+
+JSON_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.pypi.simple.v1+json\r\nConnection: close\r\n"
+
+
+def e6_deep_index_json(tmp: Path) -> Plan:
+    body = b"{\"files\": " + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    served = serve(lambda c: c.sendall(JSON_HEAD + b"Content-Length: %d\r\n\r\n" % len(body) + body))
+    plan = Plan(["why", "demo", "--python", PY, "--index-url", served.url, "--timeout", "10"], {}, cwd_of(tmp),
+                tmp / "out")
+    return plan._replace(cleanup=served.stop)
+
+
+def e7_trickling_index(tmp: Path) -> Plan:
+    def trickle(conn: socket.socket) -> None:
+        conn.sendall(JSON_HEAD + b"Content-Length: 100000\r\n\r\n")
+        for _ in range(400):
+            conn.sendall(b" ")
+            time.sleep(0.5)
+
+    served = serve(trickle)
+    started = time.monotonic()
+
+    def after(run: Run) -> None:
+        assert time.monotonic() - started < 15, "--timeout 3 is a deadline for the whole request"
+
+    plan = Plan(["why", "demo", "--python", PY, "--index-url", served.url, "--timeout", "3"], {}, cwd_of(tmp),
+                tmp / "out", after=after)
+    return plan._replace(cleanup=served.stop)
+
+
+def stdout_to(target: str) -> Callable[[list[str], dict[str, str], Path], Run]:
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        if target == "closed":
+            p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, stderr=subprocess.PIPE, text=True,
+                               stdout=None, pass_fds=(), preexec_fn=lambda: os.close(1), timeout=120)
+        else:
+            with open(target, "w") as out:
+                p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, stdout=out, stderr=subprocess.PIPE,
+                                   text=True, timeout=120)
+        return Run(p.returncode, "", p.stderr)
+
+    return run
+
+
+def e8_output_unwritable(target: str) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        return Plan(["check", "--replay", str(MACHINES / "linux-x86_64-healthy.json")], {}, cwd_of(tmp), None,
+                    run=stdout_to(target))
+
+    return setup
+
+
+def e9_non_utf8_path(tmp: Path) -> Plan:
+    base = Path(os.fsdecode(bytes(tmp) + b"/proj-\xff"))
+    src = project(base, BUILDS)
+
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, capture_output=True, timeout=120)
+        p.stdout.decode("utf-8")  # strict: the report is valid UTF-8
+        return Run(p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8", "replace"))
+
+    def after(run: Run) -> None:
+        assert run.json()["facts"]["project"]["path"].endswith("proj-\\xff/proj")
+
+    return Plan(["check", "--python", PY, "--project", str(src), "--json"], {}, cwd_of(tmp), tmp / "out", run=run,
+                after=after)
+
+
+def e10_not_a_file(kind: str) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        if kind == "fifo":
+            target = tmp / "snap.fifo"
+            os.mkfifo(target)
+        else:
+            target = Path("/dev/zero")
+        return Plan(["check", "--replay", str(target)], {}, cwd_of(tmp), None,
+                    run=lambda argv, env, cwd: run_cli(*argv, env=env, cwd=cwd, timeout=20))
+
+    return setup
+
+
+def e11_replay_stdin(tmp: Path) -> Plan:
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        with open(MACHINES / "win-arm64-seed-emulated-x64.json", "rb") as fh:
+            p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, stdin=fh, capture_output=True, text=True,
+                               timeout=120)
+        return Run(p.returncode, p.stdout, p.stderr)
+
+    return Plan(["check", "--replay", "-", "--json"], {}, cwd_of(tmp), None, run=run)
+
+
+def e12_replay_foreign_python(tmp: Path) -> Plan:
+    return Plan(["check", "--replay", str(MACHINES / "linux-x86_64-healthy.json"), "--python", PY], {}, cwd_of(tmp),
+                None)
+
+
+def e13_gcc_prints_forever(tmp: Path) -> Plan:
+    bindir = tmp / "bin"
+    script(bindir / "gcc", "exec yes 'gcc output that never ends ......................................'\n")
+
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        import resource
+
+        limit = 4 << 30  # 4 GiB of address space: the old unbounded buffer went to 8 GB
+
+        def cap() -> None:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, capture_output=True, text=True, timeout=120,
+                           preexec_fn=cap)
+        return Run(p.returncode, p.stdout, p.stderr)
+
+    def after(run: Run) -> None:
+        gcc = [c for c in run.json()["facts"]["cc"]["compilers"] if c["path"] == str(bindir / "gcc")]
+        assert gcc and gcc[0]["error"] == "timeout", gcc
+
+    return check_plan(tmp, "--python", PY, env={"PATH": f"{bindir}:{os.environ['PATH']}"}, after=after)._replace(
+        run=run)
+
+
+def e14_grandchild_holds_pipe(tmp: Path) -> Plan:
+    marker = marker_of(tmp)
+    script(tmp / "bin" / "cmake", f'echo "cmake version 3.99.1"\n{PY} -c "import time; time.sleep(600)" {marker} &\n'
+                                  'exit 0\n')
+    started = time.monotonic()
+
+    def after(run: Run) -> None:
+        assert run.json()["facts"]["cmake"]["version"] == "3.99.1", run.json()["facts"]["cmake"]
+        assert time.monotonic() - started < 8, "the probe waited for the grandchild"
+        assert_gone(marker)
+
+    return check_plan(tmp, "--python", PY, env={"PATH": f"{tmp / 'bin'}:{os.environ['PATH']}"}, after=after)
+
+
+def interrupt_when(marker: str, sig: int) -> Callable[[list[str], dict[str, str], Path], Run]:
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        proc = subprocess.Popen(cli(*argv), env=child_env(env), cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+        deadline = time.monotonic() + 90
+        while not pids(marker):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail(f"the marked child never started: {proc.communicate()[1]}")
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        stdout, stderr = proc.communicate(timeout=60)
+        assert_gone(marker)
+        return Run(proc.returncode, stdout, stderr)
+
+    return run
+
+
+def e15_check_signalled(sig: int) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        marker = marker_of(tmp)
+        script(tmp / "bin" / "cmake", f'{PY} -c "import time; time.sleep(600)" {marker} &\nwait\n')
+        plan = check_plan(tmp, "--python", PY, env={"PATH": f"{tmp / 'bin'}:{os.environ['PATH']}"})
+        return plan._replace(run=interrupt_when(marker, sig))
+
+    return setup
+
+
+def e16_build_signalled(sig: int) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        marker = marker_of(tmp)
+        code = backend(f"""\
+            import subprocess, time
+            def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+                subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", "{marker}"])
+                time.sleep(600)
+        """)
+        return build_plan(tmp, project(tmp, code))._replace(run=interrupt_when(marker, sig))
+
+    return setup
+
+
+def e17_misspelt(argv: list[str]) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        def after(run: Run) -> None:
+            assert "builddoctor: error: builddoctor" not in run.stderr, run.stderr
+
+        return Plan(argv, {}, cwd_of(tmp), None, after=after)
+
+    return setup
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -892,6 +1134,66 @@ CASES: list[Case] = [
     *(Case("E2", f"USER={u}: the snapshot replays to the live report", e2_user_named(u), 0, "Target: linux",
            why="the user name is a common word: masking it everywhere corrupted [build-system] and every triple")
       for u in ("build", "linux")),
+    Case("E3", "snapshot JSON nested 100,000 deep", e3_deep_snapshot, 2, "nested too deeply",
+         why="json.loads raised RecursionError: an internal error instead of 'not a snapshot'"),
+    Case("E3", "snapshot whose invocation is a list", e4_invocation_type, 2, "'invocation'",
+         why="a damaged snapshot crashed with AttributeError"),
+    Case("E3", "pyproject.toml nested 50,000 deep", e5_deep_pyproject, 2, "nested too deeply",
+         why="tomllib recursion on a hostile project was an internal error"),
+    Case("E3", "index page JSON nested 100,000 deep", e6_deep_index_json, 2, "nested too deeply",
+         why="a hostile or broken index made 'why' crash"),
+    Case("E4", "index sending one byte every 0.5 s (why --timeout 3)", e7_trickling_index, 2, "timed out",
+         why="the timeout applied per socket read, so a trickling index kept 'why' running for minutes"),
+    Case("E5", "why --timeout -5", lambda tmp: Plan(["why", "x", "--timeout", "-5"], {}, cwd_of(tmp), None), 2,
+         "argument --timeout", why="a negative timeout reached select() and crashed"),
+    Case("E5", "why --timeout nan", lambda tmp: Plan(["why", "x", "--timeout", "nan"], {}, cwd_of(tmp), None), 2,
+         "argument --timeout", why="NaN reached the socket layer and crashed"),
+    Case("E5", "BUILDDOCTOR_PROBE_TIMEOUT=abc",
+         lambda tmp: check_plan(tmp, "--python", PY, env={"BUILDDOCTOR_PROBE_TIMEOUT": "abc"}), 2,
+         "BUILDDOCTOR_PROBE_TIMEOUT", why="the variable was parsed at import: every command, even explain, crashed"),
+    Case("E5", "explain with BUILDDOCTOR_PROBE_TIMEOUT=abc",
+         lambda tmp: Plan(["explain"], {"BUILDDOCTOR_PROBE_TIMEOUT": "abc"}, cwd_of(tmp), None), 0, "rust.missing",
+         why="a command that runs no probe must not care about a probe setting"),
+    Case("E5", "standard output is /dev/full", e8_output_unwritable("/dev/full"), 2,
+         "cannot write to standard output", why="ENOSPC on stdout was an internal error"),
+    Case("E5", "standard output closed", e8_output_unwritable("closed"), 2, "standard output is closed",
+         why="with stdout closed the report vanished and the exit status said success"),
+    Case("E5", "project path with a non-UTF-8 byte (check --json)", e9_non_utf8_path, 0, '"schema"',
+         why="the JSON report carried invalid UTF-8 and the snapshot could not be written"),
+    Case("E5", "--replay a FIFO", e10_not_a_file("fifo"), 2, "not a regular file",
+         why="reading a FIFO nobody writes to hung forever"),
+    Case("E5", "--replay /dev/zero", e10_not_a_file("zero"), 2, "not a regular file",
+         why="reading /dev/zero filled memory"),
+    Case("E6", "check --project that does not exist",
+         lambda tmp: Plan(["check", "--project", str(tmp / "nope")], {}, cwd_of(tmp), None), 2, "does not exist",
+         why="a typo in --project reported '0 errors' and exit 0"),
+    Case("E6", "check --project naming a file",
+         lambda tmp: Plan(["check", "--project", str(MACHINES / "linux-x86_64-healthy.json")], {}, cwd_of(tmp),
+                          None), 2, "is a file", why="a file as --project reported '0 errors' and exit 0"),
+    Case("E7", "check --replay - (standard input)", e11_replay_stdin, 1, "ARM64", finding="markers.host-cpu",
+         why="piping a snapshot (curl ... | builddoctor check --replay -) was refused"),
+    Case("E7", "--python with --replay that the snapshot never read", e12_replay_foreign_python, 2,
+         "holds no reads for --python", why="--python was silently answered with 'Target: unknown'"),
+    Case("E7", "mistyped command 'chek'", e17_misspelt(["chek"]), 2, "did you mean 'check'?",
+         why="a typo got only a list of commands"),
+    Case("E7", "mistyped option 'check --jsn'", e17_misspelt(["check", "--jsn"]), 2, "did you mean --json?",
+         why="a typo got 'unrecognized arguments' and the doubled 'builddoctor: error: builddoctor:' prefix"),
+    Case("E7", "snapshot -o ''", lambda tmp: Plan(["snapshot", "-o", ""], {}, cwd_of(tmp), None), 2, "empty path",
+         why="an empty output path fell back to the default (build) or failed with exit 6 (snapshot)"),
+    Case("E7", "build --max-members -1", lambda tmp: Plan(["build", "--max-members", "-1"], {}, cwd_of(tmp), None), 2,
+         "must be 1 or more", why="a negative cap reached the sdist check and exited 3 (unsafe sdist)"),
+    Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',
+         why="probe output was buffered without bound: check reached 8 GB"),
+    Case("E8", "cmake exits but its grandchild keeps the pipe open", e14_grandchild_holds_pipe, 0, '"schema"',
+         why="the probe waited the full timeout and discarded cmake's complete answer"),
+    Case("E9", "SIGTERM while probes run", e15_check_signalled(signal.SIGTERM), 143, "SIGTERM",
+         why="CI cancellation, timeout(1) and docker stop send TERM: probe children and folders stayed behind"),
+    Case("E9", "SIGHUP while probes run", e15_check_signalled(signal.SIGHUP), 129, "SIGHUP",
+         why="closing the terminal sends HUP: same leftovers as TERM"),
+    Case("E9", "SIGTERM while the backend runs", e16_build_signalled(signal.SIGTERM), 143, "SIGTERM",
+         why="maturin/cargo/rustc kept running and .builddoctor-tmp-* stayed in the output folder"),
+    Case("E9", "SIGHUP while the backend runs", e16_build_signalled(signal.SIGHUP), 129, "SIGHUP",
+         why="the same for a closed terminal"),
 ]
 
 
@@ -984,6 +1286,9 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
             assert case.needle in (run.stdout if case.where == "stdout" else run.stderr), report
         elif case.exit == 130:
             assert "Traceback" not in run.stderr and run.stderr.strip().endswith("builddoctor: interrupted"), report
+        elif case.exit in (129, 143):  # SIGHUP, SIGTERM: like Ctrl-C, named
+            assert "Traceback" not in run.stderr, report
+            assert run.stderr.strip().endswith(f"builddoctor: interrupted ({case.needle})"), report
         else:
             assert case.needle in assert_one_error_line(run), report
         if plan.after is not None:
