@@ -1153,7 +1153,7 @@ CASES: list[Case] = [
          "BUILDDOCTOR_PROBE_TIMEOUT", why="the variable was parsed at import: every command, even explain, crashed"),
     Case("E5", "explain with BUILDDOCTOR_PROBE_TIMEOUT=abc",
          lambda tmp: Plan(["explain"], {"BUILDDOCTOR_PROBE_TIMEOUT": "abc"}, cwd_of(tmp), None), 0, "rust.missing",
-         why="a command that runs no probe must not care about a probe setting"),
+         why="guard: the variable must be read only when a probe runs (it was parsed at import once)"),
     Case("E5", "standard output is /dev/full", e8_output_unwritable("/dev/full"), 2,
          "cannot write to standard output", why="ENOSPC on stdout was an internal error"),
     Case("E5", "standard output closed", e8_output_unwritable("closed"), 2, "standard output is closed",
