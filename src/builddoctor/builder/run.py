@@ -57,19 +57,23 @@ def staging(outdir: Path, key: str = "") -> Iterator[Path]:
     With a `key` (the interpreter) the name is the same from one build to the next when free, so
     uv's interpreter cache, keyed by path, knows the build environment's python (saves ~0.1 s).
     """
-    try:
-        path = _fresh(outdir, key)
-    except OSError as exc:
-        raise UserError(f"cannot write into output folder {outdir}: {exc.strerror or exc}",
-                        exit_code=EXIT_OUTPUT) from None
-    saved = tempfile.tempdir
-    (path / "tmp").mkdir()
-    tempfile.tempdir = str(path / "tmp")  # pyproject-hooks' own input/output files stay in here too
+    from ..interrupts import deferred
+
+    with deferred():  # an interrupt between mkdir and `try` would leave the folder behind
+        try:
+            path = _fresh(outdir, key)
+            (path / "tmp").mkdir()
+        except OSError as exc:
+            raise UserError(f"cannot write into output folder {outdir}: {exc.strerror or exc}",
+                            exit_code=EXIT_OUTPUT) from None
+        saved = tempfile.tempdir
+        tempfile.tempdir = str(path / "tmp")  # pyproject-hooks' own input/output files stay in here too
     try:
         yield path
     finally:
-        tempfile.tempdir = saved
-        _remove_tree(path)
+        with deferred():  # removed completely, even when an interrupt arrives meanwhile
+            tempfile.tempdir = saved
+            _remove_tree(path)
 
 
 def _fresh(outdir: Path, key: str) -> Path:
