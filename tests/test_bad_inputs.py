@@ -1309,3 +1309,74 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
     finally:
         if plan.cleanup is not None:
             plan.cleanup()
+
+
+# --------------------------------------------------------------------------- the argument surface, fuzzed
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CLOSED_INDEX = "http://127.0.0.1:9/simple"  # the discard port: nothing listens, the connection is refused
+VALUES = {
+    "--python": [PY, "3", "2.7", "3.99", "nope", "", "python3", "/dev/null"],
+    "--project": [".", "nope", "", "/dev/null", "/", "pyproject.toml"],
+    "--replay": [str(MACHINES / "linux-x86_64-healthy.json"), "-", "/dev/null", "nope", "", "."],
+    "-o": ["", "-", "out.json", "/dev/full", "/", "."],
+    "--timeout": ["-5", "nan", "inf", "0", "1e400", "abc", "2"],
+    "--total-timeout": ["-1", "nan", "3"],
+    "--idle-timeout": ["-1", "1e999", "5"],
+    "--max-members": ["-1", "0", "x", "10", "1.5"],
+    "--max-extract-bytes": ["-1", "1"],
+    "--arch": ["x64&calc", "arm64", ""],
+    "--format": ["cmd", "zsh", "json", ""],
+    "--vs": ["17", "x;y", ""],
+    "--kind": ["maturin", "nope"],
+    "--index-url": [CLOSED_INDEX, "ftp://x/", "::", ""],
+    "--find-links": [".", "nope"],
+    "--cache-dir": ["cache", "/dev/null"],
+    "-C": ["k=v", "=", ""],
+    "--installer": ["uv", "pip", "conda"],
+    "--pass-env": ["GITHUB_TOKEN", ""],
+}
+FLAGS = ["--json", "--print-env", "--force", "--overwrite", "--no-preflight", "--allow-zip", "-v", "--", "-",
+         "--jsn", "--pyhton", "-x", "--help-me"]
+COMMANDS_FUZZED = ["check", "snapshot", "why", "build", "devshell", "explain", "chek", "biuld", "", "rust.missing"]
+words = st.one_of(
+    st.sampled_from(sorted(VALUES)).flatmap(lambda o: st.tuples(st.just(o), st.sampled_from(VALUES[o]))
+                                            .map(list)),
+    st.sampled_from(FLAGS).map(lambda f: [f]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6).map(lambda t: [t]),
+    st.sampled_from(["\udcff", "x\x00y"]).map(lambda t: [t]),
+)
+argvs = st.tuples(st.sampled_from(COMMANDS_FUZZED), st.lists(words, max_size=4)).map(
+    lambda t: [t[0]] + [w for group in t[1] for w in group])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(argv=argvs)
+def test_no_argument_ends_in_an_internal_error(tmp_path, monkeypatch, capsys, argv):
+    """Whatever the arguments, the CLI answers (0/1/2/4/5/6/7) or refuses in one line; never exit 70."""
+    import io
+
+    from builddoctor.cli import main
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir(exist_ok=True)
+    monkeypatch.chdir(cwd)
+    for name in ("UV_INDEX_URL", "PIP_INDEX_URL", "UV_DEFAULT_INDEX"):
+        monkeypatch.setenv(name, CLOSED_INDEX)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        rc = main(argv)
+    except SystemExit as exc:  # --help / --version
+        rc = exc.code if isinstance(exc.code, int) else 0
+    finally:
+        for s, h in saved.items():
+            signal.signal(s, h)
+    err = capsys.readouterr().err
+    assert rc != 70 and "internal error" not in err and "Traceback" not in err, (argv, err)
+    assert rc in (0, 1, 2, 3, 4, 5, 6, 7), (argv, rc, err)
+    if rc == 2:
+        assert [x for x in err.splitlines() if x.startswith("builddoctor: error: ")], (argv, err)

@@ -262,8 +262,10 @@ def _internal(exc: Exception) -> int:
 
 
 def _say(line: str) -> None:
+    from .machine.redact import printable
+
     try:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)
     except (OSError, ValueError, AttributeError):
         pass  # stderr closed too: the exit status is all that is left
 
