@@ -1380,3 +1380,14 @@ def test_no_argument_ends_in_an_internal_error(tmp_path, monkeypatch, capsys, ar
     assert rc in (0, 1, 2, 3, 4, 5, 6, 7), (argv, rc, err)
     if rc == 2:
         assert [x for x in err.splitlines() if x.startswith("builddoctor: error: ")], (argv, err)
+
+
+def test_the_catalogue_in_docs_is_the_table_the_tests_run():
+    """docs/bad-inputs.md is what a newcomer reads: every row there runs here, and every row here is there."""
+    text = (ROOT / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| ([A-E]\d+) \|", text, re.M))
+    assert documented == {c.row for c in CASES}
+    for case in CASES:
+        if case.row.startswith("E"):
+            assert case.why, f"{case.row} {case.title}: say why the row exists"
+            assert case.title.replace("|", "/") in text, case.title
