@@ -988,6 +988,46 @@ def e17_misspelt(argv: list[str]) -> Callable[[Path], Plan]:
     return setup
 
 
+def e18_requires_python(tmp: Path) -> Plan:
+    code = backend('def build_wheel(*a, **k):\n    raise SystemExit("the backend ran")\n')
+    pyproject = IN_TREE + 'requires-python = ">=99"\n'
+    return build_plan(tmp, project(tmp, code, pyproject))
+
+
+def e19_prerelease(tmp: Path) -> Plan:
+    def after(run: Run) -> None:
+        assert run.json()["target"]["tags"][0] == "cp314-cp314-manylinux_2_36_x86_64", run.json()["target"]
+
+    return replay_plan(tmp, FIXTURES / "linux-python-3.14-rc.json", after=after)
+
+
+def e20_cargo_only(tmp: Path) -> Plan:
+    src = tmp / "crate"
+    src.mkdir()
+    (src / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "0.1.0"\n\n[lib]\ncrate-type = ["cdylib"]\n',
+                                    encoding="utf-8")
+
+    def after(run: Run) -> None:
+        assert run.json()["facts"]["project"]["is_rust"] is True, run.json()["facts"]["project"]
+
+    return check_plan(tmp, "--python", PY, "--project", str(src), after=after)
+
+
+def e21_rebuild(tmp: Path) -> Plan:
+    code = WHEEL.replace("(2020, 1, 1, 0, 0, 0)", "time.localtime()[:6]").replace("import os,", "import time, os,") \
+        + "\n\ndef build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n" \
+          "    time.sleep(2)  # zip timestamps have a 2 s resolution\n    return _wheel(wheel_directory)\n"
+    src = project(tmp, code)
+    out = tmp / "out"
+
+    def twice(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        first = run_cli(*argv, env=env, cwd=cwd)
+        assert first.returncode == 0, first.stderr
+        return run_cli(*argv, env=env, cwd=cwd)
+
+    return Plan(build_argv(src, out), {}, cwd_of(tmp), out, run=twice)
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1182,6 +1222,18 @@ CASES: list[Case] = [
          why="an empty output path fell back to the default (build) or failed with exit 6 (snapshot)"),
     Case("E7", "build --max-members -1", lambda tmp: Plan(["build", "--max-members", "-1"], {}, cwd_of(tmp), None), 2,
          "must be 1 or more", why="a negative cap reached the sdist check and exited 3 (unsafe sdist)"),
+    Case("E6", "build with Requires-Python >=99", e18_requires_python, 4, "requires Python >=99",
+         why="build ignored Requires-Python: 50 s compiling rpds-py for 3.9, then the wheel refused to install"),
+    Case("E6", "check with Requires-Python >=99",
+         lambda tmp: check_plan(tmp, "--python", PY, "--project",
+                                str(project(tmp, None, IN_TREE + 'requires-python = ">=99"\n'))), 1, ">=99",
+         finding="project.requires-python", why="check said nothing about a Python the project refuses"),
+    Case("E6", "pre-release interpreter 3.14.0rc2 (recorded)", e19_prerelease, 0,
+         why="'3.14.0rc2' parsed to an empty version: no wheel tags, and 'why' exited with 'no interpreter tags'"),
+    Case("E6", "a Cargo.toml-only project", e20_cargo_only, 0, '"is_rust": true',
+         why="a folder with only Cargo.toml (maturin's layout) was not recognised as a project at all"),
+    Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
+         "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',
          why="probe output was buffered without bound: check reached 8 GB"),
     Case("E8", "cmake exits but its grandchild keeps the pipe open", e14_grandchild_holds_pipe, 0, '"schema"',

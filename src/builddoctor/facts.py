@@ -60,10 +60,11 @@ class InterpreterFacts:
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
-        try:
-            return tuple(int(p) for p in self.version.split(".")[:3])
-        except ValueError:
-            return ()
+        """(3, 14, 0) for 3.14.0, and for the pre-releases 3.14.0rc2 / 3.14.0b2 / 3.13.0a1+ too."""
+        import re
+
+        m = re.match(r"^(\d+)\.(\d+)(?:\.(\d+))?", self.version)
+        return tuple(int(g) for g in m.groups() if g is not None) if m else ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ class ProjectFacts:
     dependencies: tuple[Dependency, ...] = ()
     pyproject_text: str = ""
     uv_lock_text: str = ""  # the project's uv.lock, read through the seam so replays see it too
+    requires_python: str = ""  # [project] requires-python, else PKG-INFO's Requires-Python
+    name: str = ""  # [project] name, else PKG-INFO's Name
 
 
 @dataclass(frozen=True)

@@ -124,9 +124,22 @@ def place_wheel(wheel: Path, outdir: Path, *, overwrite: bool) -> tuple[Path, bo
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
-        return False
-    return _sha256(a) == _sha256(b)
+    """The same bytes, or the same wheel contents: a rebuild is never byte-identical (zip timestamps),
+    but the same member names with the same CRC-32 and size (what RECORD vouches for) is the same wheel."""
+    if a.stat().st_size == b.stat().st_size and _sha256(a) == _sha256(b):
+        return True
+    contents = _contents(a)
+    return contents is not None and contents == _contents(b)
+
+
+def _contents(wheel: Path) -> list[tuple[str, int, int]] | None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(wheel) as zf:
+            return sorted((i.filename, i.CRC, i.file_size) for i in zf.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return None
 
 
 def _sha256(path: Path) -> str:

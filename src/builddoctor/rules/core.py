@@ -32,7 +32,31 @@ def project_rules(facts: Facts, target: Target | None) -> list[Finding]:
     project = facts.project
     if project and project.error:
         return [Finding("project.invalid", ERROR, project.error, {"path": project.path})]
-    return []
+    return _requires_python(facts)
+
+
+def _requires_python(facts: Facts) -> list[Finding]:
+    """Requires-Python excludes the interpreter: the wheel built for it would refuse to install (pip, uv)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    project, i = facts.project, facts.interpreter
+    if project is None or not project.requires_python or not i.usable or not i.version_tuple:
+        return []
+    try:
+        spec = SpecifierSet(project.requires_python)
+        version = Version(".".join(str(p) for p in i.version_tuple))
+    except (InvalidSpecifier, InvalidVersion):
+        return []
+    if spec.contains(version, prereleases=True):
+        return []
+    name = project.name or "this project"
+    return [Finding("project.requires-python", ERROR,
+                    f"{name} requires Python {project.requires_python} but this interpreter is {i.version}: "
+                    "its wheel would refuse to install here (and the build would run for nothing)",
+                    {"requires_python": project.requires_python, "python": i.version},
+                    (Fix("builddoctor check --python VERSION",
+                         f"pick an interpreter that satisfies {project.requires_python}"),))]
 
 
 def builds_native(facts: Facts) -> bool:
