@@ -213,9 +213,24 @@ COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .interrupts import Interrupted, install
+    from .interrupts import finished, install
 
     install()
+    try:
+        try:
+            return _main(argv)
+        finally:
+            finished()
+    except KeyboardInterrupt as exc:  # a signal between _main's own handlers and finished()
+        from . import proc
+
+        proc.stop_all()
+        return int(getattr(exc, "exit_code", EXIT_INTERRUPTED))
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from .interrupts import Interrupted
+
     try:
         if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be reported
             raise UserError("standard output is closed; redirect it to a file or /dev/null")

@@ -70,6 +70,12 @@ def deferred() -> Iterator[None]:
             raise Interrupted(_pending[0])
 
 
+def finished() -> None:
+    """From now on (main returned; atexit cleanup runs) a signal only ends children, raising nothing."""
+    if not _raised:
+        _raised.append(0)
+
+
 def install() -> None:
     """Route INT, TERM and HUP through one handler (main thread only, as Python requires).
 

@@ -49,7 +49,8 @@ def _deps(doc: dict[str, Any]) -> list[Dependency]:
 
 def _declared(machine: Machine, path: str, doc: dict[str, Any]) -> tuple[str, str]:
     """(name, requires-python): pyproject's static [project], else an sdist's PKG-INFO."""
-    project = doc.get("project") if isinstance(doc.get("project"), dict) else {}
+    found = doc.get("project")
+    project: dict[str, Any] = found if isinstance(found, dict) else {}
     name = project.get("name") if isinstance(project.get("name"), str) else ""
     rp = project.get("requires-python") if isinstance(project.get("requires-python"), str) else ""
     if name and rp:
