@@ -398,7 +398,23 @@ RUST_PYPROJECT = '[build-system]\nrequires = ["maturin>=1.5"]\nbuild-backend = "
 
 def c8_no_rust(tmp: Path) -> Plan:
     src = project(tmp, None, RUST_PYPROJECT)
-    return check_plan(tmp, "--python", PY, "--project", str(src), env={"PATH": "/usr/bin:/bin"})
+    empty = tmp / "no-cargo-home"
+    empty.mkdir()
+    return check_plan(tmp, "--python", PY, "--project", str(src), env={"PATH": "/usr/bin:/bin",
+                                                                        "CARGO_HOME": str(empty)})
+
+
+def e22_cargo_off_path(tmp: Path) -> Plan:
+    src = project(tmp, None, RUST_PYPROJECT)
+    cargo_home = tmp / "cargo-home"
+    script(cargo_home / "bin" / "cargo", "echo cargo 1.80.0\n")  # what rustup-init leaves behind
+
+    def after(run: Run) -> None:
+        found = {f["id"]: f for f in run.json()["findings"]}["rust.missing"]
+        assert found["fixes"][0]["command"] == f"export PATH={cargo_home / 'bin'}:$PATH", found
+
+    return check_plan(tmp, "--python", PY, "--project", str(src),
+                      env={"PATH": "/usr/bin:/bin", "CARGO_HOME": str(cargo_home)}, after=after)
 
 
 def c9_garbage_rustc(tmp: Path) -> Plan:
@@ -1232,6 +1248,9 @@ CASES: list[Case] = [
          why="'3.14.0rc2' parsed to an empty version: no wheel tags, and 'why' exited with 'no interpreter tags'"),
     Case("E6", "a Cargo.toml-only project", e20_cargo_only, 0, '"is_rust": true',
          why="a folder with only Cargo.toml (maturin's layout) was not recognised as a project at all"),
+    Case("E6", "cargo installed in $CARGO_HOME/bin, which is not on PATH", e22_cargo_off_path, 1,
+         "not on PATH", finding="rust.missing",
+         why="'install rustup' was the advice to someone who had just installed it (a shell opened before)"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',

@@ -99,6 +99,7 @@ class RustFacts:
     project_toolchain: str = ""  # from rust-toolchain(.toml) in the project
     project_toolchain_file: str = ""
     rustup_toolchain_env: str = ""
+    off_path_cargo: str = ""  # cargo installed by rustup ($CARGO_HOME/bin) while that folder is not on PATH
 
 
 @dataclass(frozen=True)

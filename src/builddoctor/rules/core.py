@@ -189,7 +189,15 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
         return out
     triple = target.rust_triple
     if not r.rustc and not r.cargo:
-        if needs_rust:
+        if needs_rust and r.off_path_cargo:
+            folder = r.off_path_cargo
+            add = (f'$env:Path = "{folder};$env:Path"' if facts.os == "windows"
+                   else f"export PATH={folder}:$PATH" if " " not in folder else f'export PATH="{folder}:$PATH"')
+            out.append(Finding("rust.missing", ERROR, f"this project needs Rust: cargo is installed in {folder}, "
+                               "but that folder is not on PATH", {"installed_in": folder},
+                               (Fix(add, "rustup put cargo there; a shell opened before the install (or a CI "
+                                         "step without your profile) does not have it on PATH"),)))
+        elif needs_rust:
             out.append(Finding("rust.missing", ERROR, "this project needs Rust, and no rustc/cargo is on PATH",
                                {}, (Fix("install rustup from https://rustup.rs (then open a new shell)",
                                         "provides cargo and rustc"),)))
