@@ -58,6 +58,7 @@ STAGING = ".builddoctor-tmp-"
 LIMITS = ("--max-member-bytes", "1000", "--max-extract-bytes", "5000", "--max-members", "50")
 PROGRESS = re.compile(r"builddoctor: (?!error:|tip:)")  # phases, warnings, "also:" lines
 SECRET = "ghp_" + "Zq9" * 12  # a GitHub-token-shaped value, never in any output
+CLOSED_INDEX = "http://127.0.0.1:9/simple"  # the discard port: nothing listens, the connection is refused
 
 
 class Plan(NamedTuple):
@@ -1044,6 +1045,20 @@ def e21_rebuild(tmp: Path) -> Plan:
     return Plan(build_argv(src, out), {}, cwd_of(tmp), out, run=twice)
 
 
+def e23_direct_references(tmp: Path) -> Plan:
+    reqs = tmp / "reqs"
+    (reqs / "localpkg").mkdir(parents=True)
+    (reqs / "requirements.txt").write_text(
+        "git+https://github.com/psf/requests@v2.31.0#egg=requests\n./localpkg\n"
+        "https://files.example/pkg-1.0.tar.gz\n", encoding="utf-8")
+
+    def after(run: Run) -> None:
+        assert run.stdout.count("is a direct reference") == 3, run.stdout
+
+    return Plan(["why", "requests", "localpkg", "pkg", "--project", str(reqs / "requirements.txt"), "--python", PY,
+                 "--index-url", CLOSED_INDEX], {}, cwd_of(tmp), None, after=after)
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1251,6 +1266,9 @@ CASES: list[Case] = [
     Case("E6", "cargo installed in $CARGO_HOME/bin, which is not on PATH", e22_cargo_off_path, 1,
          "not on PATH", finding="rust.missing",
          why="'install rustup' was the advice to someone who had just installed it (a shell opened before)"),
+    Case("E6", "why on git+https, local-path and URL lines of a requirements file", e23_direct_references, 0,
+         "built from source",
+         why="pip accepts these lines; 'why' aborted on the first with 'invalid requirement'"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',
@@ -1387,7 +1405,6 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-CLOSED_INDEX = "http://127.0.0.1:9/simple"  # the discard port: nothing listens, the connection is refused
 VALUES = {
     "--python": [PY, "3", "2.7", "3.99", "nope", "", "python3", "/dev/null"],
     "--project": [".", "nope", "", "/dev/null", "/", "pyproject.toml"],
