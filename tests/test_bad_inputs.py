@@ -1059,6 +1059,24 @@ def e23_direct_references(tmp: Path) -> Plan:
                  "--index-url", CLOSED_INDEX], {}, cwd_of(tmp), None, after=after)
 
 
+def e24_requirement_needs_newer_python(tmp: Path) -> Plan:
+    links = tmp / "links"
+    links.mkdir()
+    info = "needy-1.0.dist-info"
+    with zipfile.ZipFile(links / "needy-1.0-py3-none-any.whl", "w") as zf:
+        zf.writestr("needy/__init__.py", "")
+        zf.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: needy\nVersion: 1.0\nRequires-Python: >=99\n")
+        zf.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        zf.writestr(f"{info}/RECORD", "")
+    pyproject = IN_TREE.replace("requires = []", 'requires = ["needy"]')
+
+    def after(run: Run) -> None:
+        assert "builddoctor: tip: a build requirement does not support this Python" in run.stderr, run.stderr
+
+    env = {"UV_OFFLINE": "1", "UV_NO_INDEX": "1", "UV_FIND_LINKS": str(links)}
+    return build_plan(tmp, project(tmp, BUILDS, pyproject), env=env, after=after)
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1269,6 +1287,9 @@ CASES: list[Case] = [
     Case("E6", "why on git+https, local-path and URL lines of a requirements file", e23_direct_references, 0,
          "built from source",
          why="pip accepts these lines; 'why' aborted on the first with 'invalid requirement'"),
+    Case("E6", "a build requirement that needs Python >=99", e24_requirement_needs_newer_python, 4,
+         "requires Python >=99", why="installer failures were cut to their last line under a fixed tip "
+                                     "('check the requirement names') that hid the real cause"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -330,9 +331,27 @@ class BuildEnv:
         except OSError as exc:
             raise UserError(f"could not {what}: {exc}", exit_code=EXIT_PROJECT) from None
         if rc != 0:
-            last = next((t for t in reversed(tail) if t.strip()), "")
-            raise UserError(f"could not {what} with {self.installer} (exit {rc}): {last.strip()}",
-                            exit_code=EXIT_PROJECT, tip="check the requirement names and your package index")
+            why = installer_explanation(tail)
+            tip = ("a build requirement does not support this Python: pick another --python, or a release that "
+                   "supports it" if re.search(r"Python[ ><=!~]|Python version|requires-python", why, re.I)
+                   else "check the requirement names and your package index")
+            raise UserError(f"could not {what} with {self.installer} (exit {rc}): {why}", exit_code=EXIT_PROJECT,
+                            tip=tip)
+
+
+_INSTALLER_ERROR = re.compile(r"^\s*(error:|\u00d7|ERROR:)")  # U+00D7: uv's "x" marker
+
+
+def installer_explanation(tail: Sequence[str], limit: int = 700) -> str:
+    """The installer's own explanation, not just its last line: uv's resolver explains a failure over
+    several lines (`\u00d7 No solution found` / `╰─▶ Because the current Python version (3.9) does not
+    satisfy Python>=3.11 and ...` / `hint:`), pip's over `ERROR:` lines; the last line alone is often a
+    hint that hides the cause."""
+    lines = [t.strip() for t in tail if t.strip()]
+    start = next((i for i, t in enumerate(lines) if _INSTALLER_ERROR.match(t)), max(0, len(lines) - 1))
+    text = " ".join(t.lstrip("\u00d7\u2570\u2500\u25b6\u2502 ").strip() for t in lines[start:])
+    text = " ".join(text.split())
+    return text[:limit] + ("..." if len(text) > limit else "")
 
 
 def timeout_error(exc: BuildTimeout) -> UserError:
