@@ -1077,6 +1077,27 @@ def e24_requirement_needs_newer_python(tmp: Path) -> Plan:
     return build_plan(tmp, project(tmp, BUILDS, pyproject), env=env, after=after)
 
 
+def e25_first_errors(tmp: Path) -> Plan:
+    code = backend("""\
+        def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+            print("src/frob.c:3:10: fatal error: Python.h: No such file or directory")
+            for i in range(40):
+                print("src/frob.c:%d:1: error: unknown type name 'PyObject'" % (i + 10))
+            for i in range(60):
+                print("src/frob.c:%d:5: warning: implicit declaration of function 'f%d'" % (i + 60, i))
+            raise SystemExit(1)
+    """)
+    out = tmp / "out"
+
+    def after(run: Run) -> None:
+        assert "Python.h: No such file or directory" in run.stderr, run.stderr
+        [log] = out.glob("builddoctor-build-*.log")
+        assert f"the whole output of the build is in {log}" in run.stderr
+        assert log.read_text(encoding="utf-8").count("warning: implicit declaration") == 60
+
+    return build_plan(tmp, project(tmp, code), after=after)
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1290,6 +1311,8 @@ CASES: list[Case] = [
     Case("E6", "a build requirement that needs Python >=99", e24_requirement_needs_newer_python, 4,
          "requires Python >=99", why="installer failures were cut to their last line under a fixed tip "
                                      "('check the requirement names') that hid the real cause"),
+    Case("E6", "40 compiler errors, then 60 warnings", e25_first_errors, 5, "failed in build_wheel",
+         why="the 25-line failure tail showed only warnings: the first error (the cause) was never shown"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',

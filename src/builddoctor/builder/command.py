@@ -202,6 +202,7 @@ def build(opts: BuildOptions) -> int:
     outdir = prepare_outdir(_outdir(opts, source))
     python = _interpreter_path(opts.python)
     with Progress(opts.verbose) as progress, staging(outdir, python or "") as stage:
+        progress.keep_log(outdir)
         wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress)
         elapsed = progress.elapsed()
     state = "built" if written else "unchanged (identical wheel already there)"

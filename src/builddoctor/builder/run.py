@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -153,6 +153,9 @@ def _sha256(path: Path) -> str:
 
 # -- progress ---------------------------------------------------------------------------------
 
+_ERROR_LINE = re.compile(r"(^|[\s:])(error|fatal error|Error)(\[\w+\])?:|^error\b|\bLNK\d{4}\b|\bC\d{4}:")
+
+
 class Progress:
     """Phase, elapsed time and the backend's last lines (rich); every line with -v."""
 
@@ -169,6 +172,42 @@ class Progress:
         self.start = self.phase_start = time.monotonic()
         self._live: object | None = None
         self._lock = threading.Lock()
+        self.first_errors: list[str] = []  # a failure's cause is in its first errors, not in the last lines
+        self.log_path: Path | None = None
+        self._log: IO[str] | None = None
+
+    def keep_log(self, folder: Path) -> None:
+        """Write every output line to a log in `folder`, kept only when the build fails."""
+        self.log_path = folder / f"builddoctor-build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+
+    def _write_log(self, text: str) -> None:
+        if self.log_path is None:
+            return
+        try:
+            if self._log is None:
+                self._log = open(self.log_path, "x", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+            self._log.write(text + "\n")
+        except OSError:
+            self.log_path = None  # a full disk must not turn into a second failure
+
+    def close_log(self, *, keep: bool) -> Path | None:
+        """Close the log; remove it unless `keep` (a failed build) and return where it is."""
+        log, path = self._log, self.log_path
+        self._log = None
+        if log is not None:
+            try:
+                log.close()
+            except OSError:
+                pass
+        if path is None or not path.exists():
+            return None
+        if keep:
+            return path
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
 
     def __enter__(self) -> Progress:
         if self.rich:
@@ -180,10 +219,14 @@ class Progress:
             self._live = live
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if self._live is not None:
             self._live.stop()  # type: ignore[attr-defined]
             self._live = None
+        failed = exc is not None and not isinstance(exc, KeyboardInterrupt)
+        kept = self.close_log(keep=failed)
+        if kept is not None and not self.quiet:
+            self._print(f"builddoctor: the whole output of the build is in {kept}")
 
     def phase(self, name: str) -> None:
         with self._lock:
@@ -194,6 +237,9 @@ class Progress:
     def line(self, text: str) -> None:
         with self._lock:
             self.tail.append(text)
+            self._write_log(text)
+            if len(self.first_errors) < 10 and _ERROR_LINE.search(text):
+                self.first_errors.append(text)
         if self.verbose:
             self._print(text)
 
@@ -201,10 +247,18 @@ class Progress:
         return time.monotonic() - self.start
 
     def show_tail(self, lines: int = 25) -> None:
-        """After a failure: the backend's last lines, unless -v already streamed them."""
+        """After a failure: the first error lines (the cause; 40 errors later the last lines are often
+        warnings or a summary), then the backend's last lines, unless -v already streamed them."""
         if self.verbose or self.quiet:
             return
-        for text in list(self.tail)[-lines:]:
+        last = list(self.tail)[-lines:]
+        early = [t for t in self.first_errors if t not in last]
+        if early:
+            self._print("  | first errors:", style="dim")
+            for text in early:
+                self._print(f"  | {text}", style="dim")
+            self._print("  | ... last lines:", style="dim")
+        for text in last:
             self._print(f"  | {text}", style="dim")
 
     def _print(self, text: str, style: str | None = None) -> None:
