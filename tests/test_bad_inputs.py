@@ -1098,6 +1098,30 @@ def e25_first_errors(tmp: Path) -> Plan:
     return build_plan(tmp, project(tmp, code), after=after)
 
 
+def newest_pyenv(prefix: str) -> str:
+    names = {p.parent.parent.name for p in PYENV.glob(f"{prefix}*/bin/python*")}
+    found = sorted((tuple(int(x) for x in n.split(".")), n) for n in names if re.fullmatch(r"\d+\.\d+\.\d+", n))
+    if not found:
+        pytest.skip(f"no pyenv CPython {prefix} here (scripts/setup-test-machine)")
+    return found[-1][1]
+
+
+def e26_python_request(request: str, expect: Callable[[], str]) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        def after(run: Run) -> None:
+            interp = run.json()["facts"]["interpreter"]
+            assert interp["version"] == expect(), interp
+            assert interp["chosen_because"].startswith(f"--python {request}: "), interp
+
+        return check_plan(tmp, "--python", request, after=after)
+
+    return setup
+
+
+def e27_deleted_venv(tmp: Path) -> Plan:
+    return check_plan(tmp, env={"VIRTUAL_ENV": str(tmp / "deleted-venv")})
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1313,6 +1337,16 @@ CASES: list[Case] = [
                                      "('check the requirement names') that hid the real cause"),
     Case("E6", "40 compiler errors, then 60 warnings", e25_first_errors, 5, "failed in build_wheel",
          why="the 25-line failure tail showed only warnings: the first error (the cause) was never shown"),
+    Case("E6", "--python 3 picks the newest 3.x", e26_python_request("3", lambda: newest_pyenv("3.")), 0,
+         why="'--python 3' picked 3.10 (the first folder listed), not the newest, and said nothing"),
+    Case("E6", "--python python3.12 (a name on PATH, a pyenv shim there)",
+         e26_python_request("python3.12", lambda: newest_pyenv("3.12")), 0,
+         why="a command name was taken for a path: 'does not exist'"),
+    Case("E6", "--python 2.7 finds the installed 2.7, not the pyenv shim", lambda tmp: check_plan(
+        tmp, "--python", "2.7", after=interpreter_error("unsupported")), 1, "too old", finding="interpreter.unusable",
+         why="'--python 2.7' ran the broken pyenv shim and reported a confusing error instead of 'too old'"),
+    Case("E6", "VIRTUAL_ENV names a deleted venv", e27_deleted_venv, 0, "deleted venv",
+         finding="interpreter.venv-missing", why="check silently fell back to another python"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',

@@ -53,6 +53,7 @@ class InterpreterFacts:
     backends: dict[str, str] = field(default_factory=dict)
     exe_format: str = ""
     exe_arches: tuple[str, ...] = ()  # canonical arch names from the executable's header
+    chosen_because: str = ""  # how --python (or its absence) led to this interpreter
 
     @property
     def usable(self) -> bool:

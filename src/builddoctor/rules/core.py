@@ -73,6 +73,12 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
                         {"requested": i.requested, "error": i.error},
                         (Fix("builddoctor check --python PATH-OR-VERSION", "point at a working CPython 3.9+"),))]
     out: list[Finding] = []
+    if i.chosen_because.startswith("VIRTUAL_ENV=") and "has no python" in i.chosen_because:
+        venv = i.chosen_because.split(" ", 1)[0].split("=", 1)[1]
+        out.append(Finding("interpreter.venv-missing", WARNING,
+                           f"VIRTUAL_ENV points at {venv}, which has no python (a deleted venv?): using "
+                           f"{i.executable} instead", {"virtual_env": venv, "used": i.executable},
+                           (Fix("deactivate", "leave the deleted environment (or recreate it: uv venv)"),)))
     if target is None:
         out.append(Finding("interpreter.unknown-platform", ERROR,
                            f"cannot tell which architecture {i.executable} builds for (platform {i.platform!r})",
