@@ -1122,6 +1122,13 @@ def e27_deleted_venv(tmp: Path) -> Plan:
     return check_plan(tmp, env={"VIRTUAL_ENV": str(tmp / "deleted-venv")})
 
 
+def e28_m32(tmp: Path) -> Plan:
+    src = project(tmp, None, '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n')
+    (src / "setup.py").write_text('from setuptools import Extension, setup\nsetup(name="demo", '
+                                  'ext_modules=[Extension("demo", ["demo.c"])])\n', encoding="utf-8")
+    return check_plan(tmp, "--python", PY, "--project", str(src), env={"CFLAGS": "-O2 -m32"})
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1347,6 +1354,8 @@ CASES: list[Case] = [
          why="'--python 2.7' ran the broken pyenv shim and reported a confusing error instead of 'too old'"),
     Case("E6", "VIRTUAL_ENV names a deleted venv", e27_deleted_venv, 0, "deleted venv",
          finding="interpreter.venv-missing", why="check silently fell back to another python"),
+    Case("E6", "CFLAGS=-m32 with a 64-bit Python", e28_m32, 1, "-m32", finding="cc.flags-mismatch",
+         why="32-bit objects that cannot load into the 64-bit Python were not flagged"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',

@@ -145,7 +145,15 @@ def flag_arches(values: Mapping[str, str]) -> list[tuple[str, str, str | None]]:
             if spelling:
                 a = archmod.parse(spelling)
                 out.append((name, spelling, a.name if a else None))
+            elif word in _word_size():
+                out.append((name, word, str(_word_size()[word])))
     return out
+
+
+def _word_size() -> dict[str, str]:
+    """-m32 / -m64 -> the x86 arch they select (toolchains/compiler-flags.toml)."""
+    data = table("compiler-flags")["word_size"]
+    return {k: str(v) for k, v in data.items() if k.startswith("-m")}
 
 
 def locked_crates(text: str) -> list[tuple[str, str]]:
