@@ -1129,6 +1129,15 @@ def e28_m32(tmp: Path) -> Plan:
     return check_plan(tmp, "--python", PY, "--project", str(src), env={"CFLAGS": "-O2 -m32"})
 
 
+def e29_musl(tmp: Path) -> Plan:
+    def after(run: Run) -> None:
+        target = run.json()["target"]
+        assert target["libc"] == "musl" and target["rust_triple"] == "x86_64-unknown-linux-musl", target
+        assert target["tags"][0] == "cp312-cp312-musllinux_1_2_x86_64", target["tags"]
+
+    return replay_plan(tmp, FIXTURES / "linux-alpine-musl.json", after=after)
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1356,6 +1365,9 @@ CASES: list[Case] = [
          finding="interpreter.venv-missing", why="check silently fell back to another python"),
     Case("E6", "CFLAGS=-m32 with a 64-bit Python", e28_m32, 1, "-m32", finding="cc.flags-mismatch",
          why="32-bit objects that cannot load into the 64-bit Python were not flagged"),
+    Case("E6", "Alpine: musl named only by the ELF interpreter (recorded)", e29_musl, 0, "musllinux_1_2_x86_64",
+         why="no libc reported on Alpine meant glibc assumed: wrong tags, a false 'built from source', "
+             "CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',

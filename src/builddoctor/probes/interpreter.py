@@ -183,6 +183,27 @@ def _probe_path(machine: Machine, requested: str | None, label: str, path: str |
     return _facts_from(machine, label, raw)
 
 
+_MUSL_LOADER = re.compile(rb"/lib/ld-musl-[A-Za-z0-9_]+\.so\.1")
+_MUSL_VERSION = re.compile(r"^Version (\d+\.\d+(?:\.\d+)?)", re.M)
+
+
+def _musl(machine: Machine, exe: str) -> list[str] | None:
+    """["musl", version] when the executable's ELF interpreter (PT_INTERP) is musl's loader.
+
+    platform.libc_ver() knows only glibc, so on Alpine the interpreter reports no libc; the loader
+    named in the header is the fact (packaging's _musllinux.py reads it the same way), and running
+    the loader alone prints "musl libc (x86_64)" and "Version 1.2.5" on stderr.
+    """
+    head = machine.read_head(exe) if exe else None
+    found = _MUSL_LOADER.search(head or b"")
+    if found is None:
+        return None
+    loader = found.group(0).decode("ascii")
+    result = machine.run([loader], timeout=5.0)
+    version = _MUSL_VERSION.search(result.stderr + result.stdout)
+    return ["musl", version.group(1) if version else ""]
+
+
 def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> InterpreterFacts:
     def s(key: str) -> str:
         v = raw.get(key)
@@ -192,6 +213,8 @@ def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> Interpr
     exe = s("executable")
     base = s("base_executable") or exe
     exe_format, exe_arches = binary_arches(machine, base) or binary_arches(machine, exe) or ("", ())
+    if not (isinstance(libc, list) and len(libc) == 2) and exe_format == "elf":
+        libc = _musl(machine, base) or libc
     markers = raw.get("markers")
     backends = raw.get("backends")
     return InterpreterFacts(
