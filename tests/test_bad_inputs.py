@@ -1138,6 +1138,21 @@ def e29_musl(tmp: Path) -> Plan:
     return replay_plan(tmp, FIXTURES / "linux-alpine-musl.json", after=after)
 
 
+def e30_damaged_snapshot(tmp: Path) -> Plan:
+    import json
+
+    doc = json.loads((MACHINES / "linux-x86_64-healthy.json").read_text(encoding="utf-8"))
+    doc["reads"] = {k: v for k, v in doc["reads"].items() if not k.startswith("run python-probe")}
+    doc["reads"]["which rustc"] = 42
+    damaged = snapshot_doc(tmp, "damaged.json", json.dumps(doc))
+
+    def after(run: Run) -> None:
+        assert "looks damaged" in run.stderr and "'which rustc' has a value of the wrong type" in run.stderr
+        assert "'run python-probe ~/.pyenv/versions/3.12.1/bin/python3' is missing" in run.stderr, run.stderr
+
+    return check_plan(tmp, "--replay", str(damaged), after=after)
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1368,6 +1383,8 @@ CASES: list[Case] = [
     Case("E6", "Alpine: musl named only by the ELF interpreter (recorded)", e29_musl, 0, "musllinux_1_2_x86_64",
          why="no libc reported on Alpine meant glibc assumed: wrong tags, a false 'built from source', "
              "CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu"),
+    Case("E6", "snapshot with a read removed and one of the wrong type", e30_damaged_snapshot, 1, "",
+         finding="interpreter.unusable", why="a damaged but valid snapshot gave a confident report"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',

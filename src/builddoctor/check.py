@@ -18,20 +18,27 @@ class CheckResult:
     facts: Facts
     diagnosis: Diagnosis
     source: str  # "live" or the replay file
+    warnings: tuple[str, ...] = ()  # e.g. what a damaged snapshot lacks
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
               rust_if_needed: bool = False) -> CheckResult:
     if replay:
         doc = load_snapshot(replay)
-        machine: Machine = ReplayMachine(doc)
+        replayed = ReplayMachine(doc)
+        machine: Machine = replayed
         inv = doc.get("invocation") or {}
         _recorded(doc, replay, "--python", python, inv.get("python"))
         _recorded(doc, replay, "--project", project, inv.get("project"))
         python = python if python is not None else inv.get("python")
         project = project if project is not None else inv.get("project")
         facts = probe_all(machine, python, project)
-        return CheckResult(facts, diagnose(facts), replay)
+        problems = replayed.problems()
+        warnings: tuple[str, ...] = ()
+        if problems:
+            shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
+            warnings = (f"{replay} looks damaged, so this report may be wrong: {shown}",)
+        return CheckResult(facts, diagnose(facts), replay, warnings)
     live = LiveMachine()
     try:
         facts = probe_all(live, python, _abs(project), rust_if_needed=rust_if_needed)

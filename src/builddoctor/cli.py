@@ -92,6 +92,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
     result = run_check(args.python, args.project, args.replay)
+    for warning in result.warnings:
+        _say(f"builddoctor: warning: {warning}")
     if args.json:
         from .report import render_json
 

@@ -69,39 +69,60 @@ def load_snapshot(path: str | Path) -> dict[str, Any]:
     return doc
 
 
+#: reads every diagnosis rests on: a snapshot without them is damaged, not merely older
+ESSENTIAL = ("env", "home", "uname_machine", "run python-probe ")
+
+
 class ReplayMachine(Machine):
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.doc = doc
         self.os = str(doc["os"])
         self._reads: Mapping[str, Any] = doc["reads"]
+        self.missing: list[str] = []  # reads the probes asked for that the snapshot does not have
+        self.damaged: list[str] = []  # reads present with a value of the wrong type
 
     def _get(self, key: str, default: Any = None) -> Any:
+        if key not in self._reads:
+            self.missing.append(key)
         return self._reads.get(key, default)
+
+    def _typed(self, key: str, value: Any, *types: type) -> bool:
+        ok = value is None or isinstance(value, types)
+        if not ok:
+            self.damaged.append(key)
+        return ok and value is not None
+
+    def problems(self) -> list[str]:
+        """What makes a replay of this snapshot untrustworthy: damaged reads, missing essential ones."""
+        out = [f"{key!r} has a value of the wrong type" for key in dict.fromkeys(self.damaged)]
+        out += [f"{key!r} is missing" for key in dict.fromkeys(self.missing) if key.startswith(ESSENTIAL)]
+        return out
 
     def env(self) -> Mapping[str, str]:
         value = self._get("env", {})
-        if not isinstance(value, dict):
+        if not self._typed("env", value, dict):
             return {}
         return {str(k): str(v) for k, v in value.items() if v is not None}
 
     def which(self, name: str) -> str | None:
         value = self._get(f"which {name}")
-        return value if isinstance(value, str) else None
+        return value if self._typed(f"which {name}", value, str) else None
 
     def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
             env: Mapping[str, str] | None = None) -> ProcResult:
-        value = self._get(run_key(argv, key, env))
-        if not isinstance(value, dict):
+        found = run_key(argv, key, env)
+        value = self._get(found)
+        if not self._typed(found, value, dict):
             return ProcResult(tuple(argv), None, "", "", "not-found")
         return ProcResult.from_json(value)
 
     def read_text(self, path: str, limit: int = 1 << 20) -> str | None:
         value = self._get(f"read_text {path}")
-        return value[:limit] if isinstance(value, str) else None
+        return value[:limit] if self._typed(f"read_text {path}", value, str) else None
 
     def read_head(self, path: str, size: int = 1 << 16) -> bytes | None:
         value = self._get(f"read_head {path}")
-        if not isinstance(value, str):
+        if not self._typed(f"read_head {path}", value, str):
             return None
         try:
             return base64.b64decode(value, validate=True)[:size]
@@ -116,7 +137,7 @@ class ReplayMachine(Machine):
 
     def listdir(self, path: str) -> list[str] | None:
         value = self._get(f"listdir {path}")
-        return [str(v) for v in value] if isinstance(value, list) else None
+        return [str(v) for v in value] if self._typed(f"listdir {path}", value, list) else None
 
     def uname_machine(self) -> str:
         return str(self._get("uname_machine", "") or "")
@@ -135,4 +156,4 @@ class ReplayMachine(Machine):
 
     def home(self) -> str:
         value = self._get("home")
-        return value if isinstance(value, str) else "~"
+        return value if self._typed("home", value, str) else "~"
