@@ -1153,6 +1153,20 @@ def e30_damaged_snapshot(tmp: Path) -> Plan:
     return check_plan(tmp, "--replay", str(damaged), after=after)
 
 
+def e31_lock_in_manifest_folder(tmp: Path) -> Plan:
+    src = project(tmp, None, RUST_PYPROJECT + '\n[tool.maturin]\nmanifest-path = "rust/Cargo.toml"\n')
+    (src / "rust").mkdir()
+    (src / "rust" / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "0.1.0"\n', encoding="utf-8")
+    (src / "rust" / "Cargo.lock").write_text('version = 3\n\n[[package]]\nname = "ring"\nversion = "0.17.8"\n',
+                                             encoding="utf-8")
+
+    def after(run: Run) -> None:
+        cc = run.json()["facts"]["cc"]
+        assert cc["cargo_lock"] == str(src / "rust" / "Cargo.lock") and ["ring", "0.17.8"] in cc["crates"], cc
+
+    return check_plan(tmp, "--python", PY, "--project", str(src), after=after)
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1385,6 +1399,8 @@ CASES: list[Case] = [
              "CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu"),
     Case("E6", "snapshot with a read removed and one of the wrong type", e30_damaged_snapshot, 1, "",
          finding="interpreter.unusable", why="a damaged but valid snapshot gave a confident report"),
+    Case("E6", "Cargo.lock beside a manifest-path in a sub-folder", e31_lock_in_manifest_folder, 0,
+         why="Cargo.lock was read only at the project root: ring in rust/Cargo.lock went unseen"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',
