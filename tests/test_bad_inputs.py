@@ -1167,6 +1167,31 @@ def e31_lock_in_manifest_folder(tmp: Path) -> Plan:
     return check_plan(tmp, "--python", PY, "--project", str(src), after=after)
 
 
+UV_LOCK_SDIST_ONLY = """\
+version = 1
+revision = 3
+requires-python = ">=3.9"
+
+[[package]]
+name = "demo"
+version = "1.0"
+source = { editable = "." }
+dependencies = [{ name = "pyyaml" }]
+
+[[package]]
+name = "pyyaml"
+version = "6.0"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/packages/36/2b/61d51a2c4f25ef062ae3f74576b01638bebad5e045f747ff12643df63844/PyYAML-6.0.tar.gz", hash = "sha256:68fb519c14306fec9720a2a5b45bc9f0c8d1b9c72adf45c37baedfcd949c35a2", size = 124996 }
+"""
+
+
+def e32_lock_without_wheels(tmp: Path) -> Plan:
+    src = project(tmp, None, IN_TREE.replace('version = "1.0"\n', 'version = "1.0"\ndependencies = ["pyyaml"]\n'))
+    (src / "uv.lock").write_text(UV_LOCK_SDIST_ONLY, encoding="utf-8")
+    return check_plan(tmp, "--python", PY, "--project", str(src))
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1401,6 +1426,9 @@ CASES: list[Case] = [
          finding="interpreter.unusable", why="a damaged but valid snapshot gave a confident report"),
     Case("E6", "Cargo.lock beside a manifest-path in a sub-folder", e31_lock_in_manifest_folder, 0,
          why="Cargo.lock was read only at the project root: ring in rust/Cargo.lock went unseen"),
+    Case("E6", "uv.lock that lists only PyYAML 6.0's sdist (offline check)", e32_lock_without_wheels, 0,
+         "either none are published or the lock did not keep them", finding="deps.build-from-source",
+         why="check said PyYAML 6.0 'publishes no wheels at all'; it publishes many, the lock dropped them"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',
