@@ -1182,9 +1182,10 @@ dependencies = [{ name = "pyyaml" }]
 name = "pyyaml"
 version = "6.0"
 source = { registry = "https://pypi.org/simple" }
-sdist = { url = "%s", hash = "%s", size = 124996 }
-""" % ("https://files.pythonhosted.org/packages/36/2b/61d51a2c4f25ef062ae3f74576b01638bebad5e045f747ff12643df63844/"
-       "PyYAML-6.0.tar.gz", "sha256:68fb519c14306fec9720a2a5b45bc9f0c8d1b9c72adf45c37baedfcd949c35a2")
+sdist = { url = "URL", hash = "HASH", size = 124996 }
+""".replace("URL", "https://files.pythonhosted.org/packages/36/2b/61d51a2c4f25ef062ae3f74576b01638bebad5e045f747ff1"
+            "2643df63844/PyYAML-6.0.tar.gz").replace(
+    "HASH", "sha256:68fb519c14306fec9720a2a5b45bc9f0c8d1b9c72adf45c37baedfcd949c35a2")
 
 
 def e32_lock_without_wheels(tmp: Path) -> Plan:
