@@ -1194,6 +1194,17 @@ def e32_lock_without_wheels(tmp: Path) -> Plan:
     return check_plan(tmp, "--python", PY, "--project", str(src))
 
 
+def e33_sitecustomize_build(tmp: Path) -> Plan:
+    venv = tmp / "venv"
+    subprocess.run([uv(), "venv", "-q", "--python", PY, str(venv)], check=True, capture_output=True, timeout=120)
+    [site] = venv.glob("lib/python*/site-packages")
+    (site / "sitecustomize.py").write_text('print("hello from sitecustomize")\nprint(\'{"result": "success"}\')\n',
+                                           encoding="utf-8")
+    out = tmp / "out"
+    return Plan(["build", str(project(tmp)), "-o", str(out), "--python", str(venv / "bin" / "python"),
+                 "--installer", "uv"], {}, cwd_of(tmp), out)
+
+
 # --------------------------------------------------------------------------- the table
 
 WINDOWS_CI = pytest.mark.skip(reason="Windows only: covered by CI")
@@ -1431,6 +1442,9 @@ CASES: list[Case] = [
     Case("E6", "uv.lock that lists only PyYAML 6.0's sdist (offline check)", e32_lock_without_wheels, 0,
          "either none are published or the lock did not keep them", finding="deps.build-from-source",
          why="check said PyYAML 6.0 'publishes no wheels at all'; it publishes many, the lock dropped them"),
+    Case("E6", "build for an interpreter whose sitecustomize prints", e33_sitecustomize_build, 0, WHEEL_NAME,
+         wheels=1, why="check passed but build failed: uv could not read the interpreter's answer "
+                       "('could not create the build environment with uv')"),
     Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
          "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
     Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',

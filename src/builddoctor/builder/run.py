@@ -362,6 +362,18 @@ class BuildEnv:
         env = installer_env(base_env)
         if self.uv:
             argv = [self.uv, "venv", "--quiet", "--python", self.base_python, str(self.path)]
+            try:
+                self._check(argv, env, "create the build environment")
+                return
+            except UserError as exc:
+                # uv asks the interpreter about itself on stdout: a sitecustomize that prints breaks that
+                # (astral-sh/uv#11508). The stdlib's venv does not care; uv fills the result all the same.
+                if "invalid response" not in exc.message:
+                    raise
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.children.progress.phase("the interpreter prints at start-up (a sitecustomize?): creating the "
+                                         "build environment with python -m venv instead")
+            argv = [self.base_python, "-I", "-B", "-m", "venv", "--without-pip", str(self.path)]
         else:
             argv = [self.base_python, "-m", "venv", str(self.path)]
         self._check(argv, env, "create the build environment")
@@ -386,8 +398,9 @@ class BuildEnv:
             raise UserError(f"could not {what}: {exc}", exit_code=EXIT_PROJECT) from None
         if rc != 0:
             why = installer_explanation(tail)
+            python_cause = r"Python ?(>=|<=|==|!=|~=|>|<) ?\d|Python version|requires-python"
             tip = ("a build requirement does not support this Python: pick another --python, or a release that "
-                   "supports it" if re.search(r"Python[ ><=!~]|Python version|requires-python", why, re.I)
+                   "supports it" if re.search(python_cause, why, re.I)
                    else "check the requirement names and your package index")
             raise UserError(f"could not {what} with {self.installer} (exit {rc}): {why}", exit_code=EXIT_PROJECT,
                             tip=tip)
