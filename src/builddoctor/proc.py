@@ -221,11 +221,16 @@ def _collect(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: fl
     assert proc.stdout is not None and proc.stderr is not None
     out, err = _Capped(proc.stdout), _Capped(proc.stderr)
     if proc.stdin is not None:
-        try:
-            proc.stdin.write(stdin_data or b"")
-            proc.stdin.close()
-        except OSError:
-            pass
+        stdin = proc.stdin
+
+        def feed() -> None:  # in a thread: a child that never reads must not block us past the timeout
+            try:
+                stdin.write(stdin_data or b"")
+                stdin.close()
+            except (OSError, ValueError):
+                pass
+
+        threading.Thread(target=feed, daemon=True).start()
     error: str | None = None
     try:
         proc.wait(timeout=timeout)
