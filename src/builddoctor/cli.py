@@ -267,7 +267,29 @@ def _main(argv: Sequence[str] | None) -> int:
         _say(f"builddoctor: error: cannot write to standard output: {exc.strerror or exc}")
         return EXIT_USAGE
     except Exception as exc:
+        wrapped = _interrupt_in(exc)
+        if wrapped is not None:  # e.g. RuntimeError("Error calling __set_name__") around the interrupt
+            from . import proc
+
+            proc.stop_all()
+            if isinstance(wrapped, Interrupted) and wrapped.signum != 2:
+                _say(f"builddoctor: interrupted ({wrapped.name})")
+                return wrapped.exit_code
+            _say("builddoctor: interrupted")
+            return EXIT_INTERRUPTED
         return _internal(exc)
+
+
+def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """A Ctrl-C / TERM / HUP that some library re-raised as another exception (its cause or context)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _internal(exc: Exception) -> int:
