@@ -217,9 +217,9 @@ COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build
 def main(argv: Sequence[str] | None = None) -> int:
     from .interrupts import finished, install
 
-    install()
     try:
         try:
+            install()  # inside the try: a signal right after the first handler is set is caught below
             return _main(argv)
         finally:
             finished()
