@@ -58,6 +58,7 @@ STAGING = ".builddoctor-tmp-"
 LIMITS = ("--max-member-bytes", "1000", "--max-extract-bytes", "5000", "--max-members", "50")
 PROGRESS = re.compile(r"builddoctor: (?!error:|tip:)")  # phases, warnings, "also:" lines
 SECRET = "ghp_" + "Zq9" * 12  # a GitHub-token-shaped value, never in any output
+CLOSED_INDEX = "http://127.0.0.1:9/simple"  # the discard port: nothing listens, the connection is refused
 
 
 class Plan(NamedTuple):
@@ -83,6 +84,7 @@ class Case:
     where: str = "stdout"  # for successful rows: "stdout" or "stderr"
     wheels: int = 0  # wheels expected in the output folder
     marks: tuple[pytest.MarkDecorator, ...] = field(default=())
+    why: str = ""  # the user-visible harm the row guards against (docs/bad-inputs.md)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -397,7 +399,23 @@ RUST_PYPROJECT = '[build-system]\nrequires = ["maturin>=1.5"]\nbuild-backend = "
 
 def c8_no_rust(tmp: Path) -> Plan:
     src = project(tmp, None, RUST_PYPROJECT)
-    return check_plan(tmp, "--python", PY, "--project", str(src), env={"PATH": "/usr/bin:/bin"})
+    empty = tmp / "no-cargo-home"
+    empty.mkdir()
+    return check_plan(tmp, "--python", PY, "--project", str(src), env={"PATH": "/usr/bin:/bin",
+                                                                        "CARGO_HOME": str(empty)})
+
+
+def e22_cargo_off_path(tmp: Path) -> Plan:
+    src = project(tmp, None, RUST_PYPROJECT)
+    cargo_home = tmp / "cargo-home"
+    script(cargo_home / "bin" / "cargo", "echo cargo 1.80.0\n")  # what rustup-init leaves behind
+
+    def after(run: Run) -> None:
+        found = {f["id"]: f for f in run.json()["findings"]}["rust.missing"]
+        assert found["fixes"][0]["command"] == f"export PATH={cargo_home / 'bin'}:$PATH", found
+
+    return check_plan(tmp, "--python", PY, "--project", str(src),
+                      env={"PATH": "/usr/bin:/bin", "CARGO_HOME": str(cargo_home)}, after=after)
 
 
 def c9_garbage_rustc(tmp: Path) -> Plan:
@@ -695,6 +713,72 @@ def v_wheel(members: list[tuple[zipfile.ZipInfo | str, bytes]], patch: Callable[
     return setup
 
 
+# --------------------------------------------------------------------------- E: trust (snapshots, signals, deadlines)
+
+CARGO_SECRETS = ('[registry]\ntoken = "cioE1registryTOKEN0123456789abcdefAB"\n'
+                 '[registries.corp]\nindex = "sparse+https://corp.example/index/"\ntoken = "E1corpTOKEN"\n'
+                 '[env]\nDEPLOY_KEY = "E1envVALUE"\n[http]\nproxy = "http://bob:E1proxyPW@proxy.example:3128"\n'
+                 '[build]\ntarget = "x86_64-unknown-linux-gnu"\n')
+FLAG_SECRETS = {"CFLAGS": "-O2 -DAPI_KEY=E1cflags", "CC": 'gcc -DPASSWORD="E1cc pw"', "CMAKE_ARGS": "-DSECRET=E1cmake",
+                "RUSTFLAGS": "-C link-arg=-L/x -C link-arg=dummy PASSWORD=E1rustflags",
+                "RUSTC_WRAPPER": "sccache SCCACHE_TOKEN=E1sccache",
+                "PIP_INDEX_URL": "https://idx.example/simple?token=E1query&x=1",
+                "UV_INDEX_URL": "https://g.example/api/v4/projects/1/packages/pypi/simple?private_token=E1private",
+                "PIP_EXTRA_INDEX_URL": "https://b.s3.example/s/?X-Amz-Credential=E1cred&X-Amz-Signature=E1sig"
+                                       "&X-Amz-Security-Token=E1sts&access_token=E1access"}
+
+
+def e1_config_secrets(tmp: Path) -> Plan:
+    out = tmp / "out"
+    out.mkdir()
+    cargo_home = tmp / "h" / ".cargo"
+    cargo_home.mkdir(parents=True)
+    (cargo_home / "config.toml").write_text(CARGO_SECRETS, encoding="utf-8")
+    src = project(tmp, None, RUST_PYPROJECT)
+    (src / ".cargo").mkdir()
+    (src / ".cargo" / "config.toml").write_text(CARGO_SECRETS.replace("E1", "E1p"), encoding="utf-8")
+
+    def after(run: Run) -> None:
+        text = (out / "s.json").read_text(encoding="utf-8")
+        leaked = sorted(set(re.findall(r"E1[A-Za-z]+", text)))
+        assert not leaked, leaked
+        assert '\\ntarget = \\"x86_64-unknown-linux-gnu\\"' in text  # what the Rust probe uses is kept
+
+    env = {"CARGO_HOME": str(cargo_home), **FLAG_SECRETS}
+    return Plan(["snapshot", "-o", str(out / "s.json"), "--python", PY, "--project", str(src)], env, cwd_of(tmp), out,
+                after=after)
+
+
+def e2_user_named(user: str) -> Callable[[Path], Plan]:
+    """USER=build turned [build-system] into [<user>-system]; USER=linux every triple into -<user>-."""
+    def setup(tmp: Path) -> Plan:
+        home = tmp / "home" / user
+        src = project(home, BUILDS.replace("demo", f"{user}-demo"), RUST_PYPROJECT.replace("demo", f"{user}-demo"))
+        out = tmp / "out"
+        out.mkdir()
+        env = {"USER": user, "LOGNAME": user, "HOME": str(home),  # rustup writes settings.toml into a new home
+               "RUSTUP_HOME": str(Path.home() / ".rustup"), "CARGO_HOME": str(Path.home() / ".cargo")}
+
+        def snapshot_then_replay(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+            live = run_cli("check", "--python", PY, "--project", str(src), env=env, cwd=cwd)
+            snap = run_cli("snapshot", "-o", str(out / "s.json"), "--python", PY, "--project", str(src), env=env,
+                           cwd=cwd)
+            assert snap.returncode == 0, snap.stderr
+            replay = run_cli(*argv, env=env, cwd=cwd)
+            assert replay.stdout == live.stdout, (live.stdout, replay.stdout)
+            assert replay.returncode == live.returncode
+            return Run(0, replay.stdout, replay.stderr)
+
+        def after(run: Run) -> None:
+            assert "Target: linux x86_64" in run.stdout and "project.invalid" not in run.stdout
+            assert f"/home/{user}/" not in (out / "s.json").read_text(encoding="utf-8")
+
+        return Plan(["check", "--replay", str(out / "s.json")], env, cwd_of(tmp), out, run=snapshot_then_replay,
+                    after=after)
+
+    return setup
+
+
 def _symlink(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name)
     info.external_attr = 0o120777 << 16
@@ -705,6 +789,448 @@ def _declare_huge(data: bytes) -> bytes:
     """Claim ~4 GiB uncompressed for the first member in the central directory (a zip bomb's header)."""
     at = data.find(b"PK\x01\x02")
     return data[:at + 24] + (0xFFFF0000).to_bytes(4, "little") + data[at + 28:]
+
+
+def snapshot_doc(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def e3_deep_snapshot(tmp: Path) -> Plan:
+    return check_plan(tmp, "--replay", str(snapshot_doc(tmp, "deep.json", "[" * 100_000 + "]" * 100_000)))
+
+
+def e4_invocation_type(tmp: Path) -> Plan:
+    doc = '{"schema": "builddoctor.snapshot/1", "os": "linux", "reads": {}, "invocation": ["3.12"]}'
+    return check_plan(tmp, "--replay", str(snapshot_doc(tmp, "inv.json", doc)))
+
+
+def e5_deep_pyproject(tmp: Path) -> Plan:
+    src = project(tmp, None, IN_TREE + "dependencies = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    return check_plan(tmp, "--python", PY, "--project", str(src))
+
+
+class Served(NamedTuple):
+    url: str
+    stop: Callable[[], None]
+
+
+def serve(respond: Callable[[socket.socket], None]) -> Served:
+    """A one-purpose HTTP server on 127.0.0.1 (the index a row needs), stopped by the row's cleanup."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    done = threading.Event()
+
+    def loop() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=lambda c=conn: _answer(c, respond, done), daemon=True).start()
+        server.close()
+
+    threading.Thread(target=loop, daemon=True).start()
+    return Served(f"http://127.0.0.1:{server.getsockname()[1]}/simple", done.set)
+
+
+def _answer(conn: socket.socket, respond: Callable[[socket.socket], None], done: object) -> None:
+    with conn:
+        try:
+            conn.recv(65536)
+            respond(conn)
+        except OSError:
+            pass
+
+
+JSON_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.pypi.simple.v1+json\r\nConnection: close\r\n"
+
+
+def e6_deep_index_json(tmp: Path) -> Plan:
+    body = b"{\"files\": " + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    served = serve(lambda c: c.sendall(JSON_HEAD + b"Content-Length: %d\r\n\r\n" % len(body) + body))
+    plan = Plan(["why", "demo", "--python", PY, "--index-url", served.url, "--timeout", "10"], {}, cwd_of(tmp),
+                tmp / "out")
+    return plan._replace(cleanup=served.stop)
+
+
+def e7_trickling_index(tmp: Path) -> Plan:
+    def trickle(conn: socket.socket) -> None:
+        conn.sendall(JSON_HEAD + b"Content-Length: 100000\r\n\r\n")
+        for _ in range(400):
+            conn.sendall(b" ")
+            time.sleep(0.5)
+
+    served = serve(trickle)
+    started = time.monotonic()
+
+    def after(run: Run) -> None:
+        assert time.monotonic() - started < 15, "--timeout 3 is a deadline for the whole request"
+
+    plan = Plan(["why", "demo", "--python", PY, "--index-url", served.url, "--timeout", "3"], {}, cwd_of(tmp),
+                tmp / "out", after=after)
+    return plan._replace(cleanup=served.stop)
+
+
+def stdout_to(target: str) -> Callable[[list[str], dict[str, str], Path], Run]:
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        if target == "closed":
+            p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, stderr=subprocess.PIPE, text=True,
+                               stdout=None, pass_fds=(), preexec_fn=lambda: os.close(1), timeout=120)
+        else:
+            with open(target, "w") as out:
+                p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, stdout=out, stderr=subprocess.PIPE,
+                                   text=True, timeout=120)
+        return Run(p.returncode, "", p.stderr)
+
+    return run
+
+
+def e8_output_unwritable(target: str) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        return Plan(["check", "--replay", str(MACHINES / "linux-x86_64-healthy.json")], {}, cwd_of(tmp), None,
+                    run=stdout_to(target))
+
+    return setup
+
+
+def e9_non_utf8_path(tmp: Path) -> Plan:
+    base = Path(os.fsdecode(bytes(tmp) + b"/proj-\xff"))
+    src = project(base, BUILDS)
+
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, capture_output=True, timeout=120)
+        p.stdout.decode("utf-8")  # strict: the report is valid UTF-8
+        return Run(p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8", "replace"))
+
+    def after(run: Run) -> None:
+        assert run.json()["facts"]["project"]["path"].endswith("proj-\\xff/proj")
+
+    return Plan(["check", "--python", PY, "--project", str(src), "--json"], {}, cwd_of(tmp), tmp / "out", run=run,
+                after=after)
+
+
+def e10_not_a_file(kind: str) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        if kind == "fifo":
+            target = tmp / "snap.fifo"
+            os.mkfifo(target)
+        else:
+            target = Path("/dev/zero")
+        return Plan(["check", "--replay", str(target)], {}, cwd_of(tmp), None,
+                    run=lambda argv, env, cwd: run_cli(*argv, env=env, cwd=cwd, timeout=20))
+
+    return setup
+
+
+def e11_replay_stdin(tmp: Path) -> Plan:
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        with open(MACHINES / "win-arm64-seed-emulated-x64.json", "rb") as fh:
+            p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, stdin=fh, capture_output=True, text=True,
+                               timeout=120)
+        return Run(p.returncode, p.stdout, p.stderr)
+
+    return Plan(["check", "--replay", "-", "--json"], {}, cwd_of(tmp), None, run=run)
+
+
+def e12_replay_foreign_python(tmp: Path) -> Plan:
+    return Plan(["check", "--replay", str(MACHINES / "linux-x86_64-healthy.json"), "--python", PY], {}, cwd_of(tmp),
+                None)
+
+
+def e13_gcc_prints_forever(tmp: Path) -> Plan:
+    bindir = tmp / "bin"
+    script(bindir / "gcc", "exec yes 'gcc output that never ends ......................................'\n")
+
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        import resource
+
+        limit = 4 << 30  # 4 GiB of address space: the old unbounded buffer went to 8 GB
+
+        def cap() -> None:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        p = subprocess.run(cli(*argv), env=child_env(env), cwd=cwd, capture_output=True, text=True, timeout=120,
+                           preexec_fn=cap)
+        return Run(p.returncode, p.stdout, p.stderr)
+
+    def after(run: Run) -> None:
+        gcc = [c for c in run.json()["facts"]["cc"]["compilers"] if c["path"] == str(bindir / "gcc")]
+        assert gcc and gcc[0]["error"] == "timeout", gcc
+
+    return check_plan(tmp, "--python", PY, env={"PATH": f"{bindir}:{os.environ['PATH']}"}, after=after)._replace(
+        run=run)
+
+
+def e14_grandchild_holds_pipe(tmp: Path) -> Plan:
+    marker = marker_of(tmp)
+    script(tmp / "bin" / "cmake", f'echo "cmake version 3.99.1"\n{PY} -c "import time; time.sleep(600)" {marker} &\n'
+                                  'exit 0\n')
+    started = time.monotonic()
+
+    def after(run: Run) -> None:
+        assert run.json()["facts"]["cmake"]["version"] == "3.99.1", run.json()["facts"]["cmake"]
+        assert time.monotonic() - started < 8, "the probe waited for the grandchild"
+        assert_gone(marker)
+
+    return check_plan(tmp, "--python", PY, env={"PATH": f"{tmp / 'bin'}:{os.environ['PATH']}"}, after=after)
+
+
+def interrupt_when(marker: str, sig: int) -> Callable[[list[str], dict[str, str], Path], Run]:
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        proc = subprocess.Popen(cli(*argv), env=child_env(env), cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+        deadline = time.monotonic() + 90
+        while not pids(marker):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail(f"the marked child never started: {proc.communicate()[1]}")
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        stdout, stderr = proc.communicate(timeout=60)
+        assert_gone(marker)
+        return Run(proc.returncode, stdout, stderr)
+
+    return run
+
+
+def e15_check_signalled(sig: int) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        marker = marker_of(tmp)
+        script(tmp / "bin" / "cmake", f'{PY} -c "import time; time.sleep(600)" {marker} &\nwait\n')
+        plan = check_plan(tmp, "--python", PY, env={"PATH": f"{tmp / 'bin'}:{os.environ['PATH']}"})
+        return plan._replace(run=interrupt_when(marker, sig))
+
+    return setup
+
+
+def e16_build_signalled(sig: int) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        marker = marker_of(tmp)
+        code = backend(f"""\
+            import subprocess, time
+            def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+                subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", "{marker}"])
+                time.sleep(600)
+        """)
+        return build_plan(tmp, project(tmp, code))._replace(run=interrupt_when(marker, sig))
+
+    return setup
+
+
+def e17_misspelt(argv: list[str]) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        def after(run: Run) -> None:
+            assert "builddoctor: error: builddoctor" not in run.stderr, run.stderr
+
+        return Plan(argv, {}, cwd_of(tmp), None, after=after)
+
+    return setup
+
+
+def e18_requires_python(tmp: Path) -> Plan:
+    code = backend('def build_wheel(*a, **k):\n    raise SystemExit("the backend ran")\n')
+    pyproject = IN_TREE + 'requires-python = ">=99"\n'
+    return build_plan(tmp, project(tmp, code, pyproject))
+
+
+def e19_prerelease(tmp: Path) -> Plan:
+    def after(run: Run) -> None:
+        assert run.json()["target"]["tags"][0] == "cp314-cp314-manylinux_2_36_x86_64", run.json()["target"]
+
+    return replay_plan(tmp, FIXTURES / "linux-python-3.14-rc.json", after=after)
+
+
+def e20_cargo_only(tmp: Path) -> Plan:
+    src = tmp / "crate"
+    src.mkdir()
+    (src / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "0.1.0"\n\n[lib]\ncrate-type = ["cdylib"]\n',
+                                    encoding="utf-8")
+
+    def after(run: Run) -> None:
+        assert run.json()["facts"]["project"]["is_rust"] is True, run.json()["facts"]["project"]
+
+    return check_plan(tmp, "--python", PY, "--project", str(src), after=after)
+
+
+def e21_rebuild(tmp: Path) -> Plan:
+    code = WHEEL.replace("(2020, 1, 1, 0, 0, 0)", "time.localtime()[:6]").replace("import os,", "import time, os,") \
+        + "\n\ndef build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n" \
+          "    time.sleep(2)  # zip timestamps have a 2 s resolution\n    return _wheel(wheel_directory)\n"
+    src = project(tmp, code)
+    out = tmp / "out"
+
+    def twice(argv: list[str], env: dict[str, str], cwd: Path) -> Run:
+        first = run_cli(*argv, env=env, cwd=cwd)
+        assert first.returncode == 0, first.stderr
+        return run_cli(*argv, env=env, cwd=cwd)
+
+    return Plan(build_argv(src, out), {}, cwd_of(tmp), out, run=twice)
+
+
+def e23_direct_references(tmp: Path) -> Plan:
+    reqs = tmp / "reqs"
+    (reqs / "localpkg").mkdir(parents=True)
+    (reqs / "requirements.txt").write_text(
+        "git+https://github.com/psf/requests@v2.31.0#egg=requests\n./localpkg\n"
+        "https://files.example/pkg-1.0.tar.gz\n", encoding="utf-8")
+
+    def after(run: Run) -> None:
+        assert run.stdout.count("is a direct reference") == 3, run.stdout
+
+    return Plan(["why", "requests", "localpkg", "pkg", "--project", str(reqs / "requirements.txt"), "--python", PY,
+                 "--index-url", CLOSED_INDEX], {}, cwd_of(tmp), None, after=after)
+
+
+def e24_requirement_needs_newer_python(tmp: Path) -> Plan:
+    links = tmp / "links"
+    links.mkdir()
+    info = "needy-1.0.dist-info"
+    with zipfile.ZipFile(links / "needy-1.0-py3-none-any.whl", "w") as zf:
+        zf.writestr("needy/__init__.py", "")
+        zf.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: needy\nVersion: 1.0\nRequires-Python: >=99\n")
+        zf.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        zf.writestr(f"{info}/RECORD", "")
+    pyproject = IN_TREE.replace("requires = []", 'requires = ["needy"]')
+
+    def after(run: Run) -> None:
+        assert "builddoctor: tip: a build requirement does not support this Python" in run.stderr, run.stderr
+
+    env = {"UV_OFFLINE": "1", "UV_NO_INDEX": "1", "UV_FIND_LINKS": str(links)}
+    return build_plan(tmp, project(tmp, BUILDS, pyproject), env=env, after=after)
+
+
+def e25_first_errors(tmp: Path) -> Plan:
+    code = backend("""\
+        def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+            print("src/frob.c:3:10: fatal error: Python.h: No such file or directory")
+            for i in range(40):
+                print("src/frob.c:%d:1: error: unknown type name 'PyObject'" % (i + 10))
+            for i in range(60):
+                print("src/frob.c:%d:5: warning: implicit declaration of function 'f%d'" % (i + 60, i))
+            raise SystemExit(1)
+    """)
+    out = tmp / "out"
+
+    def after(run: Run) -> None:
+        assert "Python.h: No such file or directory" in run.stderr, run.stderr
+        [log] = out.glob("builddoctor-build-*.log")
+        assert f"the whole output of the build is in {log}" in run.stderr
+        assert log.read_text(encoding="utf-8").count("warning: implicit declaration") == 60
+
+    return build_plan(tmp, project(tmp, code), after=after)
+
+
+def newest_pyenv(prefix: str) -> str:
+    names = {p.parent.parent.name for p in PYENV.glob(f"{prefix}*/bin/python*")}
+    found = sorted((tuple(int(x) for x in n.split(".")), n) for n in names if re.fullmatch(r"\d+\.\d+\.\d+", n))
+    if not found:
+        pytest.skip(f"no pyenv CPython {prefix} here (scripts/setup-test-machine)")
+    return found[-1][1]
+
+
+def e26_python_request(request: str, expect: Callable[[], str]) -> Callable[[Path], Plan]:
+    def setup(tmp: Path) -> Plan:
+        def after(run: Run) -> None:
+            interp = run.json()["facts"]["interpreter"]
+            assert interp["version"] == expect(), interp
+            assert interp["chosen_because"].startswith(f"--python {request}: "), interp
+
+        return check_plan(tmp, "--python", request, after=after)
+
+    return setup
+
+
+def e27_deleted_venv(tmp: Path) -> Plan:
+    return check_plan(tmp, env={"VIRTUAL_ENV": str(tmp / "deleted-venv")})
+
+
+def e28_m32(tmp: Path) -> Plan:
+    src = project(tmp, None, '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n')
+    (src / "setup.py").write_text('from setuptools import Extension, setup\nsetup(name="demo", '
+                                  'ext_modules=[Extension("demo", ["demo.c"])])\n', encoding="utf-8")
+    return check_plan(tmp, "--python", PY, "--project", str(src), env={"CFLAGS": "-O2 -m32"})
+
+
+def e29_musl(tmp: Path) -> Plan:
+    def after(run: Run) -> None:
+        target = run.json()["target"]
+        assert target["libc"] == "musl" and target["rust_triple"] == "x86_64-unknown-linux-musl", target
+        assert target["tags"][0] == "cp312-cp312-musllinux_1_2_x86_64", target["tags"]
+
+    return replay_plan(tmp, FIXTURES / "linux-alpine-musl.json", after=after)
+
+
+def e30_damaged_snapshot(tmp: Path) -> Plan:
+    import json
+
+    doc = json.loads((MACHINES / "linux-x86_64-healthy.json").read_text(encoding="utf-8"))
+    doc["reads"] = {k: v for k, v in doc["reads"].items() if not k.startswith("run python-probe")}
+    doc["reads"]["which rustc"] = 42
+    damaged = snapshot_doc(tmp, "damaged.json", json.dumps(doc))
+
+    def after(run: Run) -> None:
+        assert "looks damaged" in run.stderr and "'which rustc' has a value of the wrong type" in run.stderr
+        assert "'run python-probe ~/.pyenv/versions/3.12.1/bin/python3' is missing" in run.stderr, run.stderr
+
+    return check_plan(tmp, "--replay", str(damaged), after=after)
+
+
+def e31_lock_in_manifest_folder(tmp: Path) -> Plan:
+    src = project(tmp, None, RUST_PYPROJECT + '\n[tool.maturin]\nmanifest-path = "rust/Cargo.toml"\n')
+    (src / "rust").mkdir()
+    (src / "rust" / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "0.1.0"\n', encoding="utf-8")
+    (src / "rust" / "Cargo.lock").write_text('version = 3\n\n[[package]]\nname = "ring"\nversion = "0.17.8"\n',
+                                             encoding="utf-8")
+
+    def after(run: Run) -> None:
+        cc = run.json()["facts"]["cc"]
+        assert cc["cargo_lock"] == str(src / "rust" / "Cargo.lock") and ["ring", "0.17.8"] in cc["crates"], cc
+
+    return check_plan(tmp, "--python", PY, "--project", str(src), after=after)
+
+
+UV_LOCK_SDIST_ONLY = """\
+version = 1
+revision = 3
+requires-python = ">=3.9"
+
+[[package]]
+name = "demo"
+version = "1.0"
+source = { editable = "." }
+dependencies = [{ name = "pyyaml" }]
+
+[[package]]
+name = "pyyaml"
+version = "6.0"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "URL", hash = "HASH", size = 124996 }
+""".replace("URL", "https://files.pythonhosted.org/packages/36/2b/61d51a2c4f25ef062ae3f74576b01638bebad5e045f747ff1"
+            "2643df63844/PyYAML-6.0.tar.gz").replace(
+    "HASH", "sha256:68fb519c14306fec9720a2a5b45bc9f0c8d1b9c72adf45c37baedfcd949c35a2")
+
+
+def e32_lock_without_wheels(tmp: Path) -> Plan:
+    src = project(tmp, None, IN_TREE.replace('version = "1.0"\n', 'version = "1.0"\ndependencies = ["pyyaml"]\n'))
+    (src / "uv.lock").write_text(UV_LOCK_SDIST_ONLY, encoding="utf-8")
+    return check_plan(tmp, "--python", PY, "--project", str(src))
+
+
+def e33_sitecustomize_build(tmp: Path) -> Plan:
+    venv = tmp / "venv"
+    subprocess.run([uv(), "venv", "-q", "--python", PY, str(venv)], check=True, capture_output=True, timeout=120)
+    [site] = venv.glob("lib/python*/site-packages")
+    (site / "sitecustomize.py").write_text('print("hello from sitecustomize")\nprint(\'{"result": "success"}\')\n',
+                                           encoding="utf-8")
+    out = tmp / "out"
+    return Plan(["build", str(project(tmp)), "-o", str(out), "--python", str(venv / "bin" / "python"),
+                 "--installer", "uv"], {}, cwd_of(tmp), out)
 
 
 # --------------------------------------------------------------------------- the table
@@ -855,6 +1381,124 @@ CASES: list[Case] = [
          WHEEL_NAME, wheels=1),
     Case("D9", "snapshot -o an existing file", d9_report_exists, 2, "already exists"),
     Case("D10", "check then snapshot leave the machine as it was", d10_machine_state, 0, "wrote "),
+    # E: trust (snapshots that leak nothing and replay true, signals, deadlines, no internal errors)
+    Case("E1", "cargo config tokens, URL query secrets, NAME=VALUE in flag variables", e1_config_secrets, 0, "wrote ",
+         why="a snapshot is attached to public bug reports: registry tokens and signed URLs must not travel with it"),
+    *(Case("E2", f"USER={u}: the snapshot replays to the live report", e2_user_named(u), 0, "Target: linux",
+           why="the user name is a common word: masking it everywhere corrupted [build-system] and every triple")
+      for u in ("build", "linux")),
+    Case("E3", "snapshot JSON nested 100,000 deep", e3_deep_snapshot, 2, "nested too deeply",
+         why="json.loads raised RecursionError: an internal error instead of 'not a snapshot'"),
+    Case("E3", "snapshot whose invocation is a list", e4_invocation_type, 2, "'invocation'",
+         why="a damaged snapshot crashed with AttributeError"),
+    Case("E3", "pyproject.toml nested 50,000 deep", e5_deep_pyproject, 2, "nested too deeply",
+         why="tomllib recursion on a hostile project was an internal error"),
+    Case("E3", "index page JSON nested 100,000 deep", e6_deep_index_json, 2, "nested too deeply",
+         why="a hostile or broken index made 'why' crash"),
+    Case("E4", "index sending one byte every 0.5 s (why --timeout 3)", e7_trickling_index, 2, "timed out",
+         why="the timeout applied per socket read, so a trickling index kept 'why' running for minutes"),
+    Case("E5", "why --timeout -5", lambda tmp: Plan(["why", "x", "--timeout", "-5"], {}, cwd_of(tmp), None), 2,
+         "argument --timeout", why="a negative timeout reached select() and crashed"),
+    Case("E5", "why --timeout nan", lambda tmp: Plan(["why", "x", "--timeout", "nan"], {}, cwd_of(tmp), None), 2,
+         "argument --timeout", why="NaN reached the socket layer and crashed"),
+    Case("E5", "BUILDDOCTOR_PROBE_TIMEOUT=abc",
+         lambda tmp: check_plan(tmp, "--python", PY, env={"BUILDDOCTOR_PROBE_TIMEOUT": "abc"}), 2,
+         "BUILDDOCTOR_PROBE_TIMEOUT", why="the variable was parsed at import: every command, even explain, crashed"),
+    Case("E5", "explain with BUILDDOCTOR_PROBE_TIMEOUT=abc",
+         lambda tmp: Plan(["explain"], {"BUILDDOCTOR_PROBE_TIMEOUT": "abc"}, cwd_of(tmp), None), 0, "rust.missing",
+         why="guard: the variable must be read only when a probe runs (it was parsed at import once)"),
+    Case("E5", "standard output is /dev/full", e8_output_unwritable("/dev/full"), 2,
+         "cannot write to standard output", why="ENOSPC on stdout was an internal error"),
+    Case("E5", "standard output closed", e8_output_unwritable("closed"), 2, "standard output is closed",
+         why="with stdout closed the report vanished and the exit status said success"),
+    Case("E5", "project path with a non-UTF-8 byte (check --json)", e9_non_utf8_path, 0, '"schema"',
+         why="the JSON report carried invalid UTF-8 and the snapshot could not be written"),
+    Case("E5", "--replay a FIFO", e10_not_a_file("fifo"), 2, "not a regular file",
+         why="reading a FIFO nobody writes to hung forever"),
+    Case("E5", "--replay /dev/zero", e10_not_a_file("zero"), 2, "not a regular file",
+         why="reading /dev/zero filled memory"),
+    Case("E6", "check --project that does not exist",
+         lambda tmp: Plan(["check", "--project", str(tmp / "nope")], {}, cwd_of(tmp), None), 2, "does not exist",
+         why="a typo in --project reported '0 errors' and exit 0"),
+    Case("E6", "check --project naming a file",
+         lambda tmp: Plan(["check", "--project", str(MACHINES / "linux-x86_64-healthy.json")], {}, cwd_of(tmp),
+                          None), 2, "is a file", why="a file as --project reported '0 errors' and exit 0"),
+    Case("E7", "check --replay - (standard input)", e11_replay_stdin, 1, "ARM64", finding="markers.host-cpu",
+         why="piping a snapshot (curl ... | builddoctor check --replay -) was refused"),
+    Case("E7", "--python with --replay that the snapshot never read", e12_replay_foreign_python, 2,
+         "holds no reads for --python", why="--python was silently answered with 'Target: unknown'"),
+    Case("E7", "mistyped command 'chek'", e17_misspelt(["chek"]), 2, "did you mean 'check'?",
+         why="a typo got only a list of commands"),
+    Case("E7", "mistyped option 'check --jsn'", e17_misspelt(["check", "--jsn"]), 2, "did you mean --json?",
+         why="a typo got 'unrecognized arguments' and the doubled 'builddoctor: error: builddoctor:' prefix"),
+    Case("E7", "snapshot -o ''", lambda tmp: Plan(["snapshot", "-o", ""], {}, cwd_of(tmp), None), 2, "empty path",
+         why="an empty output path fell back to the default (build) or failed with exit 6 (snapshot)"),
+    Case("E7", "build --max-members -1", lambda tmp: Plan(["build", "--max-members", "-1"], {}, cwd_of(tmp), None), 2,
+         "must be 1 or more", why="a negative cap reached the sdist check and exited 3 (unsafe sdist)"),
+    Case("E6", "build with Requires-Python >=99", e18_requires_python, 4, "requires Python >=99",
+         why="build ignored Requires-Python: 50 s compiling rpds-py for 3.9, then the wheel refused to install"),
+    Case("E6", "check with Requires-Python >=99",
+         lambda tmp: check_plan(tmp, "--python", PY, "--project",
+                                str(project(tmp, None, IN_TREE + 'requires-python = ">=99"\n'))), 1, ">=99",
+         finding="project.requires-python", why="check said nothing about a Python the project refuses"),
+    Case("E6", "pre-release interpreter 3.14.0rc2 (recorded)", e19_prerelease, 0,
+         why="'3.14.0rc2' parsed to an empty version: no wheel tags, and 'why' exited with 'no interpreter tags'"),
+    Case("E6", "a Cargo.toml-only project", e20_cargo_only, 0, '"is_rust": true',
+         why="a folder with only Cargo.toml (maturin's layout) was not recognised as a project at all"),
+    Case("E6", "cargo installed in $CARGO_HOME/bin, which is not on PATH", e22_cargo_off_path, 1,
+         "not on PATH", finding="rust.missing",
+         why="'install rustup' was the advice to someone who had just installed it (a shell opened before)"),
+    Case("E6", "why on git+https, local-path and URL lines of a requirements file", e23_direct_references, 0,
+         "built from source",
+         why="pip accepts these lines; 'why' aborted on the first with 'invalid requirement'"),
+    Case("E6", "a build requirement that needs Python >=99", e24_requirement_needs_newer_python, 4,
+         "requires Python >=99", why="installer failures were cut to their last line under a fixed tip "
+                                     "('check the requirement names') that hid the real cause"),
+    Case("E6", "40 compiler errors, then 60 warnings", e25_first_errors, 5, "failed in build_wheel",
+         why="the 25-line failure tail showed only warnings: the first error (the cause) was never shown"),
+    Case("E6", "--python 3 picks the newest 3.x", e26_python_request("3", lambda: newest_pyenv("3.")), 0,
+         why="'--python 3' picked 3.10 (the first folder listed), not the newest, and said nothing"),
+    Case("E6", "--python python3.12 (a name on PATH, a pyenv shim there)",
+         e26_python_request("python3.12", lambda: newest_pyenv("3.12")), 0,
+         why="a command name was taken for a path: 'does not exist'"),
+    Case("E6", "--python 2.7 finds the installed 2.7, not the pyenv shim", lambda tmp: check_plan(
+        tmp, "--python", "2.7", after=interpreter_error("unsupported")), 1, "too old", finding="interpreter.unusable",
+         why="'--python 2.7' ran the broken pyenv shim and reported a confusing error instead of 'too old'"),
+    Case("E6", "VIRTUAL_ENV names a deleted venv", e27_deleted_venv, 0, "deleted venv",
+         finding="interpreter.venv-missing", why="check silently fell back to another python"),
+    Case("E6", "CFLAGS=-m32 with a 64-bit Python", e28_m32, 1, "-m32", finding="cc.flags-mismatch",
+         why="32-bit objects that cannot load into the 64-bit Python were not flagged"),
+    Case("E6", "Alpine: musl named only by the ELF interpreter (recorded)", e29_musl, 0, "musllinux_1_2_x86_64",
+         why="no libc reported on Alpine meant glibc assumed: wrong tags, a false 'built from source', "
+             "CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu"),
+    Case("E6", "snapshot with a read removed and one of the wrong type", e30_damaged_snapshot, 1, "",
+         finding="interpreter.unusable", why="a damaged but valid snapshot gave a confident report"),
+    Case("E6", "Cargo.lock beside a manifest-path in a sub-folder", e31_lock_in_manifest_folder, 0,
+         why="Cargo.lock was read only at the project root: ring in rust/Cargo.lock went unseen"),
+    Case("E6", "uv.lock that lists only PyYAML 6.0's sdist (offline check)", e32_lock_without_wheels, 0,
+         "either none are published or the lock did not keep them", finding="deps.build-from-source",
+         why="check said PyYAML 6.0 'publishes no wheels at all'; it publishes many, the lock dropped them"),
+    Case("E6", "build for an interpreter whose sitecustomize prints", e33_sitecustomize_build, 0, WHEEL_NAME,
+         wheels=1, why="check passed but build failed: uv could not read the interpreter's answer "
+                       "('could not create the build environment with uv')"),
+    Case("E7", "rebuild into the same output folder (wheel bytes differ, contents equal)", e21_rebuild, 0,
+         "unchanged", wheels=1, why="wheels are never byte-identical: the rebuild ended in exit 6 after the build"),
+    Case("E7", "build --print-env for a Rust project whose target is the host (recorded)",
+         lambda tmp: Plan(["build", "--print-env", "--replay", str(MACHINES / "linux-x86_64-healthy.json"), "--kind",
+                           "maturin"], {}, cwd_of(tmp), None), 0, "target/release is not reused",
+         why="builds always pass --target, so an existing target/release cache was silently never reused"),
+    Case("E8", "gcc on PATH printing forever (4 GiB address-space limit)", e13_gcc_prints_forever, 0, '"schema"',
+         why="probe output was buffered without bound: check reached 8 GB"),
+    Case("E8", "cmake exits but its grandchild keeps the pipe open", e14_grandchild_holds_pipe, 0, '"schema"',
+         why="the probe waited the full timeout and discarded cmake's complete answer"),
+    Case("E9", "SIGTERM while probes run", e15_check_signalled(signal.SIGTERM), 143, "SIGTERM",
+         why="CI cancellation, timeout(1) and docker stop send TERM: probe children and folders stayed behind"),
+    Case("E9", "SIGHUP while probes run", e15_check_signalled(signal.SIGHUP), 129, "SIGHUP",
+         why="closing the terminal sends HUP: same leftovers as TERM"),
+    Case("E9", "SIGTERM while the backend runs", e16_build_signalled(signal.SIGTERM), 143, "SIGTERM",
+         why="maturin/cargo/rustc kept running and .builddoctor-tmp-* stayed in the output folder"),
+    Case("E9", "SIGHUP while the backend runs", e16_build_signalled(signal.SIGHUP), 129, "SIGHUP",
+         why="the same for a closed terminal"),
 ]
 
 
@@ -947,6 +1591,9 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
             assert case.needle in (run.stdout if case.where == "stdout" else run.stderr), report
         elif case.exit == 130:
             assert "Traceback" not in run.stderr and run.stderr.strip().endswith("builddoctor: interrupted"), report
+        elif case.exit in (129, 143):  # SIGHUP, SIGTERM: like Ctrl-C, named
+            assert "Traceback" not in run.stderr, report
+            assert run.stderr.strip().endswith(f"builddoctor: interrupted ({case.needle})"), report
         else:
             assert case.needle in assert_one_error_line(run), report
         if plan.after is not None:
@@ -967,3 +1614,84 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
     finally:
         if plan.cleanup is not None:
             plan.cleanup()
+
+
+# --------------------------------------------------------------------------- the argument surface, fuzzed
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+VALUES = {
+    "--python": [PY, "3", "2.7", "3.99", "nope", "", "python3", "/dev/null"],
+    "--project": [".", "nope", "", "/dev/null", "/", "pyproject.toml"],
+    "--replay": [str(MACHINES / "linux-x86_64-healthy.json"), "-", "/dev/null", "nope", "", "."],
+    "-o": ["", "-", "out.json", "/dev/full", "/", "."],
+    "--timeout": ["-5", "nan", "inf", "0", "1e400", "abc", "2"],
+    "--total-timeout": ["-1", "nan", "3"],
+    "--idle-timeout": ["-1", "1e999", "5"],
+    "--max-members": ["-1", "0", "x", "10", "1.5"],
+    "--max-extract-bytes": ["-1", "1"],
+    "--arch": ["x64&calc", "arm64", ""],
+    "--format": ["cmd", "zsh", "json", ""],
+    "--vs": ["17", "x;y", ""],
+    "--kind": ["maturin", "nope"],
+    "--index-url": [CLOSED_INDEX, "ftp://x/", "::", ""],
+    "--find-links": [".", "nope"],
+    "--cache-dir": ["cache", "/dev/null"],
+    "-C": ["k=v", "=", ""],
+    "--installer": ["uv", "pip", "conda"],
+    "--pass-env": ["GITHUB_TOKEN", ""],
+}
+FLAGS = ["--json", "--print-env", "--force", "--overwrite", "--no-preflight", "--allow-zip", "-v", "--", "-",
+         "--jsn", "--pyhton", "-x", "--help-me"]
+COMMANDS_FUZZED = ["check", "snapshot", "why", "build", "devshell", "explain", "chek", "biuld", "", "rust.missing"]
+words = st.one_of(
+    st.sampled_from(sorted(VALUES)).flatmap(lambda o: st.tuples(st.just(o), st.sampled_from(VALUES[o]))
+                                            .map(list)),
+    st.sampled_from(FLAGS).map(lambda f: [f]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6).map(lambda t: [t]),
+    st.sampled_from(["\udcff", "x\x00y"]).map(lambda t: [t]),
+)
+argvs = st.tuples(st.sampled_from(COMMANDS_FUZZED), st.lists(words, max_size=4)).map(
+    lambda t: [t[0]] + [w for group in t[1] for w in group])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(argv=argvs)
+def test_no_argument_ends_in_an_internal_error(tmp_path, monkeypatch, capsys, argv):
+    """Whatever the arguments, the CLI answers (0/1/2/4/5/6/7) or refuses in one line; never exit 70."""
+    import io
+
+    from builddoctor.cli import main
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir(exist_ok=True)
+    monkeypatch.chdir(cwd)
+    for name in ("UV_INDEX_URL", "PIP_INDEX_URL", "UV_DEFAULT_INDEX"):
+        monkeypatch.setenv(name, CLOSED_INDEX)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        rc = main(argv)
+    except SystemExit as exc:  # --help / --version
+        rc = exc.code if isinstance(exc.code, int) else 0
+    finally:
+        for s, h in saved.items():
+            signal.signal(s, h)
+    err = capsys.readouterr().err
+    assert rc != 70 and "internal error" not in err and "Traceback" not in err, (argv, err)
+    assert rc in (0, 1, 2, 3, 4, 5, 6, 7), (argv, rc, err)
+    if rc == 2:
+        assert [x for x in err.splitlines() if x.startswith("builddoctor: error: ")], (argv, err)
+
+
+def test_the_catalogue_in_docs_is_the_table_the_tests_run():
+    """docs/bad-inputs.md is what a newcomer reads: every row there runs here, and every row here is there."""
+    text = (ROOT / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| ([A-E]\d+) \|", text, re.M))
+    assert documented == {c.row for c in CASES}
+    for case in CASES:
+        if case.row.startswith("E"):
+            assert case.why, f"{case.row} {case.title}: say why the row exists"
+            assert case.title.replace("|", "/") in text, case.title

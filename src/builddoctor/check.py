@@ -29,6 +29,7 @@ class CheckResult:
     #: every read the probes made (a snapshot's `reads`), when asked for: the evidence of each layer
     reads: Mapping[str, Any] | None = None
     ignored: tuple[str, ...] = field(default=())  # ids of findings left out by --ignore / pyproject
+    warnings: tuple[str, ...] = ()  # e.g. what a damaged snapshot lacks
 
 
 def run_check(python: str | None, project: str | None, replay: str | None = None, *,
@@ -44,15 +45,23 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
     cache = _cache() if use_cache and not replay else None
     with open_machine(replay, index=index, cache=cache) as (machine, inv):
         if replay:
-            python = python if python is not None else inv.get("python")
-            project = project if project is not None else inv.get("project")
             if target is None and isinstance(inv.get("target"), str):
                 target = inv["target"]
-            reads = getattr(machine, "doc", {}).get("reads") if record else None
+            doc = getattr(machine, "doc", {})
+            _recorded(doc, replay, "--python", python, inv.get("python"))
+            _recorded(doc, replay, "--project", project, inv.get("project"))
+            python = python if python is not None else inv.get("python")
+            project = project if project is not None else inv.get("project")
+            reads = doc.get("reads") if record else None
             facts = probe_all(machine, python, project, rust_if_needed=rust_if_needed, isolated=isolated)
             if wheel_index or find_links or packages:
                 facts = with_wheels(facts, wheel_index, find_links, {}, packages)
-            return CheckResult(facts, diagnose(facts, target), replay, reads)
+            problems = machine.problems() if hasattr(machine, "problems") else []
+            warnings: tuple[str, ...] = ()
+            if problems:
+                shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
+                warnings = (f"{replay} looks damaged, so this report may be wrong: {shown}",)
+            return CheckResult(facts, diagnose(facts, target), replay, reads, warnings=warnings)
         rec = RecordingMachine(machine) if record else None
         facts = probe_all(rec or machine, python, _abs(project), rust_if_needed=rust_if_needed, isolated=isolated)
     if wheel_index or find_links or packages:
@@ -135,12 +144,38 @@ def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Ma
     return dataclasses.replace(facts, wheels=WheelFacts(index=shown, verdicts=verdicts))
 
 
+def _recorded(doc: dict[str, Any], replay: str, option: str, given: str | None, recorded: str | None) -> None:
+    """With --replay, --python / --project can only pick something the snapshot read; say so otherwise."""
+    from .errors import UserError
+
+    if given is None or given == recorded:
+        return
+    if any(given in key for key in doc["reads"]):
+        return  # e.g. another interpreter the snapshot looked at
+    shown = f"{option} {recorded}" if recorded else f"no {option}"
+    raise UserError(f"{replay} was recorded with {shown} and holds no reads for {option} {given}: a snapshot "
+                    "answers only what was read when it was made", tip=f"replay without {option}, or record a "
+                    f"new snapshot with {option} {given}")
+
+
 def _abs(project: str | None) -> str | None:
+    if project is not None:
+        _project_folder(project)
     if project is None:
         here = os.getcwd()
         has = any(os.path.isfile(os.path.join(here, n)) for n in ("pyproject.toml", "setup.py"))
         return here if has else None
     return os.path.abspath(project)
+
+
+def _project_folder(project: str) -> None:
+    """--project must be a folder: a missing path or a file used to report '0 errors'."""
+    from .errors import UserError
+
+    if not os.path.exists(project):
+        raise UserError(f"--project {project} does not exist")
+    if not os.path.isdir(project):
+        raise UserError(f"--project {project} is a file; give the project's folder (the one with pyproject.toml)")
 
 
 def to_json(result: CheckResult) -> dict[str, Any]:

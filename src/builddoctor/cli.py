@@ -7,12 +7,35 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, UserError
+from .argtypes import nonempty, seconds
+from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, UserError
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"{self.prog}: {message}")
+        from .suggest import did_you_mean
+
+        where = self.prog.partition(" ")[2]  # "why" for "builddoctor why"; main prints "builddoctor: error:"
+        hint = did_you_mean(self, message)
+        raise UserError(f"{where + ': ' if where else ''}{message}{hint}")
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        parsed, extras = super().parse_known_args(args, namespace)
+        unknown = [a for a in extras if a.startswith("-")]
+        if unknown and self.prog == "builddoctor":
+            from .suggest import unknown_option
+
+            sub = _subparser(self, getattr(parsed, "command", None))
+            raise UserError(unknown_option(sub or self, unknown))
+        return parsed, extras
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return None
 
 
 TARGET_HELP = ("build for this target instead of the interpreter's: an arch (aarch64, arm64, x64), a Rust triple, a "
@@ -48,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="ask the index (--index, default PyPI) whether these would be built for this Python")
 
     s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
-    s.add_argument("-o", "--output", default="builddoctor-snapshot.json", help="file to write, '-' for stdout")
+    s.add_argument("-o", "--output", type=nonempty, default="builddoctor-snapshot.json",
+                   help="file to write, '-' for stdout")
     s.add_argument("--python")
     s.add_argument("--project")
     s.add_argument("--force", action="store_true", help="replace an existing output file")
@@ -64,7 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--index-url", help="simple index (default: UV_INDEX_URL / PIP_INDEX_URL / PyPI)")
     w.add_argument("--find-links", metavar="DIR", help="a folder of wheels and sdists")
     w.add_argument("--cache-dir", metavar="DIR", help="keep index pages here between runs (default: no cache)")
-    w.add_argument("--timeout", type=float, default=15.0, help="seconds per index request (default 15)")
+    w.add_argument("--timeout", type=seconds, default=15.0,
+                   help="seconds for each index request, start to last byte (default 15)")
+    w.add_argument("--total-timeout", type=seconds, default=300.0,
+                   help="seconds for all index requests together (default 300)")
     w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
     from .builder import add_arguments as add_build_arguments
@@ -163,6 +190,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return apply_ignores(result, [*ignores, *from_project])
 
     result = check()
+    for warning in result.warnings:
+        _say(f"builddoctor: warning: {warning}")
     if args.json:
         from .report import render_json
 
@@ -259,7 +288,7 @@ def cmd_why(args: argparse.Namespace) -> int:
     report = explain(Path(args.project), tags=supported_tags(interp), markers=interp.markers,
                      python_version=interp.version, packages=args.packages, index_url=args.index_url,
                      find_links=Path(args.find_links) if args.find_links else None, timeout=args.timeout,
-                     cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+                     cache_dir=Path(args.cache_dir) if args.cache_dir else None, total_timeout=args.total_timeout)
     if args.json:
         print(json.dumps(to_json(report), indent=2, ensure_ascii=False))
     else:
@@ -361,25 +390,116 @@ COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .interrupts import finished, install
+
     try:
+        try:
+            install()  # inside the try: a signal right after the first handler is set is caught below
+            return _main(argv)
+        finally:
+            finished()
+    except KeyboardInterrupt as exc:  # a signal between _main's own handlers and finished()
+        from . import proc
+
+        proc.stop_all()
+        return int(getattr(exc, "exit_code", EXIT_INTERRUPTED))
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from .interrupts import Interrupted
+
+    try:
+        if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be reported
+            raise UserError("standard output is closed; redirect it to a file or /dev/null")
         args = _parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return code
     except UserError as exc:
-        print(f"builddoctor: error: {exc.message}", file=sys.stderr)
+        _say(f"builddoctor: error: {exc.message}")
         if exc.tip:
-            print(f"builddoctor: tip: {exc.tip}", file=sys.stderr)
+            _say(f"builddoctor: tip: {exc.tip}")
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("builddoctor: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        from . import proc
+
+        proc.stop_all()
+        if isinstance(exc, Interrupted) and exc.signum != 2:
+            _say(f"builddoctor: interrupted ({exc.name})")
+            return exc.exit_code
+        _say("builddoctor: interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except RecursionError:  # json / tomllib on a hostile file (pyproject.toml, uv.lock, an index page)
+        _say("builddoctor: error: an input file is nested too deeply to be read (a damaged or hostile file)")
+        return EXIT_USAGE
+    except OSError as exc:
+        if not _stdout_failed(exc):
+            return _internal(exc)
+        _silence_stdout()
+        _say(f"builddoctor: error: cannot write to standard output: {exc.strerror or exc}")
+        return EXIT_USAGE
     except Exception as exc:
-        if os.environ.get("BUILDDOCTOR_DEBUG"):
-            raise
-        print(f"builddoctor: internal error: {exc.__class__.__name__}: {exc} "
-              "(set BUILDDOCTOR_DEBUG=1 for a traceback and please report it)", file=sys.stderr)
-        return EXIT_INTERNAL
+        wrapped = _interrupt_in(exc)
+        if wrapped is not None:  # e.g. RuntimeError("Error calling __set_name__") around the interrupt
+            from . import proc
+
+            proc.stop_all()
+            if isinstance(wrapped, Interrupted) and wrapped.signum != 2:
+                _say(f"builddoctor: interrupted ({wrapped.name})")
+                return wrapped.exit_code
+            _say("builddoctor: interrupted")
+            return EXIT_INTERRUPTED
+        return _internal(exc)
+
+
+def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """A Ctrl-C / TERM / HUP that some library re-raised as another exception (its cause or context)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _internal(exc: Exception) -> int:
+    if os.environ.get("BUILDDOCTOR_DEBUG"):
+        raise exc
+    _say(f"builddoctor: internal error: {exc.__class__.__name__}: {exc} "
+         "(set BUILDDOCTOR_DEBUG=1 for a traceback and please report it)")
+    return EXIT_INTERNAL
+
+
+def _say(line: str) -> None:
+    from .machine.redact import printable
+
+    try:
+        print(printable(line), file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass  # stderr closed too: the exit status is all that is left
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """Whether writing our own output failed (/dev/full, a closed or broken descriptor)."""
+    import errno
+
+    # a failed write to a named file carries its name (and is mapped to a UserError where it happens)
+    return exc.filename is None and exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EPIPE, errno.EFBIG,
+                                                  errno.EDQUOT)
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null so Python's own flush at exit cannot fail again (and print about it)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,6 +53,7 @@ class InterpreterFacts:
     exe_format: str = ""
     exe_arches: tuple[str, ...] = ()  # canonical arch names from the executable's header
     build_vars: dict[str, str] = field(default_factory=dict)  # sysconfig CC, CXX, LDSHARED, AR, INCLUDEPY ...
+    chosen_because: str = ""  # how --python (or its absence) led to this interpreter
 
     @property
     def usable(self) -> bool:
@@ -60,10 +61,11 @@ class InterpreterFacts:
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
-        try:
-            return tuple(int(p) for p in self.version.split(".")[:3])
-        except ValueError:
-            return ()
+        """(3, 14, 0) for 3.14.0, and for the pre-releases 3.14.0rc2 / 3.14.0b2 / 3.13.0a1+ too."""
+        import re
+
+        m = re.match(r"^(\d+)\.(\d+)(?:\.(\d+))?", self.version)
+        return tuple(int(g) for g in m.groups() if g is not None) if m else ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class RustFacts:
     project_toolchain: str = ""  # from rust-toolchain(.toml) in the project
     project_toolchain_file: str = ""
     rustup_toolchain_env: str = ""
+    off_path_cargo: str = ""  # cargo installed by rustup ($CARGO_HOME/bin) while that folder is not on PATH
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class ProjectFacts:
     dependencies: tuple[Dependency, ...] = ()
     pyproject_text: str = ""
     uv_lock_text: str = ""  # the project's uv.lock, read through the seam so replays see it too
+    requires_python: str = ""  # [project] requires-python, else PKG-INFO's Requires-Python
+    name: str = ""  # [project] name, else PKG-INFO's Name
 
 
 @dataclass(frozen=True)

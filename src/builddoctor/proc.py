@@ -6,13 +6,18 @@ timeout or Ctrl-C ends the whole tree, not just the direct child.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import _winjob
+
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # subprocess and the rest load on the first run (a replay never runs anything)
-    import subprocess
+if TYPE_CHECKING:
     from typing import IO
 
 DEFAULT_TIMEOUT = 20.0
@@ -87,7 +92,6 @@ _CREATIONFLAGS = 0x200 if sys.platform == "win32" else 0  # subprocess.CREATE_NE
 
 def kill_tree(proc: subprocess.Popen[bytes]) -> None:
     """End the child and everything it started (a job object on Windows, the process group on POSIX)."""
-    import signal
     import subprocess
 
     from . import _winjob
@@ -115,11 +119,34 @@ def kill_tree(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
-def _trim(data: bytes) -> bytes:
-    if len(data) <= MAX_CAPTURE:
-        return data
-    half = MAX_CAPTURE // 2
-    return data[:half] + b"\n[... output trimmed ...]\n" + data[-half:]
+# Every live child, so an interrupt (interrupts.py) can end them all whatever thread started them.
+_LIVE: set[subprocess.Popen[bytes]] = set()
+_LIVE_LOCK = threading.RLock()  # re-entrant: the signal handler runs in the main thread, maybe inside _track
+_stopping: list[bool] = []  # non-empty once stop_all was called
+
+
+def _track(proc: subprocess.Popen[bytes]) -> None:
+    _winjob.track(proc)
+    with _LIVE_LOCK:
+        _LIVE.add(proc)
+        late = bool(_stopping)
+    if late:  # started by another thread after the interrupt: end it at once
+        kill_tree(proc)
+
+
+def _untrack(proc: subprocess.Popen[bytes]) -> None:
+    with _LIVE_LOCK:
+        _LIVE.discard(proc)
+    _winjob.release(proc)
+
+
+def stop_all() -> None:
+    """End the process tree of every live child, and of every child started from now on."""
+    with _LIVE_LOCK:
+        _stopping.append(True)
+        live = list(_LIVE)
+    for proc in live:
+        kill_tree(proc)
 
 
 def run(
@@ -136,7 +163,6 @@ def run(
     """
     import subprocess
 
-    from . import _winjob
 
     argv_t = tuple(str(a) for a in argv)
     try:
@@ -156,21 +182,87 @@ def run(
         return ProcResult(argv_t, None, "", "", "permission-denied")
     except OSError as exc:
         return ProcResult(argv_t, None, "", "", f"os-error: {exc.strerror or exc}")
-    _winjob.track(proc)
+    _track(proc)
     try:
-        out, err = proc.communicate(stdin_data, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        kill_tree(proc)
-        try:
-            out, err = proc.communicate(timeout=2)
-        except (subprocess.TimeoutExpired, ValueError):
-            out, err = b"", b""
-        return ProcResult(argv_t, None, decode(_trim(out or b"")), decode(_trim(err or b"")), "timeout")
+        return _collect(proc, argv_t, timeout, stdin_data)
     except BaseException:
         kill_tree(proc)
         raise
-    _winjob.release(proc)
-    return ProcResult(argv_t, proc.returncode, decode(_trim(out)), decode(_trim(err)))
+    finally:
+        _untrack(proc)
+
+
+class _Capped:
+    """Reads a pipe to its end, keeping the first and last MAX_CAPTURE/2 bytes (memory stays bounded)."""
+
+    def __init__(self, pipe: IO[bytes]) -> None:
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.dropped = 0
+        self.thread = threading.Thread(target=self._pump, args=(pipe,), daemon=True)
+        self.thread.start()
+
+    def _pump(self, pipe: IO[bytes]) -> None:
+        half = MAX_CAPTURE // 2
+        try:
+            for data in iter(lambda: pipe.read1(65536) if hasattr(pipe, "read1") else pipe.read(65536), b""):
+                room = max(0, half - len(self.head))
+                self.head += data[:room]
+                rest = data[room:]
+                if rest:
+                    self.tail += rest
+                    if len(self.tail) > half:
+                        self.dropped += len(self.tail) - half
+                        del self.tail[:len(self.tail) - half]
+        except (OSError, ValueError):
+            pass
+
+    def text(self) -> str:
+        gap = b"\n[... output trimmed ...]\n" if self.dropped else b""
+        return decode(bytes(self.head) + gap + bytes(self.tail))
+
+
+DRAIN = 0.5  # seconds to finish reading after the child exited (a grandchild may hold the pipe open)
+
+
+def _collect(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: float,
+             stdin_data: bytes | None) -> ProcResult:
+    """Wait for the child itself (not for its pipes), reading both streams into bounded buffers."""
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = _Capped(proc.stdout), _Capped(proc.stderr)
+    if proc.stdin is not None:
+        stdin = proc.stdin
+
+        def feed() -> None:  # in a thread: a child that never reads must not block us past the timeout
+            try:
+                stdin.write(stdin_data or b"")
+                stdin.close()
+            except (OSError, ValueError):
+                pass
+
+        threading.Thread(target=feed, daemon=True).start()
+    error: str | None = None
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        error = "timeout"
+        kill_tree(proc)
+    for reader in (out, err):
+        reader.thread.join(timeout=DRAIN if error is None else 2.0)
+    if out.thread.is_alive() or err.thread.is_alive():
+        kill_tree(proc)  # a grandchild kept the pipe open: the answer is complete, end the rest
+        for reader in (out, err):
+            reader.thread.join(timeout=2.0)
+    for pipe in (proc.stdout, proc.stderr):
+        try:
+            pipe.close()
+        except OSError:
+            pass
+    try:
+        rc = proc.wait(timeout=2.0)
+    except subprocess.TimeoutExpired:
+        rc = None
+    return ProcResult(argv_t, None if error else rc, out.text(), err.text(), error)
 
 
 def stream(
@@ -190,10 +282,8 @@ def stream(
     """
     import subprocess
     import threading
-    import time
     from collections import deque
 
-    from . import _winjob
 
     tail: deque[str] = deque(maxlen=60)
     try:
@@ -211,12 +301,12 @@ def stream(
         return None, "not-found", []
     except OSError as exc:
         return None, f"os-error: {exc}", []
-    _winjob.track(proc)
+    _track(proc)
     last_output = [time.monotonic()]
 
     def pump() -> None:
         assert proc.stdout is not None
-        for raw in iter(proc.stdout.readline, b""):
+        for raw in iter(lambda: proc.stdout.readline(1 << 16), b""):  # type: ignore[union-attr]
             line = decode(raw).rstrip("\r\n")
             last_output[0] = time.monotonic()
             tail.append(line)
@@ -252,5 +342,5 @@ def stream(
         kill_tree(proc)
         reader.join(timeout=2.0)
     rc = proc.wait() if error is None else None
-    _winjob.release(proc)
+    _untrack(proc)
     return rc, error, list(tail)

@@ -7,7 +7,7 @@ import sys
 from typing import IO, Any
 
 from .check import CheckResult, to_json
-from .machine.redact import Redactor
+from .machine.redact import Redactor, printable, printable_deep
 from .rules.model import ERROR, OK, WARNING, top_fixes
 
 _MARK = {"match": "ok", "mismatch": "MISMATCH", "unknown": "?", "absent": "-"}
@@ -74,14 +74,14 @@ def render(result: CheckResult, stream: IO[str] | None = None, verbose: int = 0)
     stream = stream or sys.stdout
     use_color = stream.isatty() and not os.environ.get("NO_COLOR")
     if not use_color:
-        stream.write("\n".join(text for _, text in lines(result, verbose)) + "\n")
+        stream.write("\n".join(printable(text) for _, text in lines(result, verbose)) + "\n")
         return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for style, text in lines(result, verbose):
-        console.print(Text(text, style=style or ""))
+        console.print(Text(printable(text), style=style or ""))
 
 
 def render_json(result: CheckResult, stream: IO[str] | None = None, extra: dict[str, Any] | None = None) -> None:
@@ -89,5 +89,5 @@ def render_json(result: CheckResult, stream: IO[str] | None = None, extra: dict[
     raw = {**to_json(result), **(extra or {})}
     if result.ignored:
         raw["ignored"] = list(result.ignored)
-    doc: Any = _display(result).deep(raw)
+    doc: Any = printable_deep(_display(result).deep(raw))
     stream.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -34,7 +34,9 @@ def _manylinux(a: archmod.Arch, glibc: str) -> list[str]:
 
 
 def _musllinux(a: archmod.Arch, version: str) -> list[str]:
-    m = re.match(r"(\d+)\.(\d+)", version)
+    # an unknown musl version (a loader that could not be run): musllinux_1_1, the oldest tag PEP 656
+    # defines and the floor every musllinux wheel builder supports
+    m = re.match(r"(\d+)\.(\d+)", version or "1.1")
     if not m or "linux" not in a.wheel:
         return []
     return [f"musllinux_{m.group(1)}_{minor}_{a.wheel['linux']}" for minor in range(int(m.group(2)), -1, -1)]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..argtypes import count, nonempty, seconds
+
 #: Backend kinds as builddoctor.probes.project names them, plus plain CMake, and "native" for
 #: "every layer" (a recorded machine without a project).
 RUST_KINDS = frozenset({"maturin", "setuptools-rust"})
@@ -18,7 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="build for this target instead of the interpreter's (aarch64, win-arm64, x86_64-apple-darwin, "
                         "a wheel platform tag, universal2); default: the interpreter's, or the cross target its "
                         "settings agree on")
-    p.add_argument("-o", "--outdir", help="where the wheel goes (default: <folder>/dist, or the sdist's folder)")
+    p.add_argument("-o", "--outdir", type=nonempty,
+                   help="where the wheel goes (default: <folder>/dist, or the sdist's folder)")
     p.add_argument("--no-preflight", dest="preflight", action="store_false",
                    help="build even when check finds an error that would make this backend fail")
     p.add_argument("--no-isolation", dest="isolation", action="store_false",
@@ -31,19 +34,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", choices=("auto", *KINDS), default="auto",
                    help="plan as if the project used this backend (default: read it from the project)")
     p.add_argument("--json", action="store_true", help="with --print-env: print the plan as JSON")
-    p.add_argument("--timeout", type=float, default=3600.0, metavar="SECONDS", help="whole build (default 3600)")
-    p.add_argument("--idle-timeout", type=float, default=900.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=seconds, default=3600.0, metavar="SECONDS", help="whole build (default 3600)")
+    p.add_argument("--idle-timeout", type=seconds, default=900.0, metavar="SECONDS",
                    help="stop a backend that prints nothing for this long (default 900)")
     p.add_argument("--pass-env", action="append", default=[], metavar="NAME",
                    help="let the backend see this secret-looking variable (tokens, passwords and URLs with "
                         "credentials are removed from its environment by default; repeatable)")
     p.add_argument("--overwrite", action="store_true", help="replace a wheel of the same name in the output folder")
     g = p.add_argument_group("sdist limits (checked before anything is extracted)")
-    g.add_argument("--max-extract-bytes", type=int, default=2 * 1024**3, metavar="N",
+    g.add_argument("--max-extract-bytes", type=count, default=2 * 1024**3, metavar="N",
                    help="total bytes an sdist may unpack to (default 2 GiB)")
-    g.add_argument("--max-member-bytes", type=int, default=2 * 1024**3, metavar="N",
+    g.add_argument("--max-member-bytes", type=count, default=2 * 1024**3, metavar="N",
                    help="bytes one file in an sdist may have (default 2 GiB)")
-    g.add_argument("--max-members", type=int, default=200_000, metavar="N",
+    g.add_argument("--max-members", type=count, default=200_000, metavar="N",
                    help="files and folders an sdist may hold (default 200000)")
     g.add_argument("--allow-zip", action="store_true", help="accept .zip sdists (refused by default, PEP 625)")
     p.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto",

@@ -192,6 +192,9 @@ def _rust(ctx: _Ctx) -> None:
     stale = [v for _, v in r.config_targets if v != triple]
     if stale:
         why += f"; it overrides build.target = {stale[0]} in .cargo/config.toml"
+    elif r.rustc_host == triple:
+        why += (f"; with an explicit target cargo builds into target/{triple}/, so what a plain `cargo build` "
+                "left in target/release is not reused (the first build compiles every crate once)")
     if t.universal2:
         ctx.unset("CARGO_BUILD_TARGET", "a universal2 build needs both Apple targets; maturin's "
                   "--target universal2-apple-darwin builds both", "rust")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,19 +58,23 @@ def staging(outdir: Path, key: str = "") -> Iterator[Path]:
     With a `key` (the interpreter) the name is the same from one build to the next when free, so
     uv's interpreter cache, keyed by path, knows the build environment's python (saves ~0.1 s).
     """
-    try:
-        path = _fresh(outdir, key)
-    except OSError as exc:
-        raise UserError(f"cannot write into output folder {outdir}: {exc.strerror or exc}",
-                        exit_code=EXIT_OUTPUT) from None
-    saved = tempfile.tempdir
-    (path / "tmp").mkdir()
-    tempfile.tempdir = str(path / "tmp")  # pyproject-hooks' own input/output files stay in here too
+    from ..interrupts import deferred
+
+    with deferred():  # an interrupt between mkdir and `try` would leave the folder behind
+        try:
+            path = _fresh(outdir, key)
+            (path / "tmp").mkdir()
+        except OSError as exc:
+            raise UserError(f"cannot write into output folder {outdir}: {exc.strerror or exc}",
+                            exit_code=EXIT_OUTPUT) from None
+        saved = tempfile.tempdir
+        tempfile.tempdir = str(path / "tmp")  # pyproject-hooks' own input/output files stay in here too
     try:
         yield path
     finally:
-        tempfile.tempdir = saved
-        _remove_tree(path)
+        with deferred():  # removed completely, even when an interrupt arrives meanwhile
+            tempfile.tempdir = saved
+            _remove_tree(path)
 
 
 def _fresh(outdir: Path, key: str) -> Path:
@@ -120,9 +125,22 @@ def place_wheel(wheel: Path, outdir: Path, *, overwrite: bool) -> tuple[Path, bo
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
-        return False
-    return _sha256(a) == _sha256(b)
+    """The same bytes, or the same wheel contents: a rebuild is never byte-identical (zip timestamps),
+    but the same member names with the same CRC-32 and size (what RECORD vouches for) is the same wheel."""
+    if a.stat().st_size == b.stat().st_size and _sha256(a) == _sha256(b):
+        return True
+    contents = _contents(a)
+    return contents is not None and contents == _contents(b)
+
+
+def _contents(wheel: Path) -> list[tuple[str, int, int]] | None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(wheel) as zf:
+            return sorted((i.filename, i.CRC, i.file_size) for i in zf.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return None
 
 
 def _sha256(path: Path) -> str:
@@ -134,6 +152,9 @@ def _sha256(path: Path) -> str:
 
 
 # -- progress ---------------------------------------------------------------------------------
+
+_ERROR_LINE = re.compile(r"(^|[\s:])(error|fatal error|Error)(\[\w+\])?:|^error\b|\bLNK\d{4}\b|\bC\d{4}:")
+
 
 class Progress:
     """Phase, elapsed time and the backend's current step; the backend's lines go to a log file.
@@ -391,6 +412,18 @@ class BuildEnv:
         env = installer_env(base_env)
         if self.uv:
             argv = [self.uv, "venv", "--quiet", "--python", self.base_python, str(self.path)]
+            try:
+                self._check(argv, env, "create the build environment")
+                return
+            except UserError as exc:
+                # uv asks the interpreter about itself on stdout: a sitecustomize that prints breaks that
+                # (astral-sh/uv#11508). The stdlib's venv does not care; uv fills the result all the same.
+                if "invalid response" not in exc.message:
+                    raise
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.children.progress.phase("the interpreter prints at start-up (a sitecustomize?): creating the "
+                                         "build environment with python -m venv instead")
+            argv = [self.base_python, "-I", "-B", "-m", "venv", "--without-pip", str(self.path)]
         else:
             argv = [self.base_python, "-m", "venv", str(self.path)]
         self._check(argv, env, "create the build environment")
@@ -414,9 +447,28 @@ class BuildEnv:
         except OSError as exc:
             raise UserError(f"could not {what}: {exc}", exit_code=EXIT_PROJECT) from None
         if rc != 0:
-            last = next((t for t in reversed(tail) if t.strip()), "")
-            raise UserError(f"could not {what} with {self.installer} (exit {rc}): {last.strip()}",
-                            exit_code=EXIT_PROJECT, tip="check the requirement names and your package index")
+            why = installer_explanation(tail)
+            python_cause = r"Python ?(>=|<=|==|!=|~=|>|<) ?\d|Python version|requires-python"
+            tip = ("a build requirement does not support this Python: pick another --python, or a release that "
+                   "supports it" if re.search(python_cause, why, re.I)
+                   else "check the requirement names and your package index")
+            raise UserError(f"could not {what} with {self.installer} (exit {rc}): {why}", exit_code=EXIT_PROJECT,
+                            tip=tip)
+
+
+_INSTALLER_ERROR = re.compile(r"^\s*(error:|\u00d7|ERROR:)")  # U+00D7: uv's "x" marker
+
+
+def installer_explanation(tail: Sequence[str], limit: int = 700) -> str:
+    """The installer's own explanation, not just its last line: uv's resolver explains a failure over
+    several lines (`\u00d7 No solution found` / `╰─▶ Because the current Python version (3.9) does not
+    satisfy Python>=3.11 and ...` / `hint:`), pip's over `ERROR:` lines; the last line alone is often a
+    hint that hides the cause."""
+    lines = [t.strip() for t in tail if t.strip()]
+    start = next((i for i, t in enumerate(lines) if _INSTALLER_ERROR.match(t)), max(0, len(lines) - 1))
+    text = " ".join(t.lstrip("\u00d7\u2570\u2500\u25b6\u2502 ").strip() for t in lines[start:])
+    text = " ".join(text.split())
+    return text[:limit] + ("..." if len(text) > limit else "")
 
 
 def timeout_error(exc: BuildTimeout) -> UserError:

@@ -51,14 +51,20 @@ class LiveMachine(Machine):
         if self._neutral is None:
             import tempfile
 
-            self._neutral = tempfile.mkdtemp(prefix="builddoctor-probe-")
-            atexit.register(_remove_dir, self._neutral)
+            from ..interrupts import deferred
+
+            with deferred():  # made and registered for removal as one step
+                self._neutral = tempfile.mkdtemp(prefix="builddoctor-probe-")
+                atexit.register(_remove_dir, self._neutral)
         return self._neutral
 
     def close(self) -> None:
         if self._neutral is not None:
-            _remove_dir(self._neutral)
-            self._neutral = None
+            from ..interrupts import deferred
+
+            with deferred():
+                _remove_dir(self._neutral)
+                self._neutral = None
 
     def __enter__(self) -> LiveMachine:
         return self

@@ -1,13 +1,16 @@
 """Record every read the probes make, then write it as one redacted snapshot file."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
+import socket
 from collections.abc import Mapping, Sequence
 
 from .. import __version__
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
+from .redact import Redactor, home_shape, minimize_reads, printable_deep
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -109,11 +112,8 @@ class RecordingMachine(Machine):
 
     def snapshot(self, invocation: Mapping[str, Any]) -> dict[str, Any]:
         """The redacted snapshot document (see docs in README: 'Snapshot files')."""
-        import getpass
-        import socket
         from datetime import datetime, timezone
 
-        from .redact import Redactor, home_shape
 
         home = self.inner.home()
         try:
@@ -123,12 +123,14 @@ class RecordingMachine(Machine):
         redactor = Redactor(home, user, socket.gethostname(), windows=self.os == "windows")
         with self._lock:
             reads = dict(self.reads)
-        return {
+        doc = {
             "schema": SCHEMA,
             "os": self.os,
             "builddoctor": __version__,
             "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "home_shape": home_shape(home),
             "invocation": redactor.deep(dict(invocation)),
-            "reads": redactor.deep(reads),
+            "reads": redactor.deep(minimize_reads(reads)),
         }
+        # an undecodable byte of a path becomes the text \xff: a snapshot is always valid UTF-8 JSON
+        return dict(printable_deep(doc))

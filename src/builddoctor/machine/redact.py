@@ -5,6 +5,7 @@ the snapshot records the *shape* of the home folder (spaces, parentheses, non-AS
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -35,6 +36,20 @@ _SECRET_VALUE = re.compile(
 #: THE pattern of credentials in a URL (scheme://user[:password]@): used by snapshots, build envs and why/index.
 URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^/@\s:]*)(?::[^/@\s]*)?@")
 _URL_CREDENTIALS = URL_USERINFO
+# Query parameters that carry credentials: ?token=, private_token, access_token, X-Amz-Signature,
+# X-Amz-Credential, X-Amz-Security-Token, an Azure SAS `sig=`, api_key= ...
+_URL_QUERY_SECRET = re.compile(
+    r"(?P<name>[?&](?:[A-Za-z0-9_.\-]*(?:token|secret|passw(?:or)?d|signature|credential|api[_\-]?key"
+    r"|access[_\-]?key|auth)[A-Za-z0-9_.\-]*|sig|key|code)=)[^&#\s\"'<>]+", re.I)
+# NAME=VALUE words inside a value whose NAME looks secret: CFLAGS=-DAPI_KEY=..., CC="gcc -DPASSWORD=...",
+# CMAKE_ARGS=-DSECRET=..., RUSTC_WRAPPER="sccache SCCACHE_TOKEN=..."
+_ASSIGN_SECRET = re.compile(
+    r"(?P<name>(?<![A-Za-z0-9_])[A-Za-z0-9_]*?(?:TOKEN|SECRET|PASSW(?:OR)?D|KEY|AUTH|COOKIE|CREDENTIALS?"
+    r"|SESSION)[A-Za-z0-9_]*=)(?P<value><redacted>|\"[^\"]*\"|'[^']*'|[^\s\"';&]+)", re.I)
+# `token = "..."` lines of TOML / INI-style files (pyproject tables, pip.conf-like files)
+_CONFIG_SECRET = re.compile(
+    r"(?im)^(?P<name>[ \t]*[\"']?[A-Za-z0-9_.\-]*(?:token|secret|passw(?:or)?d|credentials?|api[_\-]?key"
+    r"|access[_\-]?key|private[_\-]?key)[A-Za-z0-9_.\-]*[\"']?[ \t]*[=:][ \t]*)(?P<value>\S.*)$")
 REDACTED = "<redacted>"
 
 
@@ -64,9 +79,76 @@ def allowed_env(environ: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _secret_value() -> re.Pattern[str]:
+    """One pattern of every credential shape in toolchains/secrets.toml."""
+    from .._data import table
+
+    shapes = [str(s["pattern"]) for s in table("secrets")["shape"]]
+    return re.compile("(?<![A-Za-z0-9])(?:" + "|".join(f"(?:{p})" for p in shapes) + ")")
+
+
 def scrub_secrets(text: str) -> str:
+    """Mask credentials inside any text: in URLs, as NAME=VALUE words, and by their known shapes."""
+    if not text:
+        return text
     text = _URL_CREDENTIALS.sub(lambda m: m.group("scheme") + REDACTED + "@", text)
-    return _SECRET_VALUE.sub(REDACTED, text)
+    text = _URL_QUERY_SECRET.sub(lambda m: m.group("name") + REDACTED, text)
+    text = _ASSIGN_SECRET.sub(lambda m: m.group("name") + REDACTED, text)
+    return _secret_value().sub(REDACTED, text)
+
+
+def scrub_config(text: str) -> str:
+    """scrub_secrets, and `token = ...` lines of configuration files masked whatever their value."""
+    return scrub_secrets(_CONFIG_SECRET.sub(lambda m: m.group("name") + '"' + REDACTED + '"', text))
+
+
+def minimize_cargo_config(text: str) -> str:
+    """Only the parts of a cargo config the Rust probe reads (build.target, target.<triple>.linker).
+
+    Cargo configs hold registry tokens ([registry] token, [registries.NAME] token), credential
+    providers, proxies with passwords and [env] values: none of that belongs in a snapshot.
+    """
+    import json
+
+    from .._compat.tomllib import TOMLDecodeError, loads
+
+    head = "# builddoctor kept only build.target and target.<triple>.linker of this file\n"
+    try:
+        doc = loads(text)
+    except TOMLDecodeError:
+        return head + "# (it is not valid TOML)\n"
+    out = [head]
+    build = doc.get("build")
+    target = build.get("target") if isinstance(build, dict) else None
+    if isinstance(target, str) or (isinstance(target, list) and all(isinstance(t, str) for t in target)):
+        out.append(f"[build]\ntarget = {json.dumps(target, ensure_ascii=False)}\n")
+    targets = doc.get("target")
+    for triple, table in (targets.items() if isinstance(targets, dict) else ()):
+        if isinstance(table, dict) and isinstance(table.get("linker"), str):
+            out.append(f"[target.{json.dumps(str(triple), ensure_ascii=False)}]\n"
+                       f"linker = {json.dumps(table['linker'], ensure_ascii=False)}\n")
+    return "".join(out)
+
+
+# The only files named config / config.toml the probes read are cargo's ($CARGO_HOME/config.toml,
+# <project and its parents>/.cargo/config.toml); CARGO_HOME can be any folder.
+_CARGO_CONFIG = re.compile(r"(^|[\\/])config(\.toml)?$")
+_CONFIG_FILE = re.compile(r"\.(toml|cfg|ini|conf|lock)$|(^|[\\/])\.[A-Za-z0-9_.\-]*rc$", re.I)
+
+
+def _minimize_read(key: str, value: Any) -> Any:
+    if not key.startswith("read_text ") or not isinstance(value, str):
+        return value
+    path = key[len("read_text "):]
+    if _CARGO_CONFIG.search(path):
+        return minimize_cargo_config(value)
+    return scrub_config(value) if _CONFIG_FILE.search(path) else value
+
+
+def minimize_reads(reads: dict[str, Any]) -> dict[str, Any]:
+    """Config files reduced to what probes use (cargo configs), secret-looking config lines masked."""
+    return {key: _minimize_read(key, value) for key, value in reads.items()}
 
 
 def home_shape(home: str) -> dict[str, Any]:
@@ -81,8 +163,43 @@ def home_shape(home: str) -> dict[str, Any]:
     }
 
 
+# Folders whose children are named after users: the user name is replaced only as such a child.
+_HOME_PARENTS = r"(?:home|Users|export[\\/]home|var[\\/]home|usr[\\/]home|Documents and Settings)"
+
+
+def printable(text: str) -> str:
+    """Text with undecodable bytes of a path (os.fsdecode's surrogates) shown as \\xff: valid UTF-8 out."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def printable_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [printable_deep(v) for v in value]
+    if isinstance(value, dict):
+        return {printable_deep(k): printable_deep(v) for k, v in value.items()}
+    return value
+
+
 class Redactor:
-    """Replaces the home folder, the user name and the host name everywhere in a string."""
+    """Replaces the home folder, the user name and the host name in a string, without touching facts.
+
+    The user name is replaced only as a path component right under a home-like folder
+    (`/home/NAME/`, `/Users/NAME`, `C:\\Users\\NAME`): replacing it as a substring everywhere turned
+    `[build-system]` into `[<user>-system]` for the user `build` and every `-linux-` triple into
+    `-<user>-` for the user `linux`. The host name is replaced only as a whole word that cannot be
+    an ordinary word of a fact (it has a digit, a dot or a dash), or after `@` / `//` / `\\\\`.
+    """
 
     def __init__(self, home: str, user: str | None, host: str | None, *, windows: bool) -> None:
         self._rules: list[tuple[re.Pattern[str], str]] = []
@@ -91,11 +208,16 @@ class Redactor:
         if windows:
             homes |= {h.replace("\\", "/") for h in homes}
         for h in sorted(homes, key=len, reverse=True):
-            self._rules.append((re.compile(re.escape(h) + r"(?=$|[\\/\s;:\"'])", flags), "~"))
-        if user and len(user) >= 3:
-            self._rules.append((re.compile(re.escape(user), flags), "<user>"))
+            self._rules.append((re.compile(r"(?<![A-Za-z0-9_.\-~/\\])" + re.escape(h) + r"(?=$|[\\/\s;:\"'])",
+                                           flags), "~"))
+        if user and user.strip():
+            self._rules.append((re.compile(r"(?P<pre>[\\/]" + _HOME_PARENTS + r"[\\/])" + re.escape(user)
+                                           + r"(?=$|[\\/\s;:\"',\])])", flags), r"\g<pre><user>"))
         if host and len(host) >= 3:
-            self._rules.append((re.compile(re.escape(host), re.I), "<host>"))
+            after = r"(?![A-Za-z0-9_\-])"
+            word = r"(?<![A-Za-z0-9_.\-])" + re.escape(host) + after
+            in_url = r"(?:(?<=@)|(?<=//)|(?<=\\\\))" + re.escape(host) + after
+            self._rules.append((re.compile(word if re.search(r"[0-9.\-]", host) else in_url, re.I), "<host>"))
 
     def text(self, value: str) -> str:
         for pattern, repl in self._rules:

@@ -149,7 +149,15 @@ def flag_arches(values: Mapping[str, str]) -> list[tuple[str, str, str | None]]:
             if spelling:
                 a = archmod.parse(spelling)
                 out.append((name, spelling, a.name if a else None))
+            elif word in _word_size():
+                out.append((name, word, str(_word_size()[word])))
     return out
+
+
+def _word_size() -> dict[str, str]:
+    """-m32 / -m64 -> the x86 arch they select (toolchains/compiler-flags.toml)."""
+    data = table("compiler-flags")["word_size"]
+    return {k: str(v) for k, v in data.items() if k.startswith("-m")}
 
 
 def locked_crates(text: str) -> list[tuple[str, str]]:
@@ -187,14 +195,46 @@ def probe_cc(machine: Machine, project: str | None) -> CFacts:
     found = map_all(lambda job: probe_compiler(machine, *job, xcode=xcode), jobs, concurrent=machine.concurrent)
     compilers = [c for c in found if not (c.source == "PATH" and c.error == "not found on PATH")]
     lock_path, crates = "", []
-    if project:
-        path = machine.join(project, "Cargo.lock")
+    for path in _cargo_lock_candidates(machine, project) if project else []:
         text = machine.read_text(path)
         if text is not None:
             lock_path, crates = path, locked_crates(text)
+            break
     return CFacts(env=plain, ccrs_env=ccrs, compilers=tuple(compilers), flag_arches=tuple(flag_arches(plain)),
                   cargo_lock=lock_path, crates=tuple(crates), **_path_facts(env_get(env, "PATH", windows=windows),
                                                                             windows))
+
+
+def _manifest_dirs(pyproject: str) -> list[str]:
+    """Folders of the Cargo.toml files pyproject.toml points at: maturin's `manifest-path`,
+    setuptools-rust's ext-modules / bins `path` (relative to the project)."""
+    try:
+        tool = loads(pyproject).get("tool") or {}
+    except TOMLDecodeError:
+        return []
+    paths = [(tool.get("maturin") or {}).get("manifest-path")]
+    rust = tool.get("setuptools-rust") or {}
+    for group in ("ext-modules", "bins"):
+        paths += [m.get("path") for m in rust.get(group) or [] if isinstance(m, dict)]
+    out = []
+    for path in paths:
+        if isinstance(path, str) and path.replace("\\", "/").rsplit("/", 1)[-1] == "Cargo.toml":
+            parts = [x for x in re.split(r"[\\/]", path)[:-1] if x not in ("", ".")]
+            if ".." not in parts:
+                out.append("/".join(parts))
+    return out
+
+
+def _cargo_lock_candidates(machine: Machine, project: str) -> list[str]:
+    """Where cargo would keep the lock: beside each manifest pyproject names, or a folder above it
+    inside the project (a workspace root), else the project root."""
+    out: list[str] = []
+    for rel in _manifest_dirs(machine.read_text(machine.join(project, "pyproject.toml")) or ""):
+        parts = rel.split("/") if rel else []
+        for i in range(len(parts), 0, -1):
+            out.append(machine.join(project, *parts[:i], "Cargo.lock"))
+    out.append(machine.join(project, "Cargo.lock"))
+    return list(dict.fromkeys(out))
 
 
 def _path_facts(path: str, windows: bool) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os as _os
 import re
+from dataclasses import replace
 
 from ..facts import InterpreterFacts
 from ..machine import Machine
@@ -14,7 +15,14 @@ if TYPE_CHECKING:
     from ..proc import ProcResult
 
 # Seconds the interpreter gets to describe itself; BUILDDOCTOR_PROBE_TIMEOUT overrides it.
-PROBE_TIMEOUT = float(_os.environ.get("BUILDDOCTOR_PROBE_TIMEOUT") or 15.0)
+PROBE_TIMEOUT = 15.0
+
+
+def probe_timeout() -> float:
+    """PROBE_TIMEOUT or BUILDDOCTOR_PROBE_TIMEOUT, read when a probe runs (a bad value is a one-line error)."""
+    from ..argtypes import seconds_from_env
+
+    return seconds_from_env("BUILDDOCTOR_PROBE_TIMEOUT", PROBE_TIMEOUT)
 _SENTINEL = re.compile(r"@@BUILDDOCTOR@@(\{.*\})@@END@@", re.S)
 _VERSION = re.compile(r"^\d+(\.\d+){0,2}t?$")
 
@@ -60,33 +68,75 @@ def _venv_python(machine: Machine, venv: str) -> str:
 
 
 def find_interpreter(machine: Machine, requested: str | None) -> str | None:
-    """A path for `--python` (path or version like 3.12), or the active venv's / PATH's python."""
+    """A path for `--python` (path, version like 3.12, or a name on PATH), or the venv's / PATH's python."""
+    return resolve_interpreter(machine, requested)[0]
+
+
+_MANAGED = ((".pyenv", "versions"), (".local", "share", "uv", "python"))
+
+
+def _version_key(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text.split("-", 1)[0].removeprefix("cpython-"))[:3])
+
+
+def _managed(machine: Machine, requested: str) -> tuple[str, str] | None:
+    """The newest pyenv / uv-managed CPython matching a version request (3 -> the newest 3.x), as
+    `uv python find` does; its real binary, never a shim that depends on `pyenv global`."""
+    found: list[tuple[tuple[int, ...], str, str]] = []
+    for parts in _MANAGED:
+        root = machine.join(machine.home(), *parts)
+        for entry in machine.listdir(root) or []:
+            bare = entry.removeprefix("cpython-")
+            if not (bare == requested or bare.startswith(requested + ".") or bare.startswith(requested + "-")):
+                continue
+            if "-" in bare and not re.search(r"-(linux|macos|windows|darwin)", bare):
+                continue  # e.g. pypy3.10-7.3 or a virtualenv name
+            key = _version_key(bare)
+            minor = ".".join(str(x) for x in key[:2])
+            for exe in ("python3", f"python{minor}", "python"):
+                candidate = machine.join(root, entry, "bin", exe)
+                if machine.is_file(candidate):
+                    found.append((key, candidate, machine.join(root, entry)))
+                    break
+    if not found:
+        return None
+    key, path, folder = max(found)
+    return path, f"--python {requested}: the newest match, {'.'.join(map(str, key))} in {folder}"
+
+
+def resolve_interpreter(machine: Machine, requested: str | None) -> tuple[str | None, str]:
+    """(path, why this one): the active venv, then PATH; a version through pyenv / uv / PATH; a name on PATH."""
     env = machine.env()
+    names = ("python", "python3") if machine.os == "windows" else ("python3", "python")
     if not requested:
         venv = env.get("VIRTUAL_ENV")
-        if venv and machine.is_file(_venv_python(machine, venv)):
-            return _venv_python(machine, venv)
-        names = ("python", "python3") if machine.os == "windows" else ("python3", "python")
+        stale = ""
+        if venv:
+            if machine.is_file(_venv_python(machine, venv)):
+                return _venv_python(machine, venv), f"the active virtual environment (VIRTUAL_ENV={venv})"
+            stale = f"VIRTUAL_ENV={venv} has no python (deleted venv?); "
         for name in names:
             found = machine.which(name)
             if found:
-                return found
-        return None
-    if not _VERSION.match(requested):
-        return requested  # a path (checked by probe_interpreter)
-    for name in (f"python{requested}",) if machine.os != "windows" else ():
-        for root in (machine.join(machine.home(), ".pyenv", "versions"),
-                     machine.join(machine.home(), ".local", "share", "uv", "python")):
-            for entry in machine.listdir(root) or []:
-                bare = entry.removeprefix("cpython-")
-                if bare == requested or bare.startswith(requested + ".") or bare.startswith(requested + "-"):
-                    candidate = machine.join(root, entry, "bin", "python3")
-                    if machine.is_file(candidate):
-                        return candidate
-        found = machine.which(name)
+                return found, f"{stale}the first {name} on PATH"
+        return None, f"{stale}no {' or '.join(names)} on PATH"
+    if _VERSION.match(requested):
+        if machine.os != "windows":
+            managed = _managed(machine, requested)
+            if managed is not None:
+                return managed
+        found = machine.which(f"python{requested}")
+        return (found, f"--python {requested}: python{requested} on PATH") if found else (None, "")
+    if not re.search(r"[\\/]", requested) and not machine.is_file(requested):
+        found = machine.which(requested)  # a command name such as python3.12
+        named = re.fullmatch(r"python(\d+(?:\.\d+)?)", requested)
+        if named and (found is None or re.search(r"[\\/]shims[\\/]", found)) and machine.os != "windows":
+            managed = _managed(machine, named.group(1))  # a pyenv shim fails unless `pyenv global` has it
+            if managed is not None:
+                return managed[0], f"--python {requested}: {managed[1].split(': ', 1)[1]} (not the pyenv shim)"
         if found:
-            return found
-    return machine.which(f"python{requested}") or None
+            return found, f"--python {requested}: found on PATH"
+    return requested, f"--python {requested}"  # a path (checked by probe_interpreter)
 
 
 def _described_by(result: ProcResult) -> list[str]:
@@ -106,7 +156,12 @@ def _described_by(result: ProcResult) -> list[str]:
 
 def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFacts:
     label = requested or "(default)"
-    path = find_interpreter(machine, requested)
+    path, because = resolve_interpreter(machine, requested)
+    facts = _probe_path(machine, requested, label, path)
+    return replace(facts, chosen_because=because) if because else facts
+
+
+def _probe_path(machine: Machine, requested: str | None, label: str, path: str | None) -> InterpreterFacts:
     if path is None:
         what = f"no Python {requested} found" if requested else "no python on PATH"
         return InterpreterFacts(requested=label, error="not-found", error_detail=what)
@@ -118,11 +173,12 @@ def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFac
                                                  f"home = {home or '?'}); recreate the venv")
         why = "is a folder, not a program" if machine.is_dir(path) else "does not exist"
         return InterpreterFacts(requested=label, error="not-found", error_detail=f"{path} {why}")
-    result = machine.run_cached([path, "-I", "-B", "-c", _script()], timeout=PROBE_TIMEOUT,
+    timeout = probe_timeout()
+    result = machine.run_cached([path, "-I", "-B", "-c", _script()], timeout=timeout,
                                 key=f"python-probe {path}", deps_of=_described_by)
     if result.error == "timeout":
         return InterpreterFacts(requested=label, executable=path, error="timeout",
-                                error_detail=f"{path} did not answer within {PROBE_TIMEOUT:.0f} s")
+                                error_detail=f"{path} did not answer within {timeout:.0f} s")
     if result.error:
         return InterpreterFacts(requested=label, executable=path, error=result.error.split(":")[0],
                                 error_detail=f"{path} could not be run ({result.error})")
@@ -148,6 +204,27 @@ def probe_interpreter(machine: Machine, requested: str | None) -> InterpreterFac
     return _facts_from(machine, label, raw)
 
 
+_MUSL_LOADER = re.compile(rb"/lib/ld-musl-[A-Za-z0-9_]+\.so\.1")
+_MUSL_VERSION = re.compile(r"^Version (\d+\.\d+(?:\.\d+)?)", re.M)
+
+
+def _musl(machine: Machine, exe: str) -> list[str] | None:
+    """["musl", version] when the executable's ELF interpreter (PT_INTERP) is musl's loader.
+
+    platform.libc_ver() knows only glibc, so on Alpine the interpreter reports no libc; the loader
+    named in the header is the fact (packaging's _musllinux.py reads it the same way), and running
+    the loader alone prints "musl libc (x86_64)" and "Version 1.2.5" on stderr.
+    """
+    head = machine.read_head(exe) if exe else None
+    found = _MUSL_LOADER.search(head or b"")
+    if found is None:
+        return None
+    loader = found.group(0).decode("ascii")
+    result = machine.run([loader], timeout=5.0)
+    version = _MUSL_VERSION.search(result.stderr + result.stdout)
+    return ["musl", version.group(1) if version else ""]
+
+
 def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> InterpreterFacts:
     def s(key: str) -> str:
         v = raw.get(key)
@@ -157,6 +234,8 @@ def _facts_from(machine: Machine, label: str, raw: dict[str, object]) -> Interpr
     exe = s("executable")
     base = s("base_executable") or exe
     exe_format, exe_arches = binary_arches(machine, base) or binary_arches(machine, exe) or ("", ())
+    if not (isinstance(libc, list) and len(libc) == 2) and exe_format == "elf":
+        libc = _musl(machine, base) or libc
     markers = raw.get("markers")
     backends = raw.get("backends")
     build_vars = raw.get("build_vars")

@@ -69,12 +69,26 @@ def _deps(doc: dict[str, Any]) -> list[Dependency]:
     return out
 
 
+def _declared(machine: Machine, path: str, doc: dict[str, Any]) -> tuple[str, str]:
+    """(name, requires-python): pyproject's static [project], else an sdist's PKG-INFO."""
+    found = doc.get("project")
+    project: dict[str, Any] = found if isinstance(found, dict) else {}
+    name = project.get("name") if isinstance(project.get("name"), str) else ""
+    rp = project.get("requires-python") if isinstance(project.get("requires-python"), str) else ""
+    if name and rp:
+        return name, rp
+    info = machine.read_text(machine.join(path, "PKG-INFO"), 65536) or ""
+    head = info.split("\n\n", 1)[0]
+    fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head.splitlines())}
+    return name or fields.get("name", ""), rp or fields.get("requires-python", "")
+
+
 def probe_project(machine: Machine, path: str) -> ProjectFacts:
     pyproject = machine.join(path, "pyproject.toml")
     text = machine.read_text(pyproject)
     has_setup = machine.is_file(machine.join(path, "setup.py"))
     has_cargo = machine.is_file(machine.join(path, "Cargo.toml"))
-    if text is None and not has_setup:
+    if text is None and not has_setup and not has_cargo:  # a Cargo.toml alone is a Rust project (maturin's layout)
         return ProjectFacts(path=path, kind="")
     doc: dict[str, Any] = {}
     error = ""
@@ -99,6 +113,7 @@ def probe_project(machine: Machine, path: str) -> ProjectFacts:
     if not kind:
         kind = "pure" if backend else "unknown"
     lock = machine.read_text(machine.join(path, "uv.lock"), 8 << 20) if text is not None else None
+    name, requires_python = _declared(machine, path, doc)
     return ProjectFacts(
         path=path,
         pyproject_text=text or "",
@@ -113,4 +128,6 @@ def probe_project(machine: Machine, path: str) -> ProjectFacts:
         is_c=kind in C_KINDS,
         has_cargo_toml=has_cargo,
         dependencies=tuple(_deps(doc)),
+        requires_python=requires_python,
+        name=name,
     )

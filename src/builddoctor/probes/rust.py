@@ -146,6 +146,16 @@ def _run_all(machine: Machine, jobs: dict[str, list[str]]) -> dict[str, ProcResu
     return dict(zip(jobs, results))
 
 
+def _off_path_cargo(machine: Machine) -> str:
+    """rustup installs into $CARGO_HOME/bin (~/.cargo/bin) and edits shell profiles: a shell opened
+    before, or a CI step without the profile, has cargo installed but not on PATH."""
+    env = machine.env()
+    home = env.get("CARGO_HOME") or machine.join(machine.home(), ".cargo")
+    exe = ".exe" if machine.os == "windows" else ""
+    cargo = machine.join(home, "bin", "cargo" + exe)
+    return machine.join(home, "bin") if machine.is_file(cargo) else ""
+
+
 def probe_rust(machine: Machine, project: str | None) -> RustFacts:
     env = machine.env()
     rustup, rustc, cargo = machine.which("rustup"), machine.which("rustc"), machine.which("cargo")
@@ -215,4 +225,5 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
         project_toolchain=pinned,
         project_toolchain_file=pinned_file,
         rustup_toolchain_env=env.get("RUSTUP_TOOLCHAIN", ""),
+        off_path_cargo=_off_path_cargo(machine) if not rustc and not cargo else "",
     )

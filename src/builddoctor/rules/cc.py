@@ -102,7 +102,10 @@ def flag_rules(facts: Facts, target: Target | None) -> list[Finding]:
     out: list[Finding] = []
     wanted = set(table("arches")["macho"]["universal_arches"]) if target.universal2 else {target.arch.name}
     by_var: dict[str, list[tuple[str, str | None]]] = {}
+    family = set(table("compiler-flags")["word_size"]["family"])
     for var, spelling, a in cc.flag_arches:
+        if spelling in ("-m32", "-m64") and target.arch.name not in family:
+            continue  # -m32/-m64 select x86 word sizes only; other compilers give them other meanings
         by_var.setdefault(var, []).append((spelling, a))
     for var, items in by_var.items():
         arches = {a for _, a in items if a}

@@ -52,7 +52,31 @@ def project_rules(facts: Facts, target: Target | None) -> list[Finding]:
     project = facts.project
     if project and project.error:
         return [Finding("project.invalid", ERROR, project.error, {"path": project.path})]
-    return []
+    return _requires_python(facts)
+
+
+def _requires_python(facts: Facts) -> list[Finding]:
+    """Requires-Python excludes the interpreter: the wheel built for it would refuse to install (pip, uv)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    project, i = facts.project, facts.interpreter
+    if project is None or not project.requires_python or not i.usable or not i.version_tuple:
+        return []
+    try:
+        spec = SpecifierSet(project.requires_python)
+        version = Version(".".join(str(p) for p in i.version_tuple))
+    except (InvalidSpecifier, InvalidVersion):
+        return []
+    if spec.contains(version, prereleases=True):
+        return []
+    name = project.name or "this project"
+    return [Finding("project.requires-python", ERROR,
+                    f"{name} requires Python {project.requires_python} but this interpreter is {i.version}: "
+                    "its wheel would refuse to install here (and the build would run for nothing)",
+                    {"requires_python": project.requires_python, "python": i.version},
+                    (Fix("builddoctor check --python VERSION",
+                         f"pick an interpreter that satisfies {project.requires_python}"),))]
 
 
 def builds_native(facts: Facts) -> bool:
@@ -71,6 +95,12 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
     from .toolchain import headers_fixes
 
     out: list[Finding] = []
+    if i.chosen_because.startswith("VIRTUAL_ENV=") and "has no python" in i.chosen_because:
+        venv = i.chosen_because.split(" ", 1)[0].split("=", 1)[1]
+        out.append(Finding("interpreter.venv-missing", WARNING,
+                           f"VIRTUAL_ENV points at {venv}, which has no python (a deleted venv?): using "
+                           f"{i.executable} instead", {"virtual_env": venv, "used": i.executable},
+                           (Fix("deactivate", "leave the deleted environment (or recreate it: uv venv)"),)))
     if target is None:
         out.append(Finding("interpreter.unknown-platform", ERROR,
                            f"cannot tell which architecture {i.executable} builds for (platform {i.platform!r})",
@@ -202,7 +232,15 @@ def rust_rules(facts: Facts, target: Target | None) -> list[Finding]:
         return out
     triple = target.rust_triple
     if not r.rustc and not r.cargo:
-        if needs_rust:
+        if needs_rust and r.off_path_cargo:
+            folder = r.off_path_cargo
+            add = (f'$env:Path = "{folder};$env:Path"' if facts.os == "windows"
+                   else f"export PATH={folder}:$PATH" if " " not in folder else f'export PATH="{folder}:$PATH"')
+            out.append(Finding("rust.missing", ERROR, f"this project needs Rust: cargo is installed in {folder}, "
+                               "but that folder is not on PATH", {"installed_in": folder},
+                               (Fix(add, "rustup put cargo there; a shell opened before the install (or a CI "
+                                         "step without your profile) does not have it on PATH"),)))
+        elif needs_rust:
             out.append(Finding("rust.missing", ERROR, "this project needs Rust, and no rustc/cargo is on PATH",
                                {}, (Fix("install rustup from https://rustup.rs (then open a new shell)",
                                         "provides cargo and rustc"),)))

@@ -47,6 +47,15 @@ in the toolchain that will build, so cargo --target fails with E0463 (can't find
 target other than the interpreter's; the extension would not load.""",
     "rust.ok": """rustc's host is the interpreter's target: no cross-compilation is involved.""",
     "project.invalid": """The project's pyproject.toml could not be parsed.""",
+    "interpreter.venv-missing": """VIRTUAL_ENV names a virtual environment whose python is gone (the
+folder was deleted or moved while the shell still had it activated). Tools that honour VIRTUAL_ENV
+disagree about what to do then: builddoctor falls back to the first python3 on PATH and says so,
+instead of silently checking another interpreter than the one you think is active.""",
+    "project.requires-python": """The project declares Requires-Python ([project] requires-python in
+pyproject.toml, or PKG-INFO in an sdist) and the interpreter's version is outside it. pip and uv
+refuse to install a wheel whose Requires-Python excludes the running Python, so building it is time
+spent for nothing (rpds-py needs Python 3.11+: a build for 3.9 compiles for a minute, then the wheel
+is refused). `build` stops before anything compiles; choose a matching interpreter.""",
     "deps.build-from-source": """The project's uv.lock (or, with check --index, the index) has no wheel of this
 dependency that this interpreter's tags accept, so installing it builds the sdist: the Rust or C
 toolchain checks above then apply to it too. The cause is named: Python too new (no wheels for this

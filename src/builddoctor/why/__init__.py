@@ -39,6 +39,7 @@ def explain(
     env: Mapping[str, str] = os.environ,
     timeout: float = 15.0,
     cache_dir: Path | None = None,
+    total_timeout: float | None = None,
 ) -> WhyReport:
     """What an installer would fetch for the project's requirements on this interpreter, and why.
 
@@ -57,7 +58,8 @@ def explain(
     from . import direct
     from .index import Finder
 
-    finder = Finder(index_url, find_links, env=env, timeout=timeout, cache_dir=cache_dir)
+    finder = Finder(index_url, find_links, env=env, timeout=timeout, cache_dir=cache_dir,
+                    total_timeout=total_timeout)
     if proj.lock:
         verdicts = lockcheck.check(proj, interp, finder, focus)
     else:

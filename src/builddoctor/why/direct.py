@@ -99,6 +99,9 @@ def _url_verdict(v: Verdict, url: str, interp: Interp, policy: BinaryPolicy) -> 
             v.code, v.reason = "url-wheel-mismatch", f"the wheel URL {tail} does not fit this interpreter's tags"
         return v
     v.outcome = SDIST if f is not None else SOURCE
+    if f is not None:
+        v.file = f.filename
     v.code = "local-source"
-    v.reason = f"{v.name} comes from a direct URL ({tail or 'a VCS or folder'}), which is always built"
+    v.reason = (f"{v.name} is a direct reference ({tail or 'a VCS URL or a folder'}): installers always build "
+                "it from source")
     return v

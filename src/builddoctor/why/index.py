@@ -32,6 +32,7 @@ from .simple import HTML_TYPE, JSON_TYPE, folder_files, parse_body
 DEFAULT_INDEX = "https://pypi.org/simple"
 ACCEPT = f"{JSON_TYPE}, {HTML_TYPE};q=0.2, text/html;q=0.01"
 MAX_BODY = 128 * 1024 * 1024
+TOTAL_TIMEOUT = 300.0  # seconds for every index request of one command together
 
 
 def redact(url: str) -> str:
@@ -80,7 +81,7 @@ class _SameOriginAuth(urllib.request.HTTPRedirectHandler):
 class Index:
     """One simple repository. `project(name)` -> the files, or None when the index has no such project."""
 
-    def __init__(self, url: str, *, timeout: float, cache_dir: Path | None) -> None:
+    def __init__(self, url: str, *, timeout: float, cache_dir: Path | None, total_timeout: float | None = None) -> None:
         parts = urlsplit(url)
         netloc = parts.hostname or ""
         if parts.port:
@@ -94,6 +95,8 @@ class Index:
             raw = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
             self.auth = "Basic " + base64.b64encode(raw).decode("ascii")
         self.timeout = timeout
+        self.total_timeout = total_timeout if total_timeout is not None else TOTAL_TIMEOUT
+        self.deadline = time.monotonic() + self.total_timeout
         self.cache = cache_dir / "why-index" if cache_dir is not None else None
         self._opener: urllib.request.OpenerDirector | None = None  # made on the first request
         if parts.scheme not in ("http", "https"):
@@ -130,9 +133,15 @@ class Index:
 
             self._opener = urllib.request.build_opener(_SameOriginAuth(_origin(self.base), self.auth),
                                                        urllib.request.HTTPSHandler(context=ssl.create_default_context()))
+        started = time.monotonic()
+        until = min(started + self.timeout, self.deadline)
+        if until <= started:
+            raise UserError(f"the package index took more than --total-timeout {self.total_timeout:g}s in all; "
+                            f"stopped before {shown}")
         try:
-            with self._opener.open(req, timeout=self.timeout) as resp:
-                body = resp.read(MAX_BODY + 1)
+            with self._opener.open(req, timeout=until - started) as resp:
+                body = _read_until(resp, until, shown, self.timeout if until < self.deadline else self.total_timeout,
+                                   "--timeout" if until < self.deadline else "--total-timeout")
                 headers = resp.headers
         except urllib.error.HTTPError as exc:
             if exc.code == 304 and meta is not None:
@@ -159,7 +168,7 @@ class Index:
             return None
         try:
             data = json.loads((self.cache / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         return data if isinstance(data, dict) else None
 
@@ -223,17 +232,38 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _read_until(resp: Any, until: float, shown: str, limit: float, option: str) -> bytes:
+    """The body, read in chunks against a wall-clock deadline (a socket timeout only bounds each read,
+    so an index sending a byte every half second would otherwise never time out)."""
+    sock = getattr(getattr(resp.fp, "raw", None), "_sock", None) if getattr(resp, "fp", None) else None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            raise socket.timeout(f"no complete answer within {option} {limit:g}s")
+        if sock is not None and hasattr(sock, "settimeout"):
+            sock.settimeout(remaining)
+        data = resp.read1(65536) if hasattr(resp, "read1") else resp.read(65536)
+        if not data:
+            return b"".join(chunks)
+        chunks.append(data)
+        size += len(data)
+        if size > MAX_BODY:
+            return b"".join(chunks)
+
+
 class Finder:
     """The index and/or a --find-links folder. Without an explicit index, a folder is used alone."""
 
     def __init__(self, index_url: str | None, find_links: Path | None, *, env: Mapping[str, str],
-                 timeout: float, cache_dir: Path | None) -> None:
+                 timeout: float, cache_dir: Path | None, total_timeout: float | None = None) -> None:
         self.folder = find_links
         if find_links is not None and not find_links.is_dir():
             raise UserError(f"--find-links is not a folder: {find_links}")
         explicit = index_url or configured_index(None, env) != DEFAULT_INDEX
         url = configured_index(index_url, env) if (find_links is None or explicit) else None
-        self.index = Index(url, timeout=timeout, cache_dir=cache_dir) if url else None
+        self.index = Index(url, timeout=timeout, cache_dir=cache_dir, total_timeout=total_timeout) if url else None
         self._memo: dict[str, list[DistFile] | None] = {}
 
     @property

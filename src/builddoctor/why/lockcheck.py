@@ -133,6 +133,11 @@ def _verdict(r: Reach, proj: Project, interp: Interp, finder: Finder, walk: Walk
         _pruned(v, pkg, dropped[0], r=r, proj=proj, interp=interp, walk=walk)
     else:
         diagnose(v, pkg.files + [x for x in upstream if x.filename not in kept], interp, proj.policy)
+        if v.code == "sdist-only" and not upstream and pkg.source == "registry":
+            # only the lock was read (check stays offline): it cannot tell "publishes none" from "not kept"
+            v.reason = (f"{proj.source} lists no wheels of {pkg.name} {pkg.version}, only its sdist: either none "
+                        f"are published or the lock did not keep them (`builddoctor why {pkg.name}` asks the "
+                        "index)")
     if v.code != "no-binary" and trap_applies(interp, pkg.files, [v.pruned_by or marker]):
         v.host_cpu_trap = True
         v.notes.insert(0, trap_line(interp))

@@ -23,6 +23,8 @@ def parse_json(body: bytes, where: str) -> list[DistFile]:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise UserError(f"the package index returned invalid JSON at {where}: {exc}") from None
+    except RecursionError:
+        raise UserError(f"the package index returned JSON nested too deeply at {where}") from None
     files = data.get("files") if isinstance(data, dict) else None
     version = str((data.get("meta") or {}).get("api-version", "1.0")) if isinstance(data, dict) else ""
     if not isinstance(files, list) or not version.startswith("1."):

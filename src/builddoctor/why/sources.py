@@ -256,7 +256,36 @@ def _read_requirements(proj: Project, path: Path, seen: set[Path]) -> None:
                 proj.notes.append(f"{where}: editable {value} is always built from source")
             continue
         req_text = re.split(r"\s+--?\w", line, maxsplit=1)[0].strip()  # drop --hash=... options
-        proj.deps.append(Dep(_req(req_text, where), where))
+        direct = _direct_reference(req_text, path.parent)
+        proj.deps.append(Dep(_req(direct or req_text, where), where))
+
+
+_BARE_URL = re.compile(r"^(?:(?:git|hg|svn|bzr)\+)?[A-Za-z][A-Za-z0-9+.\-]*://|^(?:\.{1,2}[\\/]|[\\/]|~)")
+
+
+def _direct_reference(text: str, base: Path) -> str | None:
+    """A bare URL, VCS URL or local path line (pip accepts them) as `name @ url` (PEP 508), else None.
+
+    The name comes from `#egg=NAME`, the archive's file name, or the repository's / folder's name.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from .dists import parse_file
+
+    if not _BARE_URL.match(text) and not (base / text).exists():
+        return None
+    url, _, fragment = text.partition("#")
+    egg = re.search(r"(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._\-]*)", fragment)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", url):
+        tail = unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1]
+    else:
+        local = (base / Path(url).expanduser()).resolve()
+        tail, url = local.name, local.as_uri()
+    parsed = parse_file(tail)
+    name = egg.group(1) if egg else parsed.name if parsed is not None else re.sub(r"(\.git)?(@.*)?$", "", tail)
+    if not re.match(r"^[A-Za-z0-9]([A-Za-z0-9._\-]*[A-Za-z0-9])?$", name or ""):
+        return None
+    return f"{name} @ {url}" + (f"#{fragment}" if fragment and not egg else "")
 
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:
