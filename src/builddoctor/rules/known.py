@@ -75,6 +75,13 @@ def known_rules(facts: Facts, target: Target | None) -> list[Finding]:
         fixes = tuple(Fix(knowledge.render(f.command, values), knowledge.render(f.why, values), rank=1 + n)
                       for n, f in enumerate(knowledge.ranked_fixes(p, ctx, requirement=tv.requirement,
                                                                      isolated=facts.tools.isolated)))
+        project = facts.project
+        pinned = "==" in tv.requirement  # a constraint cannot override the project's own exact pin
+        if (p.fixed_in and facts.tools.isolated and tv.role in ("backend", "build-requires") and project
+                and project.path and not pinned):
+            from .fixes import constraint_fix  # `check --fix` can write it: isolated builds then get the fix
+
+            fixes += (constraint_fix(project.path, p.tool, p.fixed_in, facts.os == "windows", rank=1 + len(fixes)),)
         title = knowledge.render(p.title, values)
         for f in p.fixes:  # an escape that only works here (abi3 forward compatibility ...) belongs in the message
             if f.when and knowledge.holds_conditions(f.when, ctx):
