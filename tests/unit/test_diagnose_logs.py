@@ -21,7 +21,7 @@ from builddoctor.logs.render import to_json
 
 LOGS = ROOT / "tests" / "fixtures" / "logs"
 SEED = LOGS / "uv-15693-seed.txt"
-SEED_THREAD = ROOT.parent.parent / "shared" / "seed" / "000_f3c61fad2cbbee3a.txt"
+SEED_THREAD = ROOT.parent / "shared" / "seed" / "000_f3c61fad2cbbee3a.txt"
 
 
 def diagnose_bytes(data: bytes, name: str = "log"):

@@ -191,7 +191,10 @@ def test_a_rust_version_newer_than_the_rustc_that_builds_is_an_error():
     cargo = (FIXTURE / "Cargo.toml").read_text().replace('edition = "2021"', 'edition = "2021"\nrust-version = "1.99"')
     doc = machine({"pyproject.toml": MATURIN, "Cargo.toml": cargo, "Cargo.lock": (FIXTURE / "Cargo.lock").read_text()})
     found = {f.id: f for f in diagnose(facts_of(doc)).findings}
-    assert "tools.rust-too-old" in found and "rustc 1.95.0" in found["tools.rust-too-old"].title
+    # said once: rust.too-old (which also reads locked crates and the edition) replaces tools.rust-too-old
+    assert "rust.too-old" in found and "1.99" in found["rust.too-old"].title
+    assert "tools.rust-too-old" not in found
+    assert facts_of(doc).tools.rust_version == "1.99"
     ok = machine({"pyproject.toml": MATURIN, "Cargo.toml": cargo.replace("1.99", "1.70"),
                   "Cargo.lock": (FIXTURE / "Cargo.lock").read_text()})
-    assert "tools.rust-too-old" not in {f.id for f in diagnose(facts_of(ok)).findings}
+    assert not {"tools.rust-too-old", "rust.too-old"} & {f.id for f in diagnose(facts_of(ok)).findings}

@@ -224,6 +224,9 @@ def build(opts: BuildOptions) -> int:
         progress.open_log(stage / "build.log")
         try:
             wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress)
+        except KeyboardInterrupt:  # Ctrl-C, TERM, HUP: nothing of an interrupted build stays behind
+            progress.keep_log(stage / LOG_NAME)  # closes it; the staging folder (and it) is then removed
+            raise
         except BaseException:
             kept = progress.keep_log(outdir / LOG_NAME)
             if kept is not None:

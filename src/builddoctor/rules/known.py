@@ -120,8 +120,13 @@ def reconcile(findings: list[Finding]) -> list[Finding]:
         problem = knowledge.by_id(k.id) if k.id.startswith("known.") else None
         for ok_id in problem.contradicts if problem else ():
             contradicted.setdefault(ok_id, k)
+    # the same cause found by two rules: rust.too-old (rules/rustversion.py, which also reads the locked
+    # crates' minimums and the edition) says all that tools.rust-too-old says
+    ids = {f.id for f in findings}
     out = []
     for f in findings:
+        if f.id == "tools.rust-too-old" and "rust.too-old" in ids:
+            continue
         against = contradicted.get(f.id) if f.severity == OK else None
         if against is not None:
             out.append(dataclasses.replace(
