@@ -84,11 +84,14 @@ def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
 # --- tiers ---------------------------------------------------------------------------------------
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """tests/live/* are `live`, tests/e2e/* are `e2e`: `pytest -m "not live and not e2e"` is the fast tier."""
+    """tests/live/* and the bad-input table are `live`, tests/e2e/* are `e2e`: `pytest -m "not live and not e2e"`
+    is the fast tier."""
     for item in items:
         parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
         if parts[0] in ("live", "e2e"):
             item.add_marker(getattr(pytest.mark, parts[0]))
+        elif parts[0] == "test_bad_inputs.py":  # runs the real command line against this machine's programs
+            item.add_marker(pytest.mark.live)
 
 
 # --- tools the set-up script installs ----------------------------------------------------------

@@ -164,6 +164,7 @@ def planted(draw: st.DrawFn) -> tuple[dict[str, str], str, list[str]]:
     return env, config, secrets
 
 
+@pytest.mark.live  # the reads come from probing this machine once (the `recorded` fixture)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(user=st.sampled_from(USERS), plant=planted())
 def test_no_planted_secret_leaks_and_the_replay_reads_like_the_machine(recorded, monkeypatch, tmp_path_factory,
