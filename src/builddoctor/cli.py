@@ -406,7 +406,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    from .interrupts import Interrupted
 
     try:
         if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be reported
@@ -421,14 +420,7 @@ def _main(argv: Sequence[str] | None) -> int:
             _say(f"builddoctor: tip: {exc.tip}")
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        from . import proc
-
-        proc.stop_all()
-        if isinstance(exc, Interrupted) and exc.signum != 2:
-            _say(f"builddoctor: interrupted ({exc.name})")
-            return exc.exit_code
-        _say("builddoctor: interrupted")
-        return EXIT_INTERRUPTED
+        return _interrupted(exc)
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_OK
@@ -444,15 +436,21 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception as exc:
         wrapped = _interrupt_in(exc)
         if wrapped is not None:  # e.g. RuntimeError("Error calling __set_name__") around the interrupt
-            from . import proc
-
-            proc.stop_all()
-            if isinstance(wrapped, Interrupted) and wrapped.signum != 2:
-                _say(f"builddoctor: interrupted ({wrapped.name})")
-                return wrapped.exit_code
-            _say("builddoctor: interrupted")
-            return EXIT_INTERRUPTED
+            return _interrupted(wrapped)
         return _internal(exc)
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Ctrl-C, TERM or HUP: end every child's process tree, say which signal, exit 130 / 143 / 129."""
+    from . import proc
+    from .interrupts import Interrupted
+
+    proc.stop_all()
+    if isinstance(exc, Interrupted) and exc.signum != 2:
+        _say(f"builddoctor: interrupted ({exc.name})")
+        return exc.exit_code
+    _say("builddoctor: interrupted")
+    return EXIT_INTERRUPTED
 
 
 def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
