@@ -67,6 +67,18 @@ def backend_project(where: Path, pyproject: str = IN_TREE, backend: str | None =
     return src
 
 
+def small_wheel(tmp_path: Path, name: str, members: dict[str, bytes]) -> Path:
+    """A wheel file `name` holding `members` and a minimal METADATA (for the verification tests)."""
+    import zipfile
+
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as zf:
+        for member, data in members.items():
+            zf.writestr(member, data)
+        zf.writestr(f"{name.partition('-')[0]}-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: x\n")
+    return path
+
+
 def assert_one_line_error(run: Run) -> None:
     assert "Traceback" not in run.stderr
     lines = [line for line in run.stderr.splitlines() if line.strip()]

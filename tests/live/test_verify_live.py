@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import subprocess
-import zipfile
 from pathlib import Path
 
 from conftest import need_tool
+from conftest import small_wheel as wheel
 from packaging import tags as ptags
 
 from builddoctor import arch
@@ -21,15 +21,6 @@ def supported(platforms: list[str], version: tuple[int, int] = (3, 12)) -> list[
 
 
 LINUX_TAGS = supported(["manylinux_2_36_x86_64", "manylinux_2_17_x86_64", "linux_x86_64"])
-
-
-def wheel(tmp_path: Path, name: str, members: dict[str, bytes]) -> Path:
-    path = tmp_path / name
-    with zipfile.ZipFile(path, "w") as zf:
-        for member, data in members.items():
-            zf.writestr(member, data)
-        zf.writestr(f"{name.partition('-')[0]}-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: x\n")
-    return path
 
 
 def compile_so(tmp_path: Path, compiler: str) -> bytes:

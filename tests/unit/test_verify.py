@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from pathlib import Path
 
 import pytest
+from conftest import small_wheel as wheel
 from packaging import tags as ptags
 
 from builddoctor import arch
@@ -51,15 +51,6 @@ def fat(*cputypes: int) -> bytes:
         out += bytes(0x4000 * (i + 1) - len(out))
         out += macho(c).ljust(0x1000, b"\0")
     return bytes(out)
-
-
-def wheel(tmp_path: Path, name: str, members: dict[str, bytes]) -> Path:
-    path = tmp_path / name
-    with zipfile.ZipFile(path, "w") as zf:
-        for member, data in members.items():
-            zf.writestr(member, data)
-        zf.writestr(f"{name.partition('-')[0]}-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: x\n")
-    return path
 
 
 def test_an_executable_without_a_suffix_is_checked_too(tmp_path):
