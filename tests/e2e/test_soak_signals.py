@@ -142,7 +142,9 @@ def test_20_interrupted_builds_leave_no_process_no_staging_and_no_partial_wheel(
             # a finished build keeps its log beside the wheel; an interrupted one leaves nothing but a wheel
             # that was already complete
             extra = [p for p in out.iterdir() if p.suffix != ".whl"]
-            allowed = [out / "builddoctor-build.log"] if rc == 0 else []
+            # (a signal can land after the wheel and its log were written, as the process ends: rc -1)
+            finished = rc == 0 or any(out.glob("*.whl"))
+            allowed = [out / "builddoctor-build.log"] if finished else []
             assert all(p in allowed for p in extra), (rc, signal.Signals(sig).name, extra)
     interrupted = sum(n for rc, n in outcomes.items() if rc not in (0, 1))
     assert interrupted >= runs // 2, outcomes
