@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ._data import table
+from ._record import field, record
 
 OSName = Literal["windows", "linux", "macos"]
 OSES: tuple[OSName, ...] = ("windows", "linux", "macos")
 
 
-@dataclass(frozen=True)
+@record
 class Arch:
     name: str
     bits: int

@@ -7,11 +7,11 @@ Apple's mach-o/loader.h and mach-o/fat.h, and the ELF header (https://refspecs.l
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Literal
 
 from . import arch
 from ._data import table
+from ._record import record
 from .arch import Arch
 from .errors import UserError
 
@@ -52,7 +52,7 @@ class BinaryFormatError(UserError):
     """The bytes start like a PE/ELF/Mach-O file but the header is truncated or inconsistent."""
 
 
-@dataclass(frozen=True)
+@record
 class BinaryInfo:
     format: str  # "pe" | "elf" | "macho" | "macho-fat"
     arches: tuple[Arch, ...]  # the recognised slices (empty when no machine code is known)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from ._record import field, record, replace
 from .facts import Facts
 from .machine import Machine, RecordingMachine, open_machine
 from .probes import probe_all
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 JSON_SCHEMA = "builddoctor.check/1"
 
 
-@dataclass(frozen=True)
+@record
 class CheckResult:
     facts: Facts
     diagnosis: Diagnosis
@@ -106,7 +106,6 @@ def record_machine(inner: Machine, python: str | None, project: str | None,
 def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Mapping[str, str],
                 packages: tuple[str, ...] = ()) -> Facts:
     """facts with the `why` decision for each project dependency (or only `packages`), asked from the index."""
-    import dataclasses
     from pathlib import Path
 
     from .errors import UserError
@@ -133,7 +132,7 @@ def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Ma
         report = explain(folder, packages=packages, **common)  # type: ignore[arg-type]
         build = explain(folder, packages=build_reqs, **common).verdicts if build_reqs else []  # type: ignore[arg-type]
     except UserError as exc:
-        return dataclasses.replace(facts, wheels=WheelFacts(index=url or "default", error=exc.message))
+        return replace(facts, wheels=WheelFacts(index=url or "default", error=exc.message))
     asked = {r.split(";")[0].split("[")[0].strip().lower() for r in build_reqs}
     verdicts = tuple(WheelVerdict(v.name, v.version or "", v.outcome, v.code, v.reason or "", tuple(v.available),
                                   v.host_cpu_trap, v.pruned_by or "", build_requirement=True)
@@ -141,7 +140,7 @@ def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Ma
     verdicts += tuple(WheelVerdict(v.name, v.version or "", v.outcome, v.code, v.reason or "", tuple(v.available),
                                    v.host_cpu_trap, v.pruned_by or "") for v in report.verdicts)
     shown = report.index or report.find_links or ""
-    return dataclasses.replace(facts, wheels=WheelFacts(index=shown, verdicts=verdicts))
+    return replace(facts, wheels=WheelFacts(index=shown, verdicts=verdicts))
 
 
 def _recorded(doc: dict[str, Any], replay: str, option: str, given: str | None, recorded: str | None) -> None:

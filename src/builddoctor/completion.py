@@ -6,8 +6,8 @@ from the argparse parser and the rules, so the scripts never drift from the prog
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 
+from ._record import record
 from .errors import UserError
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
@@ -16,7 +16,7 @@ _PATH_OPTIONS = {"--python", "--project", "--replay", "-o", "--output", "--outdi
 _ID_OPTIONS = {"--ignore"}
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     flags: tuple[str, ...]
     help: str
@@ -24,7 +24,7 @@ class Option:
     choices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Command:
     name: str
     help: str

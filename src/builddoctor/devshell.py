@@ -12,11 +12,11 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 from . import arch as archmod
 from ._data import table
+from ._record import field, record
 from .errors import EXIT_FINDINGS, UserError
 from .facts import VsInstall, has_tools
 from .machine import LiveMachine, Machine, open_machine
@@ -36,7 +36,7 @@ _VS = re.compile(r"^(\d{2}(\.\d+){0,3}|20\d\d)$")
 _PATH_LISTS = ("PATH", "INCLUDE", "LIB", "LIBPATH")
 
 
-@dataclass(frozen=True)
+@record
 class DevEnv:
     """What vcvarsall.bat changed, and how it was called."""
 

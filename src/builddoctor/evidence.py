@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from ._record import record
 from .rules.model import Layer
 
 
-@dataclass(frozen=True)
+@record
 class Evidence:
     layer: str
     read: str  # the read's key: "run [\"rustc\", \"-vV\"]", "read_head PATH", "native_machine" ...

@@ -5,11 +5,9 @@ Flow: machine (machine/) -> facts (probes/, this file's types) -> target (target
 """
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
-
 from . import arch as archmod
 from ._data import table
+from ._record import asdict, field, record
 
 #: characters in one cmd.exe command line (vcvarsall.bat fails past it)
 CMD_LIMIT = 8191
@@ -24,7 +22,7 @@ def version_tuple(text: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-@dataclass(frozen=True)
+@record
 class InterpreterFacts:
     requested: str
     error: str | None = None  # not-found | not-python | unsupported | timeout | broken | store-stub
@@ -68,7 +66,7 @@ class InterpreterFacts:
         return tuple(int(g) for g in m.groups() if g is not None) if m else ()
 
 
-@dataclass(frozen=True)
+@record
 class HostFacts:
     os: str
     arch: str | None  # canonical name of the real CPU architecture
@@ -79,7 +77,7 @@ class HostFacts:
     home_shape: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class RustFacts:
     rustup: str | None = None  # path
     rustup_version: str = ""
@@ -103,7 +101,7 @@ class RustFacts:
     off_path_cargo: str = ""  # cargo installed by rustup ($CARGO_HOME/bin) while that folder is not on PATH
 
 
-@dataclass(frozen=True)
+@record
 class Dependency:
     requirement: str
     name: str
@@ -112,7 +110,7 @@ class Dependency:
     group: str = ""  # "" for [project].dependencies, else the optional-dependencies / group name
 
 
-@dataclass(frozen=True)
+@record
 class ProjectFacts:
     path: str
     error: str = ""
@@ -131,7 +129,7 @@ class ProjectFacts:
     name: str = ""  # [project] name, else PKG-INFO's Name
 
 
-@dataclass(frozen=True)
+@record
 class Compiler:
     source: str  # "PATH" or the variable that names it ("CC", "CC_aarch64_pc_windows_msvc" ...)
     command: str  # as written (a name on PATH, or the variable's value)
@@ -143,7 +141,7 @@ class Compiler:
     error: str = ""  # why no target could be read ("" when it could)
 
 
-@dataclass(frozen=True)
+@record
 class CFacts:
     env: dict[str, str] = field(default_factory=dict)  # CC, CXX and the flag variables that are set
     ccrs_env: dict[str, str] = field(default_factory=dict)  # CC_<triple>, TARGET_CC ... as set
@@ -158,7 +156,7 @@ class CFacts:
     path_duplicates: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class VsInstall:
     path: str
     version: str  # installationVersion, e.g. 17.14.36310.24
@@ -189,7 +187,7 @@ def has_tools(install: VsInstall, arch: archmod.Arch) -> bool | None:
     return component in install.components
 
 
-@dataclass(frozen=True)
+@record
 class DevShell:
     target: str = ""  # VSCMD_ARG_TGT_ARCH
     host: str = ""  # VSCMD_ARG_HOST_ARCH
@@ -210,7 +208,7 @@ class DevShell:
         return bool(self.target or self.vcinstalldir)
 
 
-@dataclass(frozen=True)
+@record
 class MsvcFacts:
     applicable: bool = False  # only Windows has Visual Studio
     vswhere: str = ""
@@ -221,7 +219,7 @@ class MsvcFacts:
     devshell: DevShell = field(default_factory=DevShell)
 
 
-@dataclass(frozen=True)
+@record
 class CMakeFacts:
     cmake: str | None = None  # what PATH finds
     version: str = ""  # "" when unknown
@@ -239,7 +237,7 @@ class CMakeFacts:
     args_osx_architectures: str = ""  # -DCMAKE_OSX_ARCHITECTURES= inside CMAKE_ARGS
 
 
-@dataclass(frozen=True)
+@record
 class LogEvidence:
     """Where each fact read from a build log came from: fact path -> (line number, excerpt).
 
@@ -253,7 +251,7 @@ class LogEvidence:
         return self.facts.get(path)
 
 
-@dataclass(frozen=True)
+@record
 class LinkProblem:
     """A linker refusing an input built for another machine (LNK1112, GNU ld, Apple ld)."""
 
@@ -265,7 +263,7 @@ class LinkProblem:
     excerpt: str
 
 
-@dataclass(frozen=True)
+@record
 class LogSignature:
     """A line of the log matching a known problem's symptom (toolchains/known-problems.toml)."""
 
@@ -275,7 +273,7 @@ class LogSignature:
     count: int = 1
 
 
-@dataclass(frozen=True)
+@record
 class LogFacts:
     """What only a build's log says: what the failed build really did. Empty when there is no log."""
 
@@ -308,7 +306,7 @@ class LogFacts:
         return bool(self.source)
 
 
-@dataclass(frozen=True)
+@record
 class Facts:
     os: archmod.OSName
     interpreter: InterpreterFacts
@@ -329,7 +327,7 @@ class Facts:
     wheels: WheelFacts = field(default_factory=lambda: WheelFacts())  # noqa: PLW0108 (defined below)
 
     def to_json(self) -> dict[str, object]:
-        return {key: _jsonable(value) for key, value in dataclasses.asdict(self).items()}
+        return {key: _jsonable(value) for key, value in asdict(self).items()}
 
 
 def _jsonable(value: object) -> object:
@@ -340,7 +338,7 @@ def _jsonable(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True)
+@record
 class ToolVersion:
     """One tool the build will run, with the version that will run and where that version comes from."""
 
@@ -351,7 +349,7 @@ class ToolVersion:
     requirement: str = ""  # the project's own requirement on it (build-system.requires / Cargo.toml)
 
 
-@dataclass(frozen=True)
+@record
 class ToolFacts:
     """The tools a build of the project will really run (see probes/tools.py)."""
 
@@ -375,7 +373,7 @@ class ToolFacts:
 
 # --- deliberate cross builds and emulated tools (probes/cross.py) ------------------------------
 
-@dataclass(frozen=True)
+@record
 class CrossFacts:
     """The settings cross-build tools set, read as they are (target.py decides what they mean)."""
 
@@ -387,7 +385,7 @@ class CrossFacts:
     libc_found: tuple[tuple[str, bool], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ToolBinary:
     name: str  # uv, rustc, cargo, ninja, clang, cl.exe, link.exe
     path: str  # the program that really runs (rustup's proxies resolved to the toolchain binary)
@@ -395,14 +393,14 @@ class ToolBinary:
     arches: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class BinaryFacts:
     tools: tuple[ToolBinary, ...] = ()
     cpuinfo_family: str = ""  # the CPU family /proc/cpuinfo has the shape of (toolchains/cross.toml [cpuinfo])
     auxv_word_bits: int = 0  # 32 or 64: the word size of /proc/self/auxv entries (builddoctor's own process)
 # -- failure classes beyond architecture (issue 13) ----------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class BuildTool:
     """A program the interpreter's sysconfig names (CC, LDSHARED, AR ...), resolved on this machine."""
 
@@ -413,14 +411,14 @@ class BuildTool:
     from_env: bool = False  # the environment variable overrides sysconfig
 
 
-@dataclass(frozen=True)
+@record
 class WindowsSdk:
     version: str  # 10.0.26100.0
     kernel32: tuple[str, ...] = ()  # arches whose um\<arch>\kernel32.lib exists
     ucrt: tuple[str, ...] = ()  # arches whose ucrt\<arch>\ucrt.lib exists
 
 
-@dataclass(frozen=True)
+@record
 class ToolchainFacts:
     """Is the toolchain the interpreter's build machinery will call really here (issue 13, class 1)."""
 
@@ -442,7 +440,7 @@ class ToolchainFacts:
     deployment_target: str = ""  # MACOSX_DEPLOYMENT_TARGET (environment, else sysconfig)
 
 
-@dataclass(frozen=True)
+@record
 class NativeLib:
     key: str  # a key of toolchains/native-libs.toml (openssl, zlib, sqlite3 ...)
     source: str  # what asks for it: "Cargo.lock openssl-sys 0.9.103", "meson.build dependency('zlib')"
@@ -456,7 +454,7 @@ class NativeLib:
     lib_arches: tuple[str, ...] = ()  # arch of the library file in libdir (macOS/Linux), () unknown
 
 
-@dataclass(frozen=True)
+@record
 class NativeLibFacts:
     needed: bool = False  # the project asks for at least one system library
     pkg_config: str | None = None  # path of pkg-config (or pkgconf)
@@ -465,7 +463,7 @@ class NativeLibFacts:
     libs: tuple[NativeLib, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class CrateFacts:
     """The project's Rust package: its minimum Rust, edition, locked crates and the PyO3 it uses."""
 
@@ -480,7 +478,7 @@ class CrateFacts:
     py_limited_api: str = ""  # setuptools: py_limited_api from setup.py / setup.cfg / pyproject ("" unset)
 
 
-@dataclass(frozen=True)
+@record
 class PathProgram:
     name: str
     candidates: tuple[str, ...] = ()  # every match on PATH, in order
@@ -489,13 +487,13 @@ class PathProgram:
     banner: str = ""  # first line of `<first> --version` when it was asked (link)
 
 
-@dataclass(frozen=True)
+@record
 class PathFacts:
     entries: tuple[str, ...] = ()
     programs: tuple[PathProgram, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class WheelVerdict:
     """What `why` decided for one dependency (check --index; offline verdicts come from uv.lock)."""
 
@@ -510,7 +508,7 @@ class WheelVerdict:
     build_requirement: bool = False  # from [build-system] requires: the build environment installs it
 
 
-@dataclass(frozen=True)
+@record
 class WheelFacts:
     index: str = ""  # the index asked ("" offline)
     error: str = ""

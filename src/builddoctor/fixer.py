@@ -12,9 +12,9 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
+from ._record import record
 from .rules.model import OK, Action, Fix, quote_argv
 
 if TYPE_CHECKING:
@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 APPLY_TIMEOUT = 3600.0  # a toolchain or Visual Studio component download can take long
 
 
-@dataclass(frozen=True)
+@record
 class Planned:
     action: Action
     fix: Fix
     findings: tuple[str, ...]  # ids of the findings it addresses
 
 
-@dataclass(frozen=True)
+@record
 class Applied:
     planned: Planned
     ran: str  # the command line that ran, or "write PATH"

@@ -8,9 +8,9 @@ from __future__ import annotations
 import difflib
 import fnmatch
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ._record import replace
 from .errors import UserError
 
 if TYPE_CHECKING:

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from ._data import table
+from ._record import field, record
 
 
-@dataclass(frozen=True)
+@record
 class KnownFix:
     command: str
     why: str
     when: dict[str, Any] = field(default_factory=dict)  # the fix only works where these hold
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     id: str
     tool: str
@@ -56,7 +56,7 @@ class Problem:
         return any(p.search(line) for p in self.symptoms)
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """What the `when` conditions are evaluated against; None means unknown (the condition fails)."""
 

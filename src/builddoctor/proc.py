@@ -12,9 +12,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from . import _winjob
+from ._record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ DEFAULT_TIMEOUT = 20.0
 MAX_CAPTURE = 4 * 1024 * 1024  # bytes kept per stream; the rest is dropped from the middle
 
 
-@dataclass(frozen=True)
+@record
 class ProcResult:
     """What running a program gave. `error` is set when it could not run or did not finish."""
 

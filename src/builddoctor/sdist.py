@@ -51,11 +51,12 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, cast
 
 from builddoctor.errors import EXIT_OUTPUT, EXIT_UNSAFE_SDIST, EXIT_USAGE, UserError
+
+from ._record import record
 
 try:
     import lzma
@@ -96,7 +97,7 @@ _FILE_KINDS = ("file", "hardlink")
 _DIR_KINDS = ("dir", "implied dir")
 
 
-@dataclass(frozen=True)
+@record
 class Limits:
     """Caps applied while reading and while writing. Defaults are described in the module docstring."""
 
@@ -109,7 +110,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(frozen=True)
+@record
 class SdistInfo:
     """What a full validation pass learned about an archive."""
 
@@ -133,7 +134,7 @@ class _WriteFailed(Exception):
     """Writing into dest failed (disk full, permissions): an output problem, not the archive's fault."""
 
 
-@dataclass
+@record(frozen=False)
 class _Member:
     name: str
     kind: str  # file | dir | symlink | hardlink | anything else is refused

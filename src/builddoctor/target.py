@@ -1,12 +1,13 @@
 """THE effective target: derived from the chosen interpreter, never from platform.machine()."""
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from . import arch as archmod
 from ._data import table
+from ._record import field, record, replace
 from .errors import UserError
 from .facts import InterpreterFacts
 
@@ -19,21 +20,29 @@ if TYPE_CHECKING:
 INTERPRETER = "interpreter"
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     os: str
     arch: archmod.Arch
     libc: str  # gnu | musl | "" (not Linux)
     platform_tag: str  # most specific wheel platform tag, e.g. win_amd64
     universal2: bool = False
-    #: the interpreter's wheel tags, most preferred first, computed once per target
-    tags: tuple[Tag, ...] = field(default=(), compare=False, repr=False)
+    #: the interpreter (real, or the virtual one of a cross target) whose wheel tags `tags` lists
+    tag_source: InterpreterFacts | None = field(default=None, compare=False, repr=False)
     #: where the target came from: "interpreter", "--target aarch64", "inferred from _PYTHON_HOST_PLATFORM=..."
     origin: str = field(default=INTERPRETER, compare=False)
     #: the interpreter's own target when this one is another (a deliberate cross build), else None
     build: Target | None = field(default=None, compare=False, repr=False)
     ext_suffix: str = field(default="", compare=False)  # the target interpreter's EXT_SUFFIX
     soabi: str = field(default="", compare=False)
+
+    @functools.cached_property
+    def tags(self) -> tuple[Tag, ...]:
+        """The interpreter's wheel tags, most preferred first: computed on first use (they need
+        `packaging.tags`, which a check that never asks about wheels does not import)."""
+        from .tags import supported_tags
+
+        return tuple(supported_tags(self.tag_source)) if self.tag_source is not None else ()
 
     @property
     def cross(self) -> bool:
@@ -113,7 +122,7 @@ def interpreter_arch(facts: InterpreterFacts) -> archmod.Arch | None:
 
 def interpreter_target(facts: InterpreterFacts) -> Target | None:
     """The interpreter's own target: its OS, its executable's arch, and its wheel tags."""
-    from .tags import platforms, supported_tags
+    from .tags import platforms
 
     if not facts.usable:
         return None
@@ -127,12 +136,12 @@ def interpreter_target(facts: InterpreterFacts) -> Target | None:
     plats = platforms(facts)
     universal2 = os == "macos" and facts.platform.endswith("universal2") and len(facts.exe_arches) > 1
     return Target(os=os, arch=a, libc=libc, platform_tag=plats[0] if plats else "", universal2=universal2,
-                  tags=tuple(supported_tags(facts)), ext_suffix=facts.ext_suffix, soabi=facts.soabi)
+                  tag_source=facts, ext_suffix=facts.ext_suffix, soabi=facts.soabi)
 
 
 # -- the intended target: --target SPELLING, or inferred from the settings cross-build tools set --
 
-@dataclass(frozen=True)
+@record
 class Spelled:
     """What a target spelling names: an OS (None: the interpreter's), an arch (None: universal2)."""
 
@@ -180,7 +189,7 @@ def _spelled_os(s: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Vote:
     """One setting and the target it names (None: it says "cross" without naming one)."""
 
@@ -317,7 +326,7 @@ def _linux_tuple(a: archmod.Arch) -> str:
 
 def retarget(base: Target, i: InterpreterFacts, spelled: Spelled, origin: str) -> Target:
     """The target `spelled` names, seen from the interpreter `i` (its OS, version and ABI)."""
-    from .tags import platforms, supported_tags
+    from .tags import platforms
 
     os = spelled.os or base.os
     a = spelled.arch or base.arch
@@ -356,4 +365,4 @@ def retarget(base: Target, i: InterpreterFacts, spelled: Spelled, origin: str) -
     if spelled.universal2:
         tag = platform.replace("-", "_").replace(".", "_")
     return Target(os=os, arch=a, libc=libc if os == "linux" else "", platform_tag=tag, universal2=spelled.universal2,
-                  tags=tuple(supported_tags(virtual)), origin=origin, build=base, ext_suffix=ext, soabi=soabi)
+                  tag_source=virtual, origin=origin, build=base, ext_suffix=ext, soabi=soabi)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._record import field, record
 from .errors import UserError
 
 SCHEMA = "builddoctor.triage/1"
 HEALTHY = "(no problem found)"
 
 
-@dataclass
+@record(frozen=False)
 class Group:
     finding: str
     severity: str
@@ -26,7 +26,7 @@ class Group:
     machines: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False)
 class Triage:
     machines: int
     groups: list[Group]

@@ -126,8 +126,7 @@ def test_json_fixes_carry_the_typed_action_and_fix_json_reports_what_ran():
 def test_a_known_backend_problem_offers_a_constraint_file_that_check_fix_can_write(tmp_path):
     """Isolated builds install the backend the frontend resolves: a constraint file keeps them on a fixed version,
     unless the project pins the affected version exactly (a constraint could not override that pin)."""
-    import dataclasses
-
+    from builddoctor._record import replace
     from builddoctor.check import run_check
     from builddoctor.facts import ToolVersion
     from builddoctor.rules import diagnose
@@ -135,10 +134,10 @@ def test_a_known_backend_problem_offers_a_constraint_file_that_check_fix_can_wri
     base = run_check(None, None, str(MACHINES / "linux-meson-1.2.0-python-3.12.json")).facts
     meson = next(t for t in base.tools.items if t.name == "meson")
     for requirement, offered in (("meson>=1.0", True), ("meson==1.2.0", False)):
-        tools = dataclasses.replace(base.tools, isolated=True, items=tuple(
-            dataclasses.replace(t, requirement=requirement, source="resolved from " + requirement)
+        tools = replace(base.tools, isolated=True, items=tuple(
+            replace(t, requirement=requirement, source="resolved from " + requirement)
             if t is meson else t for t in base.tools.items))
-        facts = dataclasses.replace(base, tools=tools, project=dataclasses.replace(base.project, path=str(tmp_path)))
+        facts = replace(base, tools=tools, project=replace(base.project, path=str(tmp_path)))
         [finding] = [f for f in diagnose(facts).findings if f.id == "known.meson.python-312-distutils"]
         actions = [fix.action for fix in finding.fixes if fix.action is not None and fix.action.kind == "constraint"]
         assert bool(actions) == offered, finding.fixes

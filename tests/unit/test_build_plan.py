@@ -1,12 +1,12 @@
 """The build plan: what `builddoctor build` sets for the child build, and why (pure; recorded machines)."""
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
 from conftest import MACHINES
 
+from builddoctor._record import replace
 from builddoctor.builder import BuildOptions, blocking, preflight_error, run_build
 from builddoctor.builder.plan import (
     BUILD_ENV,
@@ -217,7 +217,7 @@ def test_a_variable_the_plan_removes_no_longer_blocks():
 
 def test_unusable_interpreter_is_a_usage_error():
     result = run_check(None, None, str(LINUX))
-    facts = dataclasses.replace(result.facts, interpreter=dataclasses.replace(
+    facts = replace(result.facts, interpreter=replace(
         result.facts.interpreter, error="not-found", error_detail="no Python 3.99 found"))
     diagnosis = diagnose(facts)
     [unusable] = [f for f in diagnosis.findings if f.id == "interpreter.unusable"]

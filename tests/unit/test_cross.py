@@ -2,7 +2,6 @@
 extension suffixes, and the shape readings for emulation (pure: no compiler, no network)."""
 from __future__ import annotations
 
-import dataclasses
 import struct
 
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from builddoctor import arch
 from builddoctor._data import table
+from builddoctor._record import replace
 from builddoctor.builder.crossenv import sysconfig_plan, target_vars
 from builddoctor.builder.plan import plan_build
 from builddoctor.builder.verify import verify_wheel
@@ -77,9 +77,9 @@ def test_inference_needs_one_strong_or_two_agreeing_settings():
     facts = result.facts
     base = derive_target(facts)
     assert base is not None and not base.cross and base.origin == "interpreter"
-    weak = dataclasses.replace(facts, cross=CrossFacts(settings=(("VSCMD_ARG_TGT_ARCH", "arm64"),)))
+    weak = replace(facts, cross=CrossFacts(settings=(("VSCMD_ARG_TGT_ARCH", "arm64"),)))
     assert not derive_target(weak).cross  # a leftover dev-shell variable alone is not a cross build
-    strong = dataclasses.replace(facts, cross=CrossFacts(settings=(("_PYTHON_HOST_PLATFORM", "linux-aarch64"),)))
+    strong = replace(facts, cross=CrossFacts(settings=(("_PYTHON_HOST_PLATFORM", "linux-aarch64"),)))
     t = derive_target(strong)
     assert t.cross and t.arch.name == "aarch64" and t.origin == "inferred from _PYTHON_HOST_PLATFORM=linux-aarch64"
     assert t.platform_tag.endswith("_aarch64") and t.ext_suffix.endswith("-aarch64-linux-gnu.so")
@@ -91,7 +91,7 @@ def test_a_setting_that_disagrees_with_the_intended_target_is_a_finding():
     facts = run_check(None, None, str(LINUX)).facts
     settings = (("_PYTHON_HOST_PLATFORM", "linux-aarch64"),
                 ("SETUPTOOLS_EXT_SUFFIX", ".cpython-312-arm-linux-gnueabihf.so"))
-    mixed = dataclasses.replace(facts, cross=CrossFacts(settings=settings))
+    mixed = replace(facts, cross=CrossFacts(settings=settings))
     ids = {f.id: f for f in diagnose(mixed, "aarch64").findings}
     assert ids["target.inconsistent"].facts["variable"] == "SETUPTOOLS_EXT_SUFFIX"
     assert ids["target.inconsistent"].facts["names"] == "arm"
@@ -157,7 +157,7 @@ def test_dist_extra_config_plat_name():
 
 def test_cmake_generator_platform_without_a_generator_is_reported_and_planned_with_one():
     result = run_check(None, None, str(SEED))
-    facts = dataclasses.replace(result.facts, cmake=CMakeFacts(generator_platform="x64"))
+    facts = replace(result.facts, cmake=CMakeFacts(generator_platform="x64"))
     assert "cmake.platform-ignored" in {f.id for f in diagnose(facts).findings}
     # no Visual Studio known: the platform alone would be ignored, so the plan does not pretend
     plan = plan_build(result.facts, result.diagnosis, "cmake", env={"CMAKE_GENERATOR_PLATFORM": "x64"})
@@ -172,14 +172,14 @@ def test_cmake_generator_platform_without_a_generator_is_reported_and_planned_wi
 
 def test_old_setuptools_rust_never_gets_cargo_build_target():
     result = run_check(None, None, str(SEED))
-    project = dataclasses.replace(result.facts.project, kind="setuptools-rust", is_rust=True,
+    project = replace(result.facts.project, kind="setuptools-rust", is_rust=True,
                                   requires=("setuptools", "setuptools-rust==0.11.5"))
-    facts = dataclasses.replace(result.facts, project=project)
+    facts = replace(result.facts, project=project)
     plan = plan_build(facts, diagnose(facts), "setuptools-rust", env={"CARGO_BUILD_TARGET": "x86_64-pc-windows-msvc"})
     changes = {c.name: c for c in plan.env}
     assert changes["CARGO_BUILD_TARGET"].action == "unset"
     assert any("setuptools-rust>=0.11.6" in n for n in plan.notes)
-    new = dataclasses.replace(facts, project=dataclasses.replace(project, requires=("setuptools-rust==1.10.2",)))
+    new = replace(facts, project=replace(project, requires=("setuptools-rust==1.10.2",)))
     plan = plan_build(new, diagnose(new), "setuptools-rust")
     assert {c.name: c.value for c in plan.env}["CARGO_BUILD_TARGET"] == "x86_64-pc-windows-msvc"
 
@@ -187,8 +187,8 @@ def test_old_setuptools_rust_never_gets_cargo_build_target():
 def test_a_cross_gcc_without_its_libc_stops_the_build_in_preflight():
     result = run_check(None, None, str(MACHINES / "linux-x86_64-cross-aarch64.json"))
     assert "cross.libc-missing" not in {f.id for f in result.diagnosis.findings}
-    cross = dataclasses.replace(result.facts.cross, libc_found=(("aarch64-linux-gnu-gcc", False),))
-    facts = dataclasses.replace(result.facts, cross=cross)
+    cross = replace(result.facts.cross, libc_found=(("aarch64-linux-gnu-gcc", False),))
+    facts = replace(result.facts, cross=cross)
     found = {f.id: f for f in diagnose(facts).findings}
     assert found["cross.libc-missing"].severity == "error"
     assert found["cross.libc-missing"].fixes[0].command == "apt-get install libc6-dev-arm64-cross"
@@ -205,7 +205,7 @@ def test_emulated_tools_are_named_with_the_native_fix_and_only_msvcs_link_exe_co
              ToolBinary("cargo", r"~\.rustup\toolchains\stable-x86_64-pc-windows-msvc\bin\cargo.exe", "pe",
                         ("x86_64",)),
              ToolBinary("uv", r"~\.local\bin\uv.exe", "pe", ("aarch64",)))
-    found = binary_rules(dataclasses.replace(facts, binaries=BinaryFacts(tools=tools)), None)
+    found = binary_rules(replace(facts, binaries=BinaryFacts(tools=tools)), None)
     assert [(f.facts["tool"], f.facts["path"]) for f in found] == [("link.exe", msvc), ("cargo", tools[2].path)]
     assert found[1].fixes[0].command.startswith("rustup set default-host aarch64-pc-windows-msvc")
 
@@ -224,30 +224,30 @@ def test_any_target_spelling_parses_or_is_none(text):
 @given(st.lists(st.tuples(_SETTING_NAMES, st.text(min_size=1, max_size=60)), max_size=5), st.text(max_size=200))
 def test_any_cross_settings_give_a_target_never_an_exception(pairs, plat_cfg):
     facts = run_check(None, None, str(LINUX)).facts
-    odd = dataclasses.replace(facts, cross=CrossFacts(settings=tuple(pairs), plat_name=dist_plat_name(plat_cfg)))
+    odd = replace(facts, cross=CrossFacts(settings=tuple(pairs), plat_name=dist_plat_name(plat_cfg)))
     target = derive_target(odd)
     assert target is not None and (target.os == "linux" or target.cross)
 
 
 def test_a_setuptools_project_running_cmake_needs_cmake_osx_architectures_for_another_slice():
     result = run_check(None, None, str(MACHINES / "macos-x86_64-cibuildwheel-arm64-cross.json"))
-    project = dataclasses.replace(result.facts.project, kind="setuptools-ext", is_rust=False, is_c=True,
+    project = replace(result.facts.project, kind="setuptools-ext", is_rust=False, is_c=True,
                                   requires=("setuptools>=61", "cmake>=3.26"))
-    facts = dataclasses.replace(result.facts, project=project)
+    facts = replace(result.facts, project=project)
     found = {f.id: f for f in diagnose(facts).findings}
     assert found["cmake.osx-architectures"].facts["target"] == "arm64"
     plan = plan_build(facts, diagnose(facts), "setuptools-ext")
     assert {c.name: c.value for c in plan.env}["CMAKE_OSX_ARCHITECTURES"] == "arm64"
-    with_it = dataclasses.replace(facts, cmake=CMakeFacts(osx_architectures="arm64"))
+    with_it = replace(facts, cmake=CMakeFacts(osx_architectures="arm64"))
     assert "cmake.osx-architectures" not in {f.id for f in diagnose(with_it).findings}
 
 
 def test_windows_cross_c_build_without_the_targets_import_library_is_an_error():
     result = run_check(None, None, str(SEED))
-    project = dataclasses.replace(result.facts.project, kind="setuptools-ext", is_rust=False, is_c=True)
-    facts = dataclasses.replace(result.facts, project=project)
+    project = replace(result.facts.project, kind="setuptools-ext", is_rust=False, is_c=True)
+    facts = replace(result.facts, project=project)
     found = {f.id: f for f in diagnose(facts, "win-arm64").findings}
     assert found["cross.import-lib"].severity == "error"
     assert found["cross.import-lib"].fixes[0].command == "uv python install cpython-3.13-windows-aarch64-none"
-    given = dataclasses.replace(facts, cross=CrossFacts(pyo3=(("PYO3_CROSS_LIB_DIR", r"C:\py-arm64\libs"),)))
+    given = replace(facts, cross=CrossFacts(pyo3=(("PYO3_CROSS_LIB_DIR", r"C:\py-arm64\libs"),)))
     assert "cross.import-lib" not in {f.id for f in diagnose(given, "win-arm64").findings}

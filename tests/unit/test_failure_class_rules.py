@@ -1,8 +1,7 @@
 """The failure-class rules on facts built in the test (pure: no machine, no process)."""
 from __future__ import annotations
 
-import dataclasses
-
+from builddoctor._record import replace
 from builddoctor.facts import (
     BuildTool,
     CrateFacts,
@@ -67,8 +66,8 @@ def test_windows_free_threaded_needs_its_own_import_library_and_a_setuptools_tha
     got = ids(facts(i, "windows", project=proj))
     assert got["freethreaded.import-lib"].severity == "error"
     assert got["freethreaded.setuptools-old"].fixes[0].command.endswith('"setuptools>=75.8.0"')
-    good = dataclasses.replace(i, import_lib="C:\\py\\libs\\python313t.lib")
-    proj_ok = dataclasses.replace(proj, requires=("setuptools>=61",))
+    good = replace(i, import_lib="C:\\py\\libs\\python313t.lib")
+    proj_ok = replace(proj, requires=("setuptools>=61",))
     assert not [k for k in ids(facts(good, "windows", project=proj_ok)) if k.startswith("freethreaded.")]
 
 

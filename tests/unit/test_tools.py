@@ -5,12 +5,12 @@ snapshot of such a project would hold them."""
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
+from builddoctor._record import replace
 from builddoctor.check import run_check
 from builddoctor.knowledge import Context, by_id, ranked_fixes
 from builddoctor.machine import RecordingMachine, ReplayMachine
@@ -93,8 +93,8 @@ def test_without_a_lock_the_cargo_toml_requirement_is_used_and_said_so():
 
 
 def _with_python(facts, version: str):
-    i = dataclasses.replace(facts.interpreter, version=version)
-    return dataclasses.replace(facts, interpreter=i)
+    i = replace(facts.interpreter, version=version)
+    return replace(facts, interpreter=i)
 
 
 def _pyo3_facts(features: str):

@@ -7,10 +7,9 @@ names another interpreter than the machine's default, the log's interpreter is t
 """
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
 
+from .._record import record, replace
 from ..errors import UserError
 from ..facts import Facts
 from ..rules import Diagnosis, diagnose
@@ -25,7 +24,7 @@ JSON_SCHEMA = "builddoctor.diagnose/1"
 _INTERPRETER_LAYERS = ("interpreter binary", "interpreter platform", "platform_machine marker")
 
 
-@dataclass(frozen=True)
+@record
 class DiagnoseResult:
     facts: Facts
     diagnosis: Diagnosis
@@ -44,8 +43,8 @@ def combine(machine: Facts, log: Facts) -> Facts:
                                       or (li.version and not interp.version.startswith(li.version[:4]))):
         interp = li
     project = machine.project if machine.project is not None else log.project
-    cc = machine.cc if machine.cc.crates else dataclasses.replace(machine.cc, crates=log.cc.crates)
-    return dataclasses.replace(machine, interpreter=interp, project=project, cc=cc, log=log.log)
+    cc = machine.cc if machine.cc.crates else replace(machine.cc, crates=log.cc.crates)
+    return replace(machine, interpreter=interp, project=project, cc=cc, log=log.log)
 
 
 #: project files that may hard-code a compiler (read at most this many bytes each)
@@ -109,7 +108,7 @@ def diagnose_build_log(scanner: LogScanner, machine: Facts, *, planned_cc: str =
     log_facts = facts_from_log(scanner, "the backend's output")
     facts = combine(machine, log_facts)
     mentions = project_mentions(project, _wrong_compilers(facts)) if project is not None else ()
-    facts = dataclasses.replace(facts, log=dataclasses.replace(facts.log, planned_cc=planned_cc,
+    facts = replace(facts, log=replace(facts.log, planned_cc=planned_cc,
                                                                project_mentions=mentions))
     return DiagnoseResult(facts, diagnose_facts(facts, with_machine=True, log_layers_only=True), "log+live",
                           "the backend's output", stats, scanner, machine)
@@ -133,7 +132,7 @@ def run_diagnose(log: str, *, replay: str | None = None, live: bool = False, pyt
     if live and project and machine is not None:
         mentions = project_mentions(Path(project), _wrong_compilers(result.facts))
         if mentions:
-            facts = dataclasses.replace(result.facts, log=dataclasses.replace(result.facts.log,
+            facts = replace(result.facts, log=replace(result.facts.log,
                                                                               project_mentions=mentions))
-            result = dataclasses.replace(result, facts=facts, diagnosis=diagnose_facts(facts, with_machine=True))
+            result = replace(result, facts=facts, diagnosis=diagnose_facts(facts, with_machine=True))
     return result

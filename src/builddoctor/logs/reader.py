@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import BinaryIO
+
+from .._record import record
 
 #: longest line kept (characters); the rest of a longer line is read and dropped
 MAX_LINE = 8192
@@ -22,7 +23,7 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-@dataclass
+@record(frozen=False)
 class ReadStats:
     lines: int = 0
     bytes: int = 0

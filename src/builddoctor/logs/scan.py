@@ -8,10 +8,10 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 from .._data import table
+from .._record import field, record
 from .redact import LogRedactor
 
 EXCERPT = 200
@@ -24,7 +24,7 @@ _PREFIX = re.compile(r"^(?:\s+|DEBUG\s|\d{4}-\d\d-\d\dT[\d:.]+Z\s|[│|╰─>]+
 _WRAP_MIN = 50  # a line this long in an indented block may continue on the next one
 
 
-@dataclass(frozen=True)
+@record
 class Pattern:
     id: str
     tool: str
@@ -97,14 +97,14 @@ def literal_needle(rx: str) -> str | None:
     return best.lower() if len(best) >= 3 else None
 
 
-@dataclass
+@record(frozen=False)
 class Match:
     line: int
     excerpt: str
     groups: dict[str, str]
 
 
-@dataclass
+@record(frozen=False)
 class SigSeen:
     line: int
     excerpt: str
@@ -187,7 +187,7 @@ def normalize(line: str) -> str:
     return _PREFIX.sub("", line).rstrip()
 
 
-@dataclass
+@record(frozen=False)
 class LogScanner:
     """Feed it lines (any number); read `matches`, `signatures`, `lines` at the end. Thread-safe."""
 

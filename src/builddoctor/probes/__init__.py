@@ -7,9 +7,9 @@ rules/__init__.py's `RULES` / `LAYERS`.
 """
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Callable
 
+from .._record import replace
 from ..facts import Facts, InterpreterFacts, ProjectFacts, RustFacts
 from ..machine import Machine
 from .cc import probe_cc
@@ -125,5 +125,5 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
             **{name: f.result() for name, f in after.items()},
         )
     for name, late in LATE_PROBES.items():
-        facts = dataclasses.replace(facts, **{name: late(machine, project, facts, isolated)})
+        facts = replace(facts, **{name: late(machine, project, facts, isolated)})
     return facts

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
+from .._record import replace
 from ..facts import CMakeFacts
 from ..machine import Machine
 from ._binary import binary_arches

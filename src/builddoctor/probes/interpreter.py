@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import os as _os
 import re
-from dataclasses import replace
 
+from .._record import replace
 from ..facts import InterpreterFacts
 from ..machine import Machine
 from ._binary import binary_arches

@@ -19,14 +19,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
-
 from .._compat.tomllib import TOMLDecodeError, loads
 from ..facts import Facts, ToolFacts, ToolVersion
 from ..machine import Machine
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # packaging is imported where a requirement is really parsed: a check without a
+    # project never pays for it (issue 16)
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
 
 #: build-backend module -> the distribution that provides it
 BACKENDS = {
@@ -51,6 +53,14 @@ def _toml(text: str | None) -> dict[str, Any]:
         return {}
 
 
+def canonical(name: str) -> str:
+    """PEP 503's normalized project name (what packaging.utils.canonicalize_name returns)."""
+    return _SEPARATORS.sub("-", name).lower()
+
+
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
@@ -59,7 +69,7 @@ def probe_tools(machine: Machine, project: str | None, facts: Facts, isolated: b
     proj = facts.project
     env = machine.env()
     items: list[ToolVersion] = []
-    installed: dict[str, str] = {str(canonicalize_name(k)): v for k, v in facts.interpreter.backends.items()}
+    installed: dict[str, str] = {canonical(k): v for k, v in facts.interpreter.backends.items()}
     if isolated is None:
         # uv: UV_NO_BUILD_ISOLATION=1; pip's PIP_NO_BUILD_ISOLATION is inverted ("0"/"off"/"false" disables it)
         isolated = not (env.get("UV_NO_BUILD_ISOLATION", "").lower() in ("1", "true", "yes", "on")
@@ -75,6 +85,8 @@ def probe_tools(machine: Machine, project: str | None, facts: Facts, isolated: b
         requires = list(proj.requires) if (doc.get("build-system") or {}).get("requires") is not None \
             else list(LEGACY_REQUIRES)
         backend = BACKENDS.get(proj.backend, BACKENDS.get(proj.backend.split(":")[0], ""))
+        from packaging.requirements import InvalidRequirement, Requirement
+
         constraints = _constraints(machine, env)
         from ..tags import supported_tags  # an installer's file preference, as the resolver needs it
 
@@ -84,7 +96,7 @@ def probe_tools(machine: Machine, project: str | None, facts: Facts, isolated: b
                 req = Requirement(text)
             except InvalidRequirement:
                 continue
-            name = str(canonicalize_name(req.name))
+            name = canonical(req.name)
             role = "backend" if name == backend else "build-requires"
             tv, used = _resolve(machine, req, name, role, installed=installed, isolated=isolated,
                                 constraints=constraints, rank=rank, python=facts.interpreter.version)
@@ -112,6 +124,8 @@ def probe_tools(machine: Machine, project: str | None, facts: Facts, isolated: b
 
 def _constraints(machine: Machine, env: Any) -> dict[str, tuple[str, str]]:
     """name -> (specifier, variable) from the constraint files a frontend applies to build environments."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     out: dict[str, tuple[str, str]] = {}
     for var in ("UV_BUILD_CONSTRAINT", "PIP_CONSTRAINT"):
         for path in (env.get(var) or "").split():
@@ -124,7 +138,7 @@ def _constraints(machine: Machine, env: Any) -> dict[str, tuple[str, str]]:
                     req = Requirement(line)
                 except InvalidRequirement:
                     continue
-                out.setdefault(canonicalize_name(req.name), (str(req.specifier), var))
+                out.setdefault(canonical(req.name), (str(req.specifier), var))
     return out
 
 
@@ -136,6 +150,9 @@ def _exact(spec: SpecifierSet) -> str | None:
 def _resolve(machine: Machine, req: Requirement, name: str, role: str, *, installed: dict[str, str],
              isolated: bool, constraints: dict[str, tuple[str, str]], rank: dict[Any, int],
              python: str) -> tuple[ToolVersion, bool]:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
     text = str(req)
     have = installed.get(name, "")
     if not isolated:
@@ -182,6 +199,8 @@ def _newest(files: list[dict[str, object]], spec: SpecifierSet, rank: dict[Any, 
     """(version, 'wheel TAG' | 'sdist') of the newest version matching `spec` that has a file for this
     interpreter, as pip and uv pick it: no yanked files, pre-releases only when the specifier names one
     or nothing else matches."""
+    from packaging.version import Version
+
     named_pre = any(Version(s.version).is_prerelease for s in spec
                     if not s.version.endswith("*") and _parses(s.version))
     found = _candidates(files, spec, rank, python, prereleases=named_pre)
@@ -194,6 +213,8 @@ def _newest(files: list[dict[str, object]], spec: SpecifierSet, rank: dict[Any, 
 
 
 def _parses(text: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
     try:
         Version(text)
     except InvalidVersion:
@@ -203,6 +224,9 @@ def _parses(text: str) -> bool:
 
 def _candidates(files: list[dict[str, object]], spec: SpecifierSet, rank: dict[Any, int], python: str, *,
                 prereleases: bool) -> dict[Version, str]:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
     from ..why.dists import best_tag, parse_file
 
     py = Version(python) if _parses(python) else None

@@ -1,10 +1,10 @@
 """diagnose(): facts -> one target, every layer side by side with it, and findings with fixes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from .. import arch as archmod
+from .._record import record
 from ..facts import Facts
 from ..target import Target, derive_target
 from .cc import cc_layers, cc_rules, cmake_layers, msvc_layers
@@ -46,7 +46,7 @@ RULES: tuple[RuleFn, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Diagnosis:
     target: Target | None
     layers: list[Layer]

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import re
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.version import InvalidVersion, Version
-
 from .._data import table
 from ..facts import Facts
 from ..target import Target
@@ -32,6 +29,8 @@ def _pyo3(facts: Facts) -> tuple[str, str]:
 
 
 def _older(version: str, minimum: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(version) < Version(minimum)
     except InvalidVersion:
@@ -39,6 +38,8 @@ def _older(version: str, minimum: str) -> bool:
 
 
 def _pinned_setuptools_too_old(requires: tuple[str, ...], minimum: str) -> str:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     for text in requires:
         try:
             req = Requirement(text)

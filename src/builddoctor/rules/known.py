@@ -5,9 +5,8 @@ the generic layer findings (Finding.rank), with the upgrade to the fixed version
 """
 from __future__ import annotations
 
-import dataclasses
-
 from .. import knowledge
+from .._record import replace
 from ..facts import Facts, ToolVersion
 from ..target import Target
 from .model import ERROR, OK, WARNING, Finding, Fix, Layer, LayerStatus
@@ -129,7 +128,7 @@ def reconcile(findings: list[Finding]) -> list[Finding]:
             continue
         against = contradicted.get(f.id) if f.severity == OK else None
         if against is not None:
-            out.append(dataclasses.replace(
+            out.append(replace(
                 f, title=f"{f.title}, but {against.facts['tool']} {against.facts['version']} cannot use them "
                          f"[{against.id}]", facts={**f.facts, "contradicted_by": against.id}))
         else:

@@ -1,8 +1,9 @@
 """Findings and fixes: what `check` reports."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from .._record import field, record, replace
 
 Severity = Literal["error", "warning", "ok"]
 LayerStatus = Literal["match", "mismatch", "unknown", "absent"]
@@ -12,7 +13,7 @@ OK: Severity = "ok"
 _ORDER: dict[str, int] = {ERROR: 0, WARNING: 1, OK: 2}
 
 
-@dataclass(frozen=True)
+@record
 class Action:
     """What `check --fix` does for a fix: typed data, never parsed from the display text.
 
@@ -39,7 +40,7 @@ def quote_argv(argv: tuple[str, ...] | list[str]) -> str:
     return " ".join(f'"{a}"' if not a or special & set(a) else a for a in argv)
 
 
-@dataclass(frozen=True)
+@record
 class Fix:
     command: str  # an exact command to run (or a one-line edit when no command exists)
     why: str
@@ -47,7 +48,7 @@ class Fix:
     action: Action | None = None  # set when `check --fix` can apply it safely and exactly
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     id: str
     severity: Severity
@@ -61,7 +62,7 @@ class Finding:
         return _ORDER[self.severity]
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     """One layer's own idea of the architecture, side by side with the target."""
 

@@ -16,13 +16,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.message import Message
 from http.client import HTTPMessage
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from .._record import record
 from ..errors import UserError
 from ..machine.redact import URL_USERINFO
 from .dists import canonical
@@ -51,7 +51,7 @@ def configured_index(index_url: str | None, env: Mapping[str, str]) -> str:
     return DEFAULT_INDEX
 
 
-@dataclass(frozen=True)
+@record
 class _Origin:
     scheme: str
     host: str

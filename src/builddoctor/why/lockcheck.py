@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Callable
 
+from .._record import record
 from ..markers import evaluate
 from .decide import choose, compatible_wheels, diagnose, env_of, holds, trap_applies, trap_fixes, trap_line
 from .dists import family, implied_env, native_machine, tag_list
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the index client (http, urllib, email ...) loads only for `
 _LOCAL = ("editable", "directory", "path", "git", "url", "vcs", "archive")
 
 
-@dataclass(frozen=True)
+@record
 class Reach:
     pkg: Locked
     origin: str

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Literal
 
 from packaging.tags import Tag
 from packaging.version import InvalidVersion, Version
 
 from .. import arch as _arch
+from .._record import field, record
 from ..arch import Arch
 
 # What an installer would do with one requirement.
@@ -22,7 +22,7 @@ SKIPPED: Outcome = "skipped"  # the requirement's marker is false for this inter
 BUILT = (SDIST, SOURCE)
 
 
-@dataclass(frozen=True)
+@record
 class DistFile:
     """One file an index, a folder or a lock offers."""
 
@@ -43,7 +43,7 @@ class DistFile:
         return "-".join(parts[-3:])
 
 
-@dataclass(frozen=True)
+@record
 class Interp:
     """The chosen interpreter as an installer sees it: tags for wheels, markers for requirements."""
 
@@ -89,7 +89,7 @@ class Interp:
         return f"{self.python.major}.{self.python.minor}"
 
 
-@dataclass
+@record(frozen=False)
 class Verdict:
     """What an installer would fetch for one package, and why."""
 
@@ -109,7 +109,7 @@ class Verdict:
     pruned_by: str | None = None  # the marker that made a lock drop the matching wheel
 
 
-@dataclass
+@record(frozen=False)
 class WhyReport:
     project: str
     source: str | None  # uv.lock | pylock.toml | pyproject.toml | requirements.txt | None

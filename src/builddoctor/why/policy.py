@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from .._record import field, record
 from .dists import canonical
 
 ALL = ":all:"
 _TRUE = {"1", "true", "yes", "on"}
 
 
-@dataclass
+@record(frozen=False)
 class BinaryPolicy:
     """Package (canonical name or :all:) -> the setting that said so, e.g. "PIP_NO_BINARY=:all:"."""
 

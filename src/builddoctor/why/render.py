@@ -1,9 +1,9 @@
 """A WhyReport as plain text lines and as versioned JSON."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
+from .._record import asdict
 from .decide import trap_line
 from .model import BUILT, NONE, SDIST, SKIPPED, SOURCE, WHEEL, Verdict, WhyReport
 

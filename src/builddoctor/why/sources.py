@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -11,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 from packaging.requirements import InvalidRequirement, Requirement
 
 from .._compat.tomllib import TOMLDecodeError, loads
+from .._record import field, record
 from ..errors import UserError
 from .dists import canonical, parse_file
 from .model import DistFile
@@ -19,7 +19,7 @@ from .policy import BinaryPolicy, add_tool_uv, from_env
 _PYLOCK = re.compile(r"^pylock\.([^.]+\.)?toml$")
 
 
-@dataclass(frozen=True)
+@record
 class Dep:
     req: Requirement
     origin: str  # "project" | "extra 'x'" | "group 'dev'" | "requirements.txt:3" | "command line"
@@ -29,7 +29,7 @@ class Dep:
         return canonical(self.req.name)
 
 
-@dataclass(frozen=True)
+@record
 class Edge:
     """A dependency arrow in a lock."""
 
@@ -39,7 +39,7 @@ class Edge:
     extras: tuple[str, ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class Locked:
     """One [[package]] of uv.lock or [[packages]] of pylock.toml."""
 
@@ -54,7 +54,7 @@ class Locked:
     root: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class Project:
     dir: Path
     name: str | None = None
