@@ -1,10 +1,20 @@
-"""Load the TOML tables in toolchains/ (shipped in the wheel as builddoctor/toolchains)."""
+"""Load the TOML tables in toolchains/ (shipped in the wheel as builddoctor/toolchains).
+
+Parsing TOML is pure Python: the tables a `check` reads took 20-30 ms to parse at every start,
+more than a third of a replayed check (issue 16). So a parsed table is kept the way Python keeps a
+module's bytecode: `marshal`led in the user cache folder (`BUILDDOCTOR_CACHE_DIR`, see cache.py),
+under `tables/`, one file per table and Python bytecode version, holding the identity (size, mtime,
+inode) of the TOML file it came from. It is used only while that file is unchanged, so it is never
+stale; a missing, damaged or foreign entry is just parsed again. Like bytecode, and unlike the
+cache of program answers that `check --no-cache` skips, it is not a fact about the machine, so
+`--no-cache` leaves it alone; `BUILDDOCTOR_NO_CACHE=1` turns both off, and with
+PYTHONDONTWRITEBYTECODE (`python -B`) nothing new is written.
+"""
 from __future__ import annotations
 
 import functools
 import os
-
-from ._compat.tomllib import loads
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,9 +37,65 @@ def toolchains_dir() -> Path:
     return Path(_toolchains_path())
 
 
+#: bump when what a table file holds changes meaning: old files then simply miss
+_FORMAT = 1
+
+
 @functools.cache
 def table(name: str) -> dict[str, Any]:
     """The parsed contents of toolchains/<name>.toml (os.path, not pathlib: 3 ms less at start-up)."""
-    with open(os.path.join(_toolchains_path(), f"{name}.toml"), encoding="utf-8") as fh:
-        data: dict[str, Any] = loads(fh.read())
+    path = os.path.join(_toolchains_path(), f"{name}.toml")
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        stamp = (_FORMAT, st.st_size, st.st_mtime_ns, st.st_ino)
+        kept = _kept_path(name)
+        data = _read_kept(kept, stamp) if kept else None
+        if data is None:
+            from ._compat.tomllib import loads
+
+            data = loads(fh.read().decode("utf-8"))
+            if kept and not sys.dont_write_bytecode:
+                _keep(kept, stamp, data)
     return data
+
+
+def _kept_path(name: str) -> str:
+    if os.environ.get("BUILDDOCTOR_NO_CACHE"):
+        return ""
+    from .cache import default_dir
+
+    folder = default_dir()
+    tag = sys.implementation.cache_tag or "python"  # marshal's format follows the bytecode version
+    return os.path.join(folder, "tables", f"{name}.{tag}.marshal") if folder else ""
+
+
+def _read_kept(path: str, stamp: tuple[int, ...]) -> dict[str, Any] | None:
+    import marshal
+
+    try:
+        with open(path, "rb") as fh:
+            kept = marshal.loads(fh.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp and isinstance(kept[1], dict):
+        return kept[1]
+    return None
+
+
+def _keep(path: str, stamp: tuple[int, ...], data: dict[str, Any]) -> None:
+    """Write the parsed table beside a unique temporary name and move it into place (readers see a
+    whole file or none); any failure only means the next run parses the TOML again."""
+    import marshal
+
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        blob = marshal.dumps((stamp, data))  # ValueError for a type marshal cannot keep (a TOML date)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass

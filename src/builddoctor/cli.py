@@ -12,6 +12,9 @@ from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXI
 
 
 class _Parser(argparse.ArgumentParser):
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return self.formatter_class(prog=self.prog, width=_columns())  # type: ignore[call-arg]
+
     def error(self, message: str) -> None:  # type: ignore[override]
         from .suggest import did_you_mean
 
@@ -30,6 +33,21 @@ class _Parser(argparse.ArgumentParser):
         return parsed, extras
 
 
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() gives it ($COLUMNS, else the terminal, else
+    80), without importing shutil (with bz2 and lzma) each time argparse checks an option."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser | None:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction) and name in action.choices:
@@ -42,12 +60,29 @@ TARGET_HELP = ("build for this target instead of the interpreter's: an arch (aar
                "platform (win-arm64), a wheel platform tag (manylinux_2_17_aarch64) or universal2")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only` (the command on the command line), the other commands get their
+    name and help but not their options: building every option of every command was a tenth of a
+    replayed check's time (issue 16)."""
     p = _Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
     p.add_argument("--version", action="version", version=f"builddoctor {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, (text, add) in _COMMAND_ARGUMENTS.items():
+        command = sub.add_parser(name, help=text)
+        if only is None or only == name:
+            add(command)
+    return p
 
-    c = sub.add_parser("check", help="probe every layer and compare it with the interpreter's target")
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named on the command line (the first word that is not an option), if it is one."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def _check_arguments(c: argparse.ArgumentParser) -> None:
     c.add_argument("--python", help="interpreter: a path or a version such as 3.12 (default: venv or PATH)")
     c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
     c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
@@ -70,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("packages", nargs="*", metavar="PACKAGE",
                    help="ask the index (--index, default PyPI) whether these would be built for this Python")
 
-    s = sub.add_parser("snapshot", help="record what the probes read (redacted) into one JSON file")
+
+def _snapshot_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("-o", "--output", type=nonempty, default="builddoctor-snapshot.json",
                    help="file to write, '-' for stdout")
     s.add_argument("--python")
@@ -80,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--markdown", action="store_true", help="also print the issue-tracker report naming the file")
     s.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
 
-    w = sub.add_parser("why", help="would each dependency come as a wheel or be built from source, and why")
+
+def _why_arguments(w: argparse.ArgumentParser) -> None:
     w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
     w.add_argument("--project", default=".", help="project folder, or a uv.lock / pylock.toml / requirements file")
     w.add_argument("--python", help="interpreter: a path or a version (default: venv or PATH)")
@@ -94,17 +131,20 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds for all index requests together (default 300)")
     w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
+
+def _build_arguments(b: argparse.ArgumentParser) -> None:
     from .builder import add_arguments as add_build_arguments
 
-    b = sub.add_parser("build", help="build a wheel with every layer set to the interpreter's target, then verify it")
     add_build_arguments(b)
 
+
+def _verify_arguments(v: argparse.ArgumentParser) -> None:
     from .verify.options import add_arguments as add_verify_arguments
 
-    v = sub.add_parser("verify", help="audit wheels: every binary against the tags, floors, abi3, RECORD")
     add_verify_arguments(v)
 
-    d = sub.add_parser("devshell", help="a Visual Studio developer environment for the interpreter's arch (Windows)")
+
+def _devshell_arguments(d: argparse.ArgumentParser) -> None:
     d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
     d.add_argument("--vs", metavar="VERSION", help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
     d.add_argument("--format", dest="fmt", default="cmd", help="cmd, powershell, bash or json (default cmd)")
@@ -113,7 +153,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--target", metavar="SPELLING", help=TARGET_HELP + " (its MSVC arch, like --arch)")
     d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
 
-    g = sub.add_parser("diagnose", help="read a failed build's log: its layers side by side, known problems, fixes")
+
+def _diagnose_arguments(g: argparse.ArgumentParser) -> None:
     g.add_argument("log", metavar="LOG", help="the build's output (a file, or - for standard input)")
     where = g.add_mutually_exclusive_group()
     where.add_argument("--replay", metavar="FILE", help="combine with a machine recorded by 'builddoctor snapshot'")
@@ -122,16 +163,32 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--project", help="with --live: the project folder")
     g.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
-    t = sub.add_parser("triage", help="group many snapshots (a CI matrix, bug reports) by their top finding")
+
+def _triage_arguments(t: argparse.ArgumentParser) -> None:
     t.add_argument("paths", nargs="+", metavar="SNAPSHOT|DIR", help="snapshot files, or folders searched for *.json")
     t.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
-    k = sub.add_parser("completion", help="print shell completion for bash, zsh, fish or powershell")
+
+def _completion_arguments(k: argparse.ArgumentParser) -> None:
     k.add_argument("shell", metavar="SHELL", help="bash, zsh, fish or powershell")
 
-    e = sub.add_parser("explain", help="the long form of a finding id")
+
+def _explain_arguments(e: argparse.ArgumentParser) -> None:
     e.add_argument("id", nargs="?", help="finding id; without it, list them all")
-    return p
+
+
+_COMMAND_ARGUMENTS = {
+    "check": ("probe every layer and compare it with the interpreter's target", _check_arguments),
+    "snapshot": ("record what the probes read (redacted) into one JSON file", _snapshot_arguments),
+    "why": ("would each dependency come as a wheel or be built from source, and why", _why_arguments),
+    "build": ("build a wheel with every layer set to the interpreter's target, then verify it", _build_arguments),
+    "verify": ("audit wheels: every binary against the tags, floors, abi3, RECORD", _verify_arguments),
+    "devshell": ("a Visual Studio developer environment for the interpreter's arch (Windows)", _devshell_arguments),
+    "diagnose": ("read a failed build's log: its layers side by side, known problems, fixes", _diagnose_arguments),
+    "triage": ("group many snapshots (a CI matrix, bug reports) by their top finding", _triage_arguments),
+    "completion": ("print shell completion for bash, zsh, fish or powershell", _completion_arguments),
+    "explain": ("the long form of a finding id", _explain_arguments),
+}
 
 
 def _resolve_arguments(p: argparse.ArgumentParser) -> None:
@@ -410,7 +467,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be reported
             raise UserError("standard output is closed; redirect it to a file or /dev/null")
-        args = _parser().parse_args(argv)
+        args = _parser(_command_in(sys.argv[1:] if argv is None else argv)).parse_args(argv)
         code = COMMANDS[args.command](args)
         sys.stdout.flush()
         return code

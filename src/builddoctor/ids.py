@@ -5,7 +5,6 @@ a glob over ids (`cc.*`).
 """
 from __future__ import annotations
 
-import difflib
 import fnmatch
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -29,6 +28,8 @@ def known_ids() -> list[str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest choice to a mistyped word, or None when nothing is close."""
+    import difflib
+
     pool = list(choices)
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if not close and "." in word:  # "emulated" for "host.emulated": compare the part after the dot
@@ -54,6 +55,8 @@ def _is_glob(word: str) -> bool:
 
 def parse_ignores(values: Sequence[str]) -> list[str]:
     """--ignore values (repeatable, comma-separated), each checked against the known ids."""
+    if not values:
+        return []
     ids = known_ids()
     out: list[str] = []
     for value in values:

@@ -27,7 +27,7 @@ class Problem:
     affected: str
     fixed_in: str
     when: dict[str, Any]
-    symptoms: tuple[re.Pattern[str], ...]
+    symptom_texts: tuple[str, ...]  # regexes (case-insensitive) a build log shows; compiled on first use
     title: str
     cause: str
     fixes: tuple[KnownFix, ...]
@@ -40,17 +40,15 @@ class Problem:
     def finding_id(self) -> str:
         return f"known.{self.id}"
 
+    @functools.cached_property
+    def symptoms(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(s, re.I) for s in self.symptom_texts)
+
     def affects(self, version: str) -> bool:
         """Whether `version` of the tool is in the affected range (False when it cannot be parsed)."""
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
-        from packaging.version import InvalidVersion, Version
-
         if not self.affected:
             return True
-        try:
-            return Version(version) in SpecifierSet(self.affected)
-        except (InvalidVersion, InvalidSpecifier):
-            return False
+        return contains(self.affected, version) is True
 
     def matches_log(self, line: str) -> bool:
         return any(p.search(line) for p in self.symptoms)
@@ -73,11 +71,42 @@ class Context:
     tools: dict[str, str] = field(default_factory=dict)  # tool -> version that will run
 
 
-def holds(problem: Problem, ctx: Context) -> bool:
-    """Every condition of `problem.when` holds in `ctx` (an unknown value never satisfies one)."""
-    from packaging.specifiers import SpecifierSet
+_RELEASE = re.compile(r"\d+(?:\.\d+)*")
+_CLAUSE = re.compile(r"\s*(<=|>=|<|>|==|!=)\s*(\d+(?:\.\d+)*)\s*")
+_OPS: dict[str, Any] = {"<": tuple.__lt__, "<=": tuple.__le__, ">": tuple.__gt__, ">=": tuple.__ge__,
+                        "==": tuple.__eq__, "!=": tuple.__ne__}
+
+
+def contains(spec: str, version: str, prereleases: bool = False) -> bool | None:
+    """Whether PEP 440 specifier `spec` contains `version` (None: either cannot be parsed).
+
+    A final release against plain comparison clauses (`>=1.3,<1.5.2`), which is what the tables hold
+    and what tools report, is decided here by comparing zero-padded release numbers, exactly as PEP
+    440 orders them; anything else (pre-releases, wildcards, `~=`, epochs, local versions) goes to
+    `packaging`, which a check then only imports when it meets one (issue 16).
+    """
+    if _RELEASE.fullmatch(version):
+        clauses = [_CLAUSE.fullmatch(c) for c in spec.split(",")] if spec.strip() else []
+        if all(clauses):
+            have = tuple(int(p) for p in version.split("."))
+            for m in clauses:
+                assert m is not None
+                want = tuple(int(p) for p in m.group(2).split("."))
+                width = max(len(have), len(want))
+                if not _OPS[m.group(1)](have + (0,) * (width - len(have)), want + (0,) * (width - len(want))):
+                    return False
+            return True
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 
+    try:
+        return SpecifierSet(spec, prereleases=prereleases or None).contains(Version(version))
+    except (InvalidVersion, InvalidSpecifier):
+        return None
+
+
+def holds(problem: Problem, ctx: Context) -> bool:
+    """Every condition of `problem.when` holds in `ctx` (an unknown value never satisfies one)."""
     for key, want in problem.when.items():
         if key in ("os", "host_arch", "target_arch", "implementation"):
             if getattr(ctx, key) not in want:
@@ -86,10 +115,7 @@ def holds(problem: Problem, ctx: Context) -> bool:
             if getattr(ctx, key) is not want:
                 return False
         elif key == "python":
-            try:
-                if ctx.python is None or Version(ctx.python) not in SpecifierSet(want, prereleases=True):
-                    return False
-            except InvalidVersion:
+            if ctx.python is None or contains(want, ctx.python, prereleases=True) is not True:
                 return False
         elif key == "env":
             if not set(want) <= ctx.env:
@@ -97,10 +123,7 @@ def holds(problem: Problem, ctx: Context) -> bool:
         elif key == "tools":
             for tool, spec in want.items():
                 version = ctx.tools.get(tool)
-                try:
-                    if version is None or Version(version) not in SpecifierSet(spec, prereleases=True):
-                        return False
-                except InvalidVersion:
+                if version is None or contains(spec, version, prereleases=True) is not True:
                     return False
         else:  # pragma: no cover - the validation test refuses unknown keys
             return False
@@ -115,7 +138,7 @@ def problems() -> tuple[Problem, ...]:
         out.append(Problem(
             id=p["id"], tool=p["tool"], affected=p.get("affected", ""), fixed_in=p.get("fixed_in", ""),
             when=dict(p.get("when", {})),
-            symptoms=tuple(re.compile(s, re.I) for s in p.get("symptoms", [])),
+            symptom_texts=tuple(p.get("symptoms", [])),
             title=p["title"], cause=p["cause"],
             fixes=tuple(KnownFix(f["command"], f["why"], dict(f.get("when", {}))) for f in p.get("fixes", [])),
             source=tuple(p["source"]), severity=cast(Literal["error", "warning"], p.get("severity", "error")),
@@ -259,6 +282,6 @@ def ranked_fixes(problem: Problem, ctx: Context | None = None, *, requirement: s
 
 def holds_conditions(when: dict[str, Any], ctx: Context) -> bool:
     """`holds` for a bare condition table (a fix's own `when`)."""
-    probe = Problem(id="-.-", tool="", affected="", fixed_in="", when=when, symptoms=(), title="", cause="",
+    probe = Problem(id="-.-", tool="", affected="", fixed_in="", when=when, symptom_texts=(), title="", cause="",
                     fixes=(), source=(), severity="error")
     return holds(probe, ctx)

@@ -1,10 +1,8 @@
 """Record every read the probes make, then write it as one redacted snapshot file."""
 from __future__ import annotations
 
-import getpass
 import json
 import os
-import socket
 from collections.abc import Mapping, Sequence
 
 from .. import __version__
@@ -112,8 +110,9 @@ class RecordingMachine(Machine):
 
     def snapshot(self, invocation: Mapping[str, Any]) -> dict[str, Any]:
         """The redacted snapshot document (see docs in README: 'Snapshot files')."""
+        import getpass
+        import socket
         from datetime import datetime, timezone
-
 
         home = self.inner.home()
         try:

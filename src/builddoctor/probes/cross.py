@@ -5,7 +5,6 @@ Nothing here decides: target.py infers the intended target from these, rules/cro
 """
 from __future__ import annotations
 
-import configparser
 import re
 import struct
 
@@ -51,6 +50,8 @@ def _finds_crt(machine: Machine, gcc: str) -> bool:
 
 def dist_plat_name(text: str) -> str:
     """plat_name from a distutils config file ([bdist_wheel], [build_ext] or [build])."""
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)

@@ -57,12 +57,12 @@ def project_rules(facts: Facts, target: Target | None) -> list[Finding]:
 
 def _requires_python(facts: Facts) -> list[Finding]:
     """Requires-Python excludes the interpreter: the wheel built for it would refuse to install (pip, uv)."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
-
     project, i = facts.project, facts.interpreter
     if project is None or not project.requires_python or not i.usable or not i.version_tuple:
         return []
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
     try:
         spec = SpecifierSet(project.requires_python)
         version = Version(".".join(str(p) for p in i.version_tuple))
