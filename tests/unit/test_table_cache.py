@@ -33,7 +33,7 @@ def test_a_kept_table_is_used_until_the_toml_changes(tables, tmp_path):
     toml.write_text('[x]\nname = "one"\n')
     assert load("arches") == {"x": {"name": "one"}}
     [entry] = kept(tmp_path)
-    stamp, data = marshal.loads(entry.read_bytes())
+    stamp, _ = marshal.loads(entry.read_bytes())
     entry.write_bytes(marshal.dumps((stamp, {"x": {"name": "from the kept copy"}})))
     assert load("arches") == {"x": {"name": "from the kept copy"}}  # read, not parsed
     toml.write_text('[x]\nname = "two, longer"\n')  # a new size (and mtime): the kept copy is stale
