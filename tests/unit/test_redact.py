@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 from builddoctor._data import table
 from builddoctor.check import CheckResult
 from builddoctor.machine import LiveMachine, RecordingMachine, ReplayMachine
-from builddoctor.machine import record as record_mod
 from builddoctor.machine.redact import Redactor, minimize_cargo_config, scrub_secrets
 from builddoctor.probes import probe_all
 from builddoctor.report import lines, to_json
@@ -184,8 +183,8 @@ def test_no_planted_secret_leaks_and_the_replay_reads_like_the_machine(recorded,
     facts = probe_all(machine, sys.executable, project)
     live = CheckResult(facts, diagnose(facts), "live")
 
-    monkeypatch.setattr(record_mod.getpass, "getuser", lambda: user)
-    monkeypatch.setattr(record_mod.socket, "gethostname", lambda: "ci-" + user + "-07")
+    monkeypatch.setattr("getpass.getuser", lambda: user)
+    monkeypatch.setattr("socket.gethostname", lambda: "ci-" + user + "-07")
     rec = RecordingMachine(machine)
     rec.reads = reads
     doc = json.loads(json.dumps(rec.snapshot({"python": sys.executable, "project": project})))

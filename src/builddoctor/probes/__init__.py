@@ -7,8 +7,9 @@ rules/__init__.py's `RULES` / `LAYERS`.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
+from .._parallel import start
 from .._record import replace
 from ..facts import Facts, InterpreterFacts, ProjectFacts, RustFacts
 from ..machine import Machine
@@ -30,6 +31,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
+
+T = TypeVar("T")
 
 #: fact group name (a field of Facts) -> probe(machine, project_dir), in the order they start
 PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
@@ -62,36 +65,6 @@ def needs_rust(project: ProjectFacts | None) -> bool:
     return project is None or project.is_rust or project.has_cargo_toml or project.kind in ("", "unknown")
 
 
-class _Inline:
-    """An executor that runs each call at once: replays read no machine, threads only cost them time."""
-
-    def __enter__(self) -> _Inline:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> _Done:
-        return _Done(fn, args)
-
-
-class _Done:
-    """A call already made, with concurrent.futures.Future's `result()` (an exception is raised there)."""
-
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        self._error: BaseException | None = None
-        self._value: Any = None
-        try:
-            self._value = fn(*args)
-        except Exception as exc:
-            self._error = exc
-
-    def result(self) -> Any:
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
 def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False,
               isolated: bool | None = None, concurrent: bool = True) -> Facts:
     """Every probe, concurrently (`concurrent=False`: one after the other, for many replays). With
@@ -99,31 +72,26 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
     run only for a project that may compile Rust."""
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
     skip_rust = rust_if_needed and not needs_rust(proj_facts)
-    workers = 4 + len(PROBES) + len(AFTER_INTERPRETER)
     concurrent = concurrent and machine.concurrent  # a replay answers at once: threads only cost time
-    if concurrent:  # threads only for a machine whose reads wait (a replay answers at once)
-        from concurrent.futures import ThreadPoolExecutor
 
-        pool_cm: Any = ThreadPoolExecutor(max_workers=workers)
-    else:
-        pool_cm = _Inline()
-    with pool_cm as pool:
-        interp = pool.submit(probe_interpreter, machine, python)
-        after = {name: pool.submit(lambda fn: fn(machine, project, interp.result()), fn)
-                 for name, fn in AFTER_INTERPRETER.items()}
-        host = pool.submit(probe_host, machine)
-        rust = None if skip_rust else pool.submit(probe_rust, machine, project)
-        proj = pool.submit(probe_project, machine, project) if project and proj_facts is None else None
-        extra = {name: pool.submit(fn, machine, project) for name, fn in PROBES.items()}
-        facts = Facts(
-            os=machine.os,
-            interpreter=interp.result(),
-            host=host.result(),
-            rust=rust.result() if rust else RustFacts(),
-            project=proj.result() if proj else proj_facts,
-            **{name: f.result() for name, f in extra.items()},
-            **{name: f.result() for name, f in after.items()},
-        )
+    def run(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+        return start(fn, *args, concurrent=concurrent)
+
+    interp = run(probe_interpreter, machine, python)  # the slowest: started first
+    after = {name: run(lambda fn: fn(machine, project, interp()), fn) for name, fn in AFTER_INTERPRETER.items()}
+    host = run(probe_host, machine)
+    rust = None if skip_rust else run(probe_rust, machine, project)
+    proj = run(probe_project, machine, project) if project and proj_facts is None else None
+    extra = {name: run(fn, machine, project) for name, fn in PROBES.items()}
+    facts = Facts(
+        os=machine.os,
+        interpreter=interp(),
+        host=host(),
+        rust=rust() if rust else RustFacts(),
+        project=proj() if proj else proj_facts,
+        **{name: join() for name, join in extra.items()},
+        **{name: join() for name, join in after.items()},
+    )
     for name, late in LATE_PROBES.items():
         facts = replace(facts, **{name: late(machine, project, facts, isolated)})
     return facts

@@ -73,7 +73,9 @@ def _real_rust_binary(machine: Machine, rustup: str | None, name: str, proxy: st
     """rustup's proxies are one binary for every toolchain; the toolchain's own rustc/cargo is what runs."""
     if not rustup:
         return proxy
-    result = machine.run([rustup, "which", name], timeout=TIMEOUT)
+    from ..cache import rustup_files
+
+    result = machine.run_cached([rustup, "which", name], timeout=TIMEOUT, deps_of=rustup_files)
     text = result.stdout.strip().splitlines()
     return text[0].strip() if result.ok and text else proxy
 
@@ -83,9 +85,10 @@ def probe_binaries(machine: Machine, project: str | None = None) -> BinaryFacts:
     found = {n: p for n in (*names, "rustc", "cargo", "rustup") if (p := machine.which(n))}
     rustup = found.get("rustup")
     jobs = [(n + ".exe" if n in ("cl", "link") else n, found[n]) for n in names if n in found]
-    for name in ("rustc", "cargo"):
-        if name in found:
-            jobs.append((name, _real_rust_binary(machine, rustup, name, found[name])))
+    rust = [name for name in ("rustc", "cargo") if name in found]
+    real = map_all(lambda name: _real_rust_binary(machine, rustup, name, found[name]), rust,
+                   concurrent=machine.concurrent)
+    jobs += list(zip(rust, real))
     tools = tuple(map_all(lambda job: _tool(machine, *job), jobs, concurrent=machine.concurrent))
     family, bits = "", 0
     if machine.os == "linux":
