@@ -11,6 +11,7 @@ from typing import Any, Literal, cast
 
 from ._data import table
 from ._record import field, record
+from ._regex import lazy
 
 
 @record
@@ -71,8 +72,8 @@ class Context:
     tools: dict[str, str] = field(default_factory=dict)  # tool -> version that will run
 
 
-_RELEASE = re.compile(r"\d+(?:\.\d+)*")
-_CLAUSE = re.compile(r"\s*(<=|>=|<|>|==|!=)\s*(\d+(?:\.\d+)*)\s*")
+_RELEASE = lazy(r"\d+(?:\.\d+)*")
+_CLAUSE = lazy(r"\s*(<=|>=|<|>|==|!=)\s*(\d+(?:\.\d+)*)\s*")
 _OPS: dict[str, Any] = {"<": tuple.__lt__, "<=": tuple.__le__, ">": tuple.__gt__, ">=": tuple.__ge__,
                         "==": tuple.__eq__, "!=": tuple.__ne__}
 

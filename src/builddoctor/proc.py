@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -17,7 +16,8 @@ from . import _winjob
 from ._record import record
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # subprocess itself is imported where a child is started: a replay starts none
+    import subprocess
     from typing import IO
 
 DEFAULT_TIMEOUT = 20.0
@@ -164,6 +164,7 @@ def run(
     import subprocess
 
 
+
     argv_t = tuple(str(a) for a in argv)
     try:
         proc = subprocess.Popen(
@@ -228,6 +229,8 @@ DRAIN = 0.5  # seconds to finish reading after the child exited (a grandchild ma
 def _collect(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: float,
              stdin_data: bytes | None) -> ProcResult:
     """Wait for the child itself (not for its pipes), reading both streams into bounded buffers."""
+    import subprocess
+
     assert proc.stdout is not None and proc.stderr is not None
     out, err = _Capped(proc.stdout), _Capped(proc.stderr)
     if proc.stdin is not None:

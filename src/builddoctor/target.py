@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from . import arch as archmod
 from ._data import table
 from ._record import field, record, replace
+from ._regex import lazy
 from .errors import UserError
 from .facts import InterpreterFacts
 
@@ -154,7 +155,7 @@ class Spelled:
         return "universal2" if self.universal2 else (self.arch.name if self.arch else "?")
 
 
-_WHEEL_PREFIX = re.compile(r"^(?:(?P<many>manylinux|musllinux)_\d+_\d+_|manylinux\d+_|linux_|macosx_\d+_\d+_)")
+_WHEEL_PREFIX = lazy(r"^(?:(?P<many>manylinux|musllinux)_\d+_\d+_|manylinux\d+_|linux_|macosx_\d+_\d+_)")
 
 
 def parse_spelling(spelling: str) -> Spelled | None:

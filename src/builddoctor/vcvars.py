@@ -2,14 +2,13 @@
 and the build plan, so what a fix says is exactly what `devshell` runs. Data: toolchains/msvc.toml."""
 from __future__ import annotations
 
-import re
-
 from . import arch as archmod
 from ._data import table
+from ._regex import lazy
 from .errors import UserError
 from .facts import version_tuple
 
-_SPEC = re.compile(r"^[a-z0-9_]+$")
+_SPEC = lazy(r"^[a-z0-9_]+$")
 
 
 def vcvars_spec(host: archmod.Arch, target: archmod.Arch, vs_version: str = "") -> tuple[str, archmod.Arch, list[str]]:

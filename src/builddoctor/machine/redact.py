@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .._regex import lazy
+
 _NAMES = {
     "PATH", "PATHEXT", "HOME", "USERPROFILE", "CC", "CXX", "CPP", "AR", "LD", "CFLAGS", "CXXFLAGS",
     "CPPFLAGS", "LDFLAGS", "ARCHFLAGS", "_PYTHON_HOST_PLATFORM", "MACOSX_DEPLOYMENT_TARGET", "SDKROOT",
@@ -28,11 +30,7 @@ _PREFIXES = (
     "CXXFLAGS_", "TARGET_", "HOST_", "PYO3_", "MATURIN_", "SKBUILD_", "CMAKE_", "UV_PYTHON",
     "SETUPTOOLS_RUST_", "PKG_CONFIG", "OPENSSL_", "VCPKG_",
 )
-_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW(OR)?D|KEY|AUTH|COOKIE|CREDENTIAL|SESSION", re.I)
-_SECRET_VALUE = re.compile(
-    r"(ghp_[A-Za-z0-9]{20,}|gh[ousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|pypi-[A-Za-z0-9_\-]{20,}"
-    r"|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{5,})"
-)
+_SECRET_NAME = lazy(r"TOKEN|SECRET|PASSW(OR)?D|KEY|AUTH|COOKIE|CREDENTIAL|SESSION", re.I)
 #: THE pattern of credentials in a URL (scheme://user[:password]@): used by snapshots, build envs and why/index.
 URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^/@\s:]*)(?::[^/@\s]*)?@")
 _URL_CREDENTIALS = URL_USERINFO
@@ -47,7 +45,7 @@ _ASSIGN_SECRET = re.compile(
     r"(?P<name>(?<![A-Za-z0-9_])[A-Za-z0-9_]*?(?:TOKEN|SECRET|PASSW(?:OR)?D|KEY|AUTH|COOKIE|CREDENTIALS?"
     r"|SESSION)[A-Za-z0-9_]*=)(?P<value><redacted>|\"[^\"]*\"|'[^']*'|[^\s\"';&]+)", re.I)
 # `token = "..."` lines of TOML / INI-style files (pyproject tables, pip.conf-like files)
-_CONFIG_SECRET = re.compile(
+_CONFIG_SECRET = lazy(
     r"(?im)^(?P<name>[ \t]*[\"']?[A-Za-z0-9_.\-]*(?:token|secret|passw(?:or)?d|credentials?|api[_\-]?key"
     r"|access[_\-]?key|private[_\-]?key)[A-Za-z0-9_.\-]*[\"']?[ \t]*[=:][ \t]*)(?P<value>\S.*)$")
 REDACTED = "<redacted>"
@@ -55,7 +53,7 @@ REDACTED = "<redacted>"
 
 # Variables a build backend has no use for and must not see (stricter than _SECRET_NAME, which also
 # masks harmless names like SSH_AUTH_SOCK in reports).
-_BACKEND_SECRET = re.compile(r"(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)($|_)",
+_BACKEND_SECRET = lazy(r"(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)($|_)",
                              re.I)
 
 
@@ -133,8 +131,8 @@ def minimize_cargo_config(text: str) -> str:
 
 # The only files named config / config.toml the probes read are cargo's ($CARGO_HOME/config.toml,
 # <project and its parents>/.cargo/config.toml); CARGO_HOME can be any folder.
-_CARGO_CONFIG = re.compile(r"(^|[\\/])config(\.toml)?$")
-_CONFIG_FILE = re.compile(r"\.(toml|cfg|ini|conf|lock)$|(^|[\\/])\.[A-Za-z0-9_.\-]*rc$", re.I)
+_CARGO_CONFIG = lazy(r"(^|[\\/])config(\.toml)?$")
+_CONFIG_FILE = lazy(r"\.(toml|cfg|ini|conf|lock)$|(^|[\\/])\.[A-Za-z0-9_.\-]*rc$", re.I)
 
 
 def _minimize_read(key: str, value: Any) -> Any:

@@ -40,7 +40,6 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
     "cc": probe_cc,
     "cmake": probe_cmake,
     "cross": probe_cross,
-    "binaries": probe_binaries,
     "native_libs": probe_native_libs,
     "crates": probe_crates,
     "path": probe_path,
@@ -51,6 +50,7 @@ PROBES: dict[str, Callable[[Machine, str | None], Any]] = {
 #: has one (`build --no-isolation`), else None (read from the environment)
 LATE_PROBES: dict[str, Callable[[Machine, str | None, Facts, bool | None], Any]] = {
     "tools": probe_tools,
+    "binaries": probe_binaries,  # the real rustc/cargo of rustup's active toolchain
 }
 
 #: fact groups that need the interpreter's own facts: probe(machine, project_dir, interpreter facts);

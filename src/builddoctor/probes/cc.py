@@ -12,6 +12,7 @@ from .. import arch as archmod
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._data import table
 from .._parallel import map_all
+from .._regex import lazy
 from ..facts import CMD_LIMIT, CFacts, Compiler
 from ..machine import Machine
 
@@ -22,10 +23,10 @@ if TYPE_CHECKING:
 TIMEOUT = 10.0
 FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS")
 _PLAIN_VARS = ("CC", "CXX", *FLAG_VARS)
-_CCRS = re.compile(r"^(CC|CXX|CFLAGS|CXXFLAGS)_.+|^(TARGET|HOST)_(CC|CXX|CFLAGS|CXXFLAGS)$", re.I)
+_CCRS = lazy(r"^(CC|CXX|CFLAGS|CXXFLAGS)_.+|^(TARGET|HOST)_(CC|CXX|CFLAGS|CXXFLAGS)$", re.I)
 _WRAPPERS = {"ccache", "sccache", "distcc", "buildcache"}
-_TRIPLE = re.compile(r"^[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+){1,4}$")
-_CL_VERSION = re.compile(r"\b(\d{2}\.\d{2}\.\d{4,5}(?:\.\d+)?)\b")
+_TRIPLE = lazy(r"^[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+){1,4}$")
+_CL_VERSION = lazy(r"\b(\d{2}\.\d{2}\.\d{4,5}(?:\.\d+)?)\b")
 PATH_NAMES = ("cc", "gcc", "clang", "clang-cl", "cl")
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 
 from .._record import replace
+from .._regex import lazy
 from ..facts import CMakeFacts
 from ..machine import Machine
 from ._binary import binary_arches
 from .cc import env_get
 
 TIMEOUT = 10.0
-_VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.]?rc\d+)?)\b")
+_VERSION = lazy(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.]?rc\d+)?)\b")
 
 
 

@@ -7,12 +7,13 @@ import re
 from typing import Any
 
 from .._compat.tomllib import TOMLDecodeError, loads
+from .._regex import lazy
 from ..facts import CrateFacts
 from ..machine import Machine
 from .nativelibs import lock_packages
 
-_RUST_VERSION = re.compile(r'^rust-version\s*=\s*"([^"]+)"', re.M)
-_LIMITED = re.compile(r"py_limited_api\s*=\s*(True|['\"]cp3\d+['\"])")
+_RUST_VERSION = lazy(r'^rust-version\s*=\s*"([^"]+)"', re.M)
+_LIMITED = lazy(r"py_limited_api\s*=\s*(True|['\"]cp3\d+['\"])")
 MAX_CRATES = 400  # Cargo.toml heads read from cargo's registry (each at most HEAD bytes)
 HEAD = 2048
 

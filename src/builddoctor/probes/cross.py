@@ -10,7 +10,7 @@ import struct
 
 from .._data import table
 from .._parallel import map_all
-from ..facts import BinaryFacts, Compiler, CrossFacts, ToolBinary
+from ..facts import BinaryFacts, Compiler, CrossFacts, Facts, ToolBinary
 from ..machine import Machine
 from ._binary import binary_arches
 from .cc import env_get, probe_compiler
@@ -69,10 +69,15 @@ def _tool(machine: Machine, name: str, path: str) -> ToolBinary:
     return ToolBinary(name, path, fmt, arches)
 
 
-def _real_rust_binary(machine: Machine, rustup: str | None, name: str, proxy: str) -> str:
-    """rustup's proxies are one binary for every toolchain; the toolchain's own rustc/cargo is what runs."""
+def _real_rust_binary(machine: Machine, rustup: str | None, name: str, proxy: str, toolchain_bin: str) -> str:
+    """rustup's proxies are one binary for every toolchain; the toolchain's own rustc/cargo is what
+    runs: the active toolchain's folder in the rustup home (what `rustup which` answers, without
+    starting rustup twice more), else `rustup which` itself (a custom layout, an old snapshot)."""
     if not rustup:
         return proxy
+    path = f"{toolchain_bin}{_sep(machine)}{name}{'.exe' if machine.os == 'windows' else ''}"
+    if toolchain_bin and machine.is_file(path):
+        return path
     from ..cache import rustup_files
 
     result = machine.run_cached([rustup, "which", name], timeout=TIMEOUT, deps_of=rustup_files)
@@ -80,13 +85,28 @@ def _real_rust_binary(machine: Machine, rustup: str | None, name: str, proxy: st
     return text[0].strip() if result.ok and text else proxy
 
 
-def probe_binaries(machine: Machine, project: str | None = None) -> BinaryFacts:
+def _toolchain_bin(machine: Machine, active: str) -> str:
+    """The active toolchain's bin folder in the rustup home ($RUSTUP_HOME, else ~/.rustup), or ""."""
+    if not active or "/" in active or "\\" in active:
+        return ""
+    sep = _sep(machine)
+    home = machine.env().get("RUSTUP_HOME") or (f"{machine.home()}{sep}.rustup" if machine.home() else "")
+    return sep.join((home, "toolchains", active, "bin")) if home else ""
+
+
+def _sep(machine: Machine) -> str:
+    return "\\" if machine.os == "windows" else "/"
+
+
+def probe_binaries(machine: Machine, project: str | None, facts: Facts, isolated: bool | None = None) -> BinaryFacts:
+    """Runs after the other probes (LATE_PROBES): it needs rustup's active toolchain."""
     names = ["uv", "ninja", "clang"] + (["cl", "link"] if machine.os == "windows" else [])
     found = {n: p for n in (*names, "rustc", "cargo", "rustup") if (p := machine.which(n))}
     rustup = found.get("rustup")
     jobs = [(n + ".exe" if n in ("cl", "link") else n, found[n]) for n in names if n in found]
     rust = [name for name in ("rustc", "cargo") if name in found]
-    real = map_all(lambda name: _real_rust_binary(machine, rustup, name, found[name]), rust,
+    bin_dir = _toolchain_bin(machine, facts.rust.active_toolchain)
+    real = map_all(lambda name: _real_rust_binary(machine, rustup, name, found[name], bin_dir), rust,
                    concurrent=machine.concurrent)
     jobs += list(zip(rust, real))
     tools = tuple(map_all(lambda job: _tool(machine, *job), jobs, concurrent=machine.concurrent))

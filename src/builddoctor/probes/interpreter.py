@@ -6,6 +6,7 @@ import os as _os
 import re
 
 from .._record import replace
+from .._regex import lazy
 from ..facts import InterpreterFacts
 from ..machine import Machine
 from ._binary import binary_arches
@@ -23,8 +24,8 @@ def probe_timeout() -> float:
     from ..argtypes import seconds_from_env
 
     return seconds_from_env("BUILDDOCTOR_PROBE_TIMEOUT", PROBE_TIMEOUT)
-_SENTINEL = re.compile(r"@@BUILDDOCTOR@@(\{.*\})@@END@@", re.S)
-_VERSION = re.compile(r"^\d+(\.\d+){0,2}t?$")
+_SENTINEL = lazy(r"@@BUILDDOCTOR@@(\{.*\})@@END@@", re.S)
+_VERSION = lazy(r"^\d+(\.\d+){0,2}t?$")
 
 
 def _payload(stdout: str) -> str | None:
@@ -45,7 +46,7 @@ def _excerpt(text: str, limit: int = 200) -> str:
     return excerpt(text, limit)
 
 
-_STORE_STUB = re.compile(r"[\\/]Microsoft[\\/]WindowsApps[\\/][^\\/]*$", re.I)
+_STORE_STUB = lazy(r"[\\/]Microsoft[\\/]WindowsApps[\\/][^\\/]*$", re.I)
 
 
 def _venv_home(machine: Machine, path: str) -> str | None:
@@ -205,7 +206,7 @@ def _probe_path(machine: Machine, requested: str | None, label: str, path: str |
 
 
 _MUSL_LOADER = re.compile(rb"/lib/ld-musl-[A-Za-z0-9_]+\.so\.1")
-_MUSL_VERSION = re.compile(r"^Version (\d+\.\d+(?:\.\d+)?)", re.M)
+_MUSL_VERSION = lazy(r"^Version (\d+\.\d+(?:\.\d+)?)", re.M)
 
 
 def _musl(machine: Machine, exe: str) -> list[str] | None:

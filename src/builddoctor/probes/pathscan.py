@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .. import arch as archmod
+from .._regex import lazy
 from ..facts import PathFacts, PathProgram
 from ..machine import Machine
 from ._binary import binary_arches
@@ -15,7 +16,7 @@ PROGRAMS = ("cc", "gcc", "clang", "c++", "g++", "ar", "ld", "cargo", "rustc", "c
             "pkg-config")
 WINDOWS_ONLY = ("link", "cl")
 MAX_ENTRIES = 256  # PATH entries scanned (a pathological PATH must not cost thousands of reads per program)
-_MSVC_BIN = re.compile(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", re.I)
+_MSVC_BIN = lazy(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", re.I)
 
 
 def path_entries(machine: Machine) -> list[str]:

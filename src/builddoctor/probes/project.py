@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .._compat.tomllib import TOMLDecodeError, loads
+from .._regex import lazy
 from ..facts import Dependency, ProjectFacts
 from ..machine import Machine
 
@@ -20,7 +21,7 @@ _KINDS = (
 )
 # A requirement without marker, URL or unusual version: its name is all a probe needs, without
 # importing packaging (30 ms). Anything else goes through packaging's parser.
-_PLAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"  # name (PEP 508)
+_PLAIN = lazy(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"  # name (PEP 508)
                     r"(?:\[\s*[A-Za-z0-9._-]+(?:\s*,\s*[A-Za-z0-9._-]+)*\s*\])?"  # [extras]
                     r"(?:\s*(?:===?|!=|<=?|>=?)\s*\d+(?:\.\d+)*"  # first version clause
                     r"(?:\s*,\s*(?:===?|!=|<=?|>=?)\s*\d+(?:\.\d+)*)*)?")

@@ -5,6 +5,7 @@ import re
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._parallel import map_all
+from .._regex import lazy
 from ..facts import RustFacts
 from ..machine import Machine
 from ..proc import excerpt as proc_excerpt
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from ..proc import ProcResult
 
 TIMEOUT = 15.0
-_TRIPLE = re.compile(r"^[a-z0-9_]+(-[a-z0-9_.]+){1,4}$")
+_TRIPLE = lazy(r"^[a-z0-9_]+(-[a-z0-9_.]+){1,4}$")
 
 
 def _first(pattern: str, text: str) -> str:

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from .._compat.tomllib import TOMLDecodeError, loads
+from .._regex import lazy
 from ..facts import Facts, ToolFacts, ToolVersion
 from ..machine import Machine
 
@@ -58,7 +59,7 @@ def canonical(name: str) -> str:
     return _SEPARATORS.sub("-", name).lower()
 
 
-_SEPARATORS = re.compile(r"[-_.]+")
+_SEPARATORS = lazy(r"[-_.]+")
 
 
 def _dict(value: Any) -> dict[str, Any]:

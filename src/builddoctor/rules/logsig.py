@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from .. import arch as archmod
+from .._regex import lazy
 from ..facts import Facts, LinkProblem, LogFacts
 from ..target import Target
 from .cc import set_env
@@ -253,7 +254,7 @@ def log_rules(facts: Facts, target: Target | None) -> list[Finding]:
 
 # --- layers -------------------------------------------------------------------------------------
 
-_TOOLCHAIN_HOST = re.compile(r"((?:x86_64|i686|aarch64|arm64|armv7|arm)[a-z0-9_]*)-(?:pc|unknown|apple)-")
+_TOOLCHAIN_HOST = lazy(r"((?:x86_64|i686|aarch64|arm64|armv7|arm)[a-z0-9_]*)-(?:pc|unknown|apple)-")
 
 
 def _status(a: str | None, target: Target | None) -> LayerStatus:

@@ -7,12 +7,13 @@ import re
 
 from .. import arch as archmod
 from .._data import table
+from .._regex import lazy
 from ..facts import Facts
 from ..target import Target
 from .model import ERROR, WARNING, Finding, Fix, Layer
 from .rustversion import _dir, rustup_bin, shadowing_rustc
 
-_MSVC_BIN = re.compile(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", re.I)
+_MSVC_BIN = lazy(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", re.I)
 
 
 def prepend_path(os: str, folder: str) -> str:
