@@ -5,8 +5,11 @@ builddoctor itself dies. Best effort: when any call fails, proc.py falls back to
 """
 from __future__ import annotations
 
-import subprocess
 import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
 
 _JOBS: dict[int, int] = {}  # child pid -> job handle
 

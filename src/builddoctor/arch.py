@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, Literal
 
 from ._data import table
 from ._record import field, record
 
-OSName = Literal["windows", "linux", "macos"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+    OSName = Literal["windows", "linux", "macos"]
+else:
+    OSName = str  # annotations are strings here: the runtime needs only the name
+
 OSES: tuple[OSName, ...] = ("windows", "linux", "macos")
 
 

@@ -7,7 +7,6 @@ Apple's mach-o/loader.h and mach-o/fat.h, and the ELF header (https://refspecs.l
 from __future__ import annotations
 
 import os
-from typing import Literal
 
 from . import arch
 from ._data import table
@@ -15,7 +14,11 @@ from ._record import record
 from .arch import Arch
 from .errors import UserError
 
-_Order = Literal["little", "big"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+    _Order = Literal["little", "big"]
+
 
 HEADER_BYTES = 64 * 1024
 """How much of a file identify_file() reads: enough for any sane e_lfanew (+26) or fat table."""

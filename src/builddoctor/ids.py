@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from ._record import replace
 from .errors import UserError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .check import CheckResult
     from .rules.model import Finding

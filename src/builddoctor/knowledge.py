@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Literal, cast
 
 from ._data import table
 from ._record import field, record
 from ._regex import lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 
 @record
@@ -142,7 +145,7 @@ def problems() -> tuple[Problem, ...]:
             symptom_texts=tuple(p.get("symptoms", [])),
             title=p["title"], cause=p["cause"],
             fixes=tuple(KnownFix(f["command"], f["why"], dict(f.get("when", {}))) for f in p.get("fixes", [])),
-            source=tuple(p["source"]), severity=cast(Literal["error", "warning"], p.get("severity", "error")),
+            source=tuple(p["source"]), severity="warning" if p.get("severity") == "warning" else "error",
             log_only=bool(p.get("log_only")),
             contradicts=tuple(p.get("contradicts", ())),
         ))

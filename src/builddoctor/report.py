@@ -4,11 +4,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import IO, Any
 
 from .check import CheckResult, to_json
 from .machine.redact import Redactor, printable, printable_deep
 from .rules.model import ERROR, OK, WARNING, top_fixes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 _MARK = {"match": "ok", "mismatch": "MISMATCH", "unknown": "?", "absent": "-"}
 _SEV = {ERROR: "error", WARNING: "warn ", OK: "ok   "}

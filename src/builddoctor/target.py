@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
 
 from . import arch as archmod
 from ._data import table
@@ -12,6 +11,7 @@ from ._regex import lazy
 from .errors import UserError
 from .facts import InterpreterFacts
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from packaging.tags import Tag
 

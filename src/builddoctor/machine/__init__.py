@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
 
 from .base import Machine
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .live import LiveMachine
     from .record import RecordingMachine
     from .replay import ReplayMachine, load_snapshot

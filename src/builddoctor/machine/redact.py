@@ -8,9 +8,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from .._regex import lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NAMES = {
     "PATH", "PATHEXT", "HOME", "USERPROFILE", "CC", "CXX", "CPP", "AR", "LD", "CFLAGS", "CXXFLAGS",

@@ -7,8 +7,6 @@ rules/__init__.py's `RULES` / `LAYERS`.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
-
 from .._parallel import start
 from .._record import replace
 from ..facts import Facts, InterpreterFacts, ProjectFacts, RustFacts
@@ -30,9 +28,9 @@ from .tools import probe_tools
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import Any, TypeVar
 
-T = TypeVar("T")
+    T = TypeVar("T")
 
 #: fact group name (a field of Facts) -> probe(machine, project_dir), in the order they start
 PROBES: dict[str, Callable[[Machine, str | None], Any]] = {

@@ -4,13 +4,16 @@ about the limited API (abi3)."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._regex import lazy
 from ..facts import CrateFacts
 from ..machine import Machine
 from .nativelibs import lock_packages
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _RUST_VERSION = lazy(r'^rust-version\s*=\s*"([^"]+)"', re.M)
 _LIMITED = lazy(r"py_limited_api\s*=\s*(True|['\"]cp3\d+['\"])")

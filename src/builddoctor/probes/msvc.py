@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from .._data import table
 from ..facts import DevShell, MsvcFacts, VsInstall
 from ..machine import Machine
 from .cc import env_get
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TIMEOUT = 30.0
 

@@ -4,7 +4,6 @@ project that needs no system library."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._data import table
@@ -12,6 +11,10 @@ from .._parallel import map_all
 from ..facts import NativeLib, NativeLibFacts
 from ..machine import Machine
 from ._binary import binary_arches
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TIMEOUT = 10.0
 ENV_NAMES = ("PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR", "PKG_CONFIG", "OPENSSL_DIR",

@@ -17,7 +17,6 @@ and replay it:
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._regex import lazy
@@ -26,6 +25,8 @@ from ..machine import Machine
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # packaging is imported where a requirement is really parsed: a check without a
+    from typing import Any
+
     # project never pays for it (issue 16)
     from packaging.requirements import Requirement
     from packaging.specifiers import SpecifierSet

@@ -1,8 +1,6 @@
 """diagnose(): facts -> one target, every layer side by side with it, and findings with fixes."""
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from .. import arch as archmod
 from .._record import record
 from ..facts import Facts
@@ -21,8 +19,12 @@ from .pathshadow import path_shadow_layers, path_shadow_rules
 from .rustversion import rust_version_layers, rust_version_rules
 from .toolchain import toolchain_layers, toolchain_rules
 
-RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
-LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+    RuleFn = Callable[[Facts, "Target | None"], list[Finding]]
+    LayerFn = Callable[[Facts, "Target | None"], list[Layer]]
+
 
 #: THE rules, in report order (findings are then sorted by severity, stably).
 RULES: tuple[RuleFn, ...] = (

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
 
 from .. import arch as archmod
 from .._regex import lazy
@@ -16,6 +15,10 @@ from ..target import Target
 from .cc import set_env
 from .core import build_fix, native_python_fix
 from .model import ERROR, Finding, Fix, Layer, LayerStatus
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: findings that conclude something is *missing* from the absence of a fact: a log cannot support them
 LOG_UNKNOWABLE = frozenset({

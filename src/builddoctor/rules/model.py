@@ -1,12 +1,16 @@
 """Findings and fixes: what `check` reports."""
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from .._record import field, record, replace
 
-Severity = Literal["error", "warning", "ok"]
-LayerStatus = Literal["match", "mismatch", "unknown", "absent"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+    Severity = Literal["error", "warning", "ok"]
+    LayerStatus = Literal["match", "mismatch", "unknown", "absent"]
+else:
+    Severity = LayerStatus = str  # annotations are strings here: the runtime needs only the names
+
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
 OK: Severity = "ok"
