@@ -23,7 +23,6 @@ import json
 import os
 import sys
 import threading
-import zlib
 
 from .proc import ProcResult
 
@@ -89,6 +88,8 @@ class Cache:
 
     def _path(self, key: str) -> str:
         data = key.encode("utf-8", "surrogatepass")
+        import zlib
+
         name = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data) & 0xFFFF:04x}.json"
         return os.path.join(self.folder, name)
 

@@ -61,16 +61,15 @@ TARGET_HELP = ("build for this target instead of the interpreter's: an arch (aar
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole parser; with `only` (the command on the command line), the other commands get their
-    name and help but not their options: building every option of every command was a tenth of a
-    replayed check's time (issue 16)."""
+    """The whole parser; with `only` (a command named on the command line), that command alone:
+    building every option of every command was a tenth of a replayed check's time (issue 16). A
+    mistyped command, `--help` or no command at all get the whole parser (its choices, its help)."""
     p = _Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
     p.add_argument("--version", action="version", version=f"builddoctor {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, (text, add) in _COMMAND_ARGUMENTS.items():
-        command = sub.add_parser(name, help=text)
         if only is None or only == name:
-            add(command)
+            add(sub.add_parser(name, help=text))
     return p
 
 
