@@ -1,5 +1,6 @@
 """check --replay on the recorded machines of issue 13: one per failure class, each written from a
-public thread (cited in its note), each with a healthy twin (the same machine after the fix)."""
+public thread (cited in its note), each with a healthy twin (the same machine after the fix, in the shape
+a healthy user of it has)."""
 from __future__ import annotations
 
 import json
