@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "examples" / "machines"
@@ -586,6 +587,9 @@ MACHO_X86_64 = _MAC["reads"]["read_head /usr/local/opt/python@3.12/bin/python3.1
 # the same 32-byte Mach-O 64 header with CPU_TYPE_ARM64 (0x0100000c) and MH_DYLIB
 MACHO_ARM64_DYLIB = base64.b64encode(bytes.fromhex("cffaedfe0c000001000000000600000000000000000000000000000000000000")
                                      ).decode()
+# ... and MH_EXECUTE (2): an arm64 program (https://github.com/apple-oss-distributions/xnu EXTERNAL_HEADERS/mach-o/loader.h)
+MACHO_ARM64_EXE = base64.b64encode(bytes.fromhex("cffaedfe0c000001000000000200000000000000000000000000000000000000")
+                                   ).decode()
 
 
 def mac_machine(note: str, base: dict[str, object], extra: dict[str, object], project: str | None,
@@ -606,25 +610,42 @@ setup(
 """
 
 
+def _mac_probe() -> dict[str, object]:
+    """The python probe's answer on the Homebrew CPython 3.12 of macos-arm64-rosetta-x86_64-python."""
+    doc: dict[str, object] = json.loads(_MAC["reads"]["run python-probe /usr/local/opt/python@3.12/bin/python3.12"]
+                                        ["stdout"].split("@@BUILDDOCTOR@@")[1].split("@@END@@")[0])
+    return doc
+
+
 def class1_macos(fixed: bool) -> dict[str, object]:
-    exe = "/Library/Frameworks/Python.framework/Versions/3.7/bin/python3.7"
     proj = "/private/var/folders/kr/T/pip-install-ibm_db/ibm_db"
-    doc = json.loads(_MAC["reads"]["run python-probe /usr/local/opt/python@3.12/bin/python3.12"]["stdout"]
-                     .split("@@BUILDDOCTOR@@")[1].split("@@END@@")[0])
-    fw = "/Library/Frameworks/Python.framework/Versions/3.7"
-    doc = json.loads(json.dumps(doc).replace("/usr/local/opt/python@3.12/Frameworks/Python.framework/Versions/3.12", fw)
-                     .replace("/usr/local/opt/python@3.12/bin/python3.12", exe).replace("3.12", "3.7")
-                     .replace("cpython-312", "cpython-37m").replace("312", "37"))
-    doc.update(version="3.7.9", platform="macosx-10.9-x86_64", include_dir=f"{fw}/include/python3.7m",
-               sys_version="3.7.9 (v3.7.9:13c94747c7, Aug 15 2020, 01:31:08) [Clang 6.0 (clang-600.0.57)]",
-               build_vars={"CC": "gcc", "CXX": "g++", "LDSHARED": "gcc -bundle -undefined dynamic_lookup -arch x86_64 -g",
-                           "AR": "ar", "INCLUDEPY": f"{fw}/include/python3.7m", "MACOSX_DEPLOYMENT_TARGET": "10.9"})
-    doc["markers"].update(python_full_version="3.7.9", implementation_version="3.7.9", python_version="3.7",
-                          platform_release="21.6.0")
+    doc: dict[str, Any] = _mac_probe()
+    if fixed:
+        # A healthy user of this shape builds with a supported Python: the thread's python.org 3.7 is past
+        # its end of life (a finding of its own), so the twin has the Intel Homebrew's CPython 3.12, which
+        # on an Intel Mac is native x86_64 (https://docs.brew.sh/Installation : /usr/local on Intel).
+        exe = "/usr/local/opt/python@3.12/bin/python3.12"
+        fw = "/usr/local/opt/python@3.12/Frameworks/Python.framework/Versions/3.12"
+        doc["build_vars"] = {"CC": "clang", "CXX": "clang++", "AR": "ar", "INCLUDEPY": f"{fw}/include/python3.12",
+                             "LDSHARED": "clang -bundle -undefined dynamic_lookup", "MACOSX_DEPLOYMENT_TARGET": "12.0"}
+        doc["platform"] = "macosx-12.0-x86_64"  # the Monterey (21.6.0) bottle
+        doc["markers"].update(platform_release="21.6.0", platform_version="Darwin Kernel Version 21.6.0")
+    else:
+        exe = "/Library/Frameworks/Python.framework/Versions/3.7/bin/python3.7"
+        fw = "/Library/Frameworks/Python.framework/Versions/3.7"
+        doc = json.loads(json.dumps(doc).replace("/usr/local/opt/python@3.12/Frameworks/Python.framework/Versions/3.12", fw)
+                         .replace("/usr/local/opt/python@3.12/bin/python3.12", exe).replace("3.12", "3.7")
+                         .replace("cpython-312", "cpython-37m").replace("312", "37"))
+        doc.update(version="3.7.9", platform="macosx-10.9-x86_64", include_dir=f"{fw}/include/python3.7m",
+                   sys_version="3.7.9 (v3.7.9:13c94747c7, Aug 15 2020, 01:31:08) [Clang 6.0 (clang-600.0.57)]",
+                   build_vars={"CC": "gcc", "CXX": "g++", "LDSHARED": "gcc -bundle -undefined dynamic_lookup -arch x86_64 -g",
+                               "AR": "ar", "INCLUDEPY": f"{fw}/include/python3.7m", "MACOSX_DEPLOYMENT_TARGET": "10.9"})
+        doc["markers"].update(python_full_version="3.7.9", implementation_version="3.7.9", python_version="3.7",
+                              platform_release="21.6.0")
     xcrun_err = ("xcrun: error: invalid active developer path (/Library/Developer/CommandLineTools), missing xcrun at: "
                  "/Library/Developer/CommandLineTools/usr/bin/xcrun\n")
     tools = {
-        "env": {"HOME": "~", "PATH": f"{fw}/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"},
+        "env": {"HOME": "~", "PATH": ("" if fixed else f"{fw}/bin:") + "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"},
         "home": "~", "uname_machine": "x86_64", "proc_translated": 0,
         'run ["sysctl", "-n", "hw.optional.arm64"]': ok("", "sysctl: unknown oid 'hw.optional.arm64'\n", 1),
         "which python3": exe, f"is_file {exe}": True, f"read_head {exe}": MACHO_X86_64,
@@ -653,34 +674,49 @@ def class1_macos(fixed: bool) -> dict[str, object]:
             "The fix: install the Command Line Tools. Source: https://github.com/ibmdb/python-ibmdb/issues/787 ; "
             "the same after a macOS update: https://github.com/DudeNr33/screen-on-time/issues/4")
     if fixed:
-        note = "Healthy twin of class-toolchain-macos-clt-missing: the same Mac after `xcode-select --install`."
+        note = ("Healthy twin of class-toolchain-macos-clt-missing: the same Intel Mac after `xcode-select --install`, "
+                "building with a supported Python (the Intel Homebrew's CPython 3.12, native x86_64; the thread's "
+                "python.org 3.7 is past its end of life, https://devguide.python.org/versions/).")
     return mac_machine(note, {}, tools, proj, exe)
 
 
 CARGO_TOML_MAC_TLS = CARGO_TOML_OPENSSL
 
 
+def _arm64_homebrew_python(base: dict[str, object]) -> dict[str, object]:
+    """`base` (the Rosetta machine's reads) with Apple silicon Homebrew's native arm64 CPython 3.12 instead
+    of the Intel Homebrew's x86_64 one (https://docs.brew.sh/Installation : /opt/homebrew on Apple silicon)."""
+    old, new = "/usr/local/opt/python@3.12", "/opt/homebrew/opt/python@3.12"
+    reads = {k: v for k, v in base.items() if old not in k}
+    doc: dict[str, Any] = json.loads(json.dumps(_mac_probe()).replace(old, new))
+    doc.update(platform="macosx-15.0-arm64", mac_machine="arm64")
+    doc["markers"].update(platform_machine="arm64", platform_release="24.2.0",
+                          platform_version="Darwin Kernel Version 24.2.0")
+    exe = f"{new}/bin/python3.12"
+    reads.update({"which python3": exe, f"is_file {exe}": True, f"read_head {exe}": MACHO_ARM64_EXE,
+                  f"run python-probe {exe}": payload(**doc), "uname_machine": "arm64", "proc_translated": 0})
+    return reads
+
+
 def class2_macos(fixed: bool) -> dict[str, object]:
     proj = "~/src/tlsprobe"
-    base = {k: v for k, v in _MAC["reads"].items()}
-    prefix = "/usr/local" if fixed else "/opt/homebrew"
+    # the twin: the healthy shape of this Mac, everything arm64 from /opt/homebrew (see the note)
+    base = _arm64_homebrew_python(_MAC["reads"]) if fixed else {k: v for k, v in _MAC["reads"].items()}
+    prefix = "/opt/homebrew"
     lib = f"{prefix}/opt/openssl@3/lib"
-    pkg = f"{prefix}/bin/pkg-config"
     env = {"HOME": "~", "PATH": "/opt/homebrew/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin:~/.cargo/bin"}
-    if fixed:
-        env["PKG_CONFIG_PATH"] = "/usr/local/opt/openssl@3/lib/pkgconfig"
     extra: dict[str, object] = {
         "env": env,
         "which pkg-config": "/opt/homebrew/bin/pkg-config",
         'run ["/opt/homebrew/bin/pkg-config", "--version"]': ok("2.3.0\n"),
         'run ["/opt/homebrew/bin/pkg-config", "--modversion", "openssl"]': ok("3.4.0\n"),
         'run ["/opt/homebrew/bin/pkg-config", "--variable=libdir", "openssl"]': ok(f"{lib}\n"),
-        f"read_head {lib}/libssl.dylib": MACHO_X86_64 if fixed else MACHO_ARM64_DYLIB,
+        f"read_head {lib}/libssl.dylib": MACHO_ARM64_DYLIB,
         'run ["xcode-select", "-p"]': ok("/Library/Developer/CommandLineTools\n"),
         'run ["xcrun", "--show-sdk-path"]': ok("/Library/Developer/CommandLineTools/SDKs/MacOSX.sdk\n"),
         'run ["xcrun", "--show-sdk-version"]': ok("15.2\n"),
         "which cc": "/usr/bin/cc", "is_file /usr/bin/cc": True,
-        'run ["/usr/bin/cc", "-dumpmachine"]': ok("x86_64-apple-darwin24.2.0\n"),
+        'run ["/usr/bin/cc", "-dumpmachine"]': ok(("arm64" if fixed else "x86_64") + "-apple-darwin24.2.0\n"),
         f"read_text {proj}/pyproject.toml": PYPROJECT_MATURIN.format(name="tlsprobe"),
         f"read_text {proj}/Cargo.toml": CARGO_TOML_MAC_TLS, f"is_file {proj}/Cargo.toml": True,
         f"read_text {proj}/Cargo.lock": CARGO_LOCK_OPENSSL,
@@ -688,7 +724,6 @@ def class2_macos(fixed: bool) -> dict[str, object]:
         # this user builds for both arches (the thread's CI cross-compiles to x86_64-apple-darwin)
         'run ["~/.cargo/bin/rustup", "target", "list", "--installed"]': ok("aarch64-apple-darwin\nx86_64-apple-darwin\n"),
     }
-    del pkg
     note = ("Apple silicon Mac, x86_64 CPython 3.12 from the Intel Homebrew under Rosetta 2 (the machine of "
             "macos-arm64-rosetta-x86_64-python), building a maturin project with openssl-sys: pkg-config (arm64 "
             "Homebrew, first on PATH) finds /opt/homebrew's arm64 OpenSSL and the x86_64 link fails with \"ld: warning: "
@@ -696,8 +731,11 @@ def class2_macos(fixed: bool) -> dict[str, object]:
             "architecture 'x86_64'\". The fix that worked: an x86_64 OpenSSL from the Intel Homebrew in /usr/local. "
             "Source: https://github.com/yatoub/susshi/pull/33 ; also https://github.com/OpenPrinting/libcups/issues/64")
     if fixed:
-        note = ("Healthy twin of class-native-arm64-openssl-x86_64-python: after `arch -x86_64 /usr/local/bin/brew "
-                "install openssl@3` with PKG_CONFIG_PATH=/usr/local/opt/openssl@3/lib/pkgconfig.")
+        note = ("Healthy twin of class-native-arm64-openssl-x86_64-python: the same Apple silicon Mac in its usual "
+                "healthy shape, Apple silicon Homebrew's native arm64 CPython 3.12 with its arm64 OpenSSL (both in "
+                "/opt/homebrew, https://docs.brew.sh/Installation), so pkg-config's OpenSSL matches the interpreter. "
+                "The thread's own fix (an x86_64 OpenSSL from /usr/local for the x86_64 Python) leaves that Python "
+                "running under Rosetta 2, which check rightly reports (host.emulated).")
     return mac_machine(note, base, extra, proj)
 
 

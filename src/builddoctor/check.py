@@ -115,8 +115,8 @@ def with_wheels(facts: Facts, index: str | None, find_links: str | None, env: Ma
     target = derive_target(facts)
     project = facts.project
     if (project is None or not project.path) and not packages:
-        raise UserError("--index and --find-links need a project: give --project DIR, or run check in a folder "
-                        "with a pyproject.toml")
+        raise UserError("--index-url, --resolve and --find-links need a project: give --project DIR, or run check "
+                        "in a folder with a pyproject.toml (or name PACKAGEs)")
     if target is None:
         return facts  # an unusable interpreter is already the finding to report
     url = None if index in (None, "default") else index

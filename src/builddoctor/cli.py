@@ -88,7 +88,7 @@ def _check_arguments(c: argparse.ArgumentParser) -> None:
     c.add_argument("--json", action="store_true", help="print the versioned JSON report")
     c.add_argument("--no-cache", dest="cache", action="store_false",
                    help="neither read nor write the user cache of program answers (see README)")
-    _resolve_arguments(c)
+    _resolve_arguments(c, check=True)
     c.add_argument("--markdown", action="store_true", help="print a redacted report to paste into an issue tracker")
     c.add_argument("-v", "--verbose", action="count", default=0, help="show the read behind each layer")
     c.add_argument("--ignore", action="append", default=[], metavar="ID",
@@ -98,11 +98,10 @@ def _check_arguments(c: argparse.ArgumentParser) -> None:
     c.add_argument("--dry-run", action="store_true", help="with --fix: only show what would run")
     c.add_argument("-y", "--yes", action="store_true", help="with --fix: apply without asking")
     c.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
-    c.add_argument("--index", metavar="URL", help="ask this index (or 'default': UV_INDEX_URL / PIP_INDEX_URL / "
-                   "PyPI) whether each project dependency has a wheel for this Python")
-    c.add_argument("--find-links", metavar="DIR", help="with --index: also a folder of wheels and sdists")
+    c.add_argument("--index", metavar="URL", help=argparse.SUPPRESS)  # deprecated: --index-url / --resolve
+    c.add_argument("--find-links", metavar="DIR", help="also a folder of wheels and sdists (alone: only that folder)")
     c.add_argument("packages", nargs="*", metavar="PACKAGE",
-                   help="ask the index (--index, default PyPI) whether these would be built for this Python")
+                   help="ask the index (--index-url, default PyPI) whether these would be built for this Python")
 
 
 def _snapshot_arguments(s: argparse.ArgumentParser) -> None:
@@ -190,11 +189,13 @@ _COMMAND_ARGUMENTS = {
 }
 
 
-def _resolve_arguments(p: argparse.ArgumentParser) -> None:
+def _resolve_arguments(p: argparse.ArgumentParser, check: bool = False) -> None:
+    also = "; and ask it whether each dependency has a wheel for this Python" if check else ""
     p.add_argument("--resolve", action="store_true",
-                   help="resolve the build requirements against the index, as an isolated build would")
-    p.add_argument("--index-url", help="index for --resolve (default: UV_DEFAULT_INDEX / UV_INDEX_URL / "
-                                       "PIP_INDEX_URL / PyPI); implies --resolve")
+                   help="resolve the build requirements against the index, as an isolated build would" + also)
+    p.add_argument("--index-url", metavar="URL",
+                   help="the index to ask (default: UV_DEFAULT_INDEX / UV_INDEX_URL / PIP_INDEX_URL / PyPI); "
+                        "implies --resolve")
 
 
 def _finder(args: argparse.Namespace) -> object | None:
@@ -216,8 +217,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.fix and args.replay and not args.dry_run:
         raise UserError("--fix cannot change a recorded machine", tip="add --dry-run to see what it would run there")
     ignores = parse_ignores(args.ignore)
-    if args.index and args.index != "default" and not args.index.lower().startswith(("http://", "https://")):
-        raise UserError(f"--index must be an http(s) URL or 'default', not {args.index!r}")
+    if args.index is not None:  # the old spelling of issue 13: one index now answers both questions
+        _say("builddoctor: warning: --index is deprecated: use --index-url URL (or --resolve for the configured index)")
+        args.resolve = args.resolve or args.index == "default"
+        args.index_url = args.index_url or (None if args.index == "default" else args.index)
+    if args.index_url is not None and not args.index_url.lower().startswith(("http://", "https://")):
+        raise UserError(f"--index-url must be an http(s) URL, not {args.index_url!r}")
     if args.find_links and not os.path.isdir(args.find_links):
         raise UserError(f"--find-links is not a folder: {args.find_links}")
     for spec in args.packages:
@@ -227,7 +232,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             Requirement(spec)
         except InvalidRequirement:
             raise UserError(f"not a package name or requirement: {spec!r}") from None
-    wheel_index = args.index or ("default" if args.packages and not args.find_links else None)
+    # the index that resolves the build requirements also says where each dependency's wheel comes from
+    wheel_index = args.index_url or ("default" if args.resolve or (args.packages and not args.find_links) else None)
     check_spelling(args.target)
 
     def check() -> CheckResult:

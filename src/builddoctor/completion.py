@@ -44,8 +44,8 @@ def model() -> tuple[list[Command], list[str]]:
     for name, p in sub.choices.items():
         options = []
         for a in p._actions:
-            if not a.option_strings or isinstance(a, argparse._HelpAction):
-                continue
+            if not a.option_strings or isinstance(a, argparse._HelpAction) or a.help == argparse.SUPPRESS:
+                continue  # a hidden (deprecated) alias is not offered
             takes = a.nargs != 0 and not isinstance(a, (argparse._StoreTrueAction, argparse._StoreFalseAction,
                                                         argparse._CountAction, argparse._VersionAction))
             choices = tuple(str(c) for c in a.choices) if a.choices else ()

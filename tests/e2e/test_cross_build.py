@@ -106,7 +106,7 @@ def test_a_target_with_nothing_installed_is_a_finding_not_a_traceback(tmp_path):
     assert run.returncode == 4
     assert_one_line_error(run)
     assert "[cc.no-compiler]" in run.stderr
-    assert "apt-get install gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" in run.stderr
+    assert "sudo apt-get install -y gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" in run.stderr
 
 
 def test_scikit_build_cmake_log_shows_the_cross_settings_applied(tmp_path):

@@ -349,9 +349,9 @@ def test_dependency_without_a_wheel_for_this_python_against_a_local_index(tmp_pa
     (proj / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1"\n'
                                          'dependencies = ["oldwheels", "fine"]\n', encoding="utf-8")
     offline = run_cli("check", "--python", str(py), "--project", str(proj), "--json").json()
-    assert "deps.build-from-source" not in findings(offline)  # no lock, no --index: check stays offline
+    assert "deps.build-from-source" not in findings(offline)  # no lock, no --index-url: check stays offline
     with LocalIndex(files) as index:
-        doc = run_cli("check", "--python", str(py), "--project", str(proj), "--index", index.url, "--json").json()
+        doc = run_cli("check", "--python", str(py), "--project", str(proj), "--index-url", index.url, "--json").json()
     f = findings(doc)["deps.build-from-source"]
     assert f["facts"]["package"] == "oldwheels" and f["facts"]["cause"] == "python-too-new"
     assert "oldwheels 1.0 will be BUILT for this Python" in f["title"]
@@ -391,13 +391,13 @@ def test_check_index_bad_inputs_are_one_line_errors_and_an_unreachable_index_is_
     (proj / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1"\ndependencies = ["six"]\n',
                                          encoding="utf-8")
     py = str(cpython("3.12"))
-    for args in (["--index", "ftp://example.org/simple"], ["--find-links", str(tmp_path / "missing")]):
+    for args in (["--index-url", "ftp://example.org/simple"], ["--find-links", str(tmp_path / "missing")]):
         run = run_cli("check", "--python", py, "--project", str(proj), *args)
         assert run.returncode == 2, run.stderr
         assert_one_line_error(run)
-    nowhere = run_cli("check", "--python", py, "--index", "default", cwd=tmp_path)
+    nowhere = run_cli("check", "--python", py, "--resolve", cwd=tmp_path)
     assert nowhere.returncode == 2 and "need a project" in nowhere.stderr
-    down = run_cli("check", "--python", py, "--project", str(proj), "--index", closed_port_url(), "--json")
+    down = run_cli("check", "--python", py, "--project", str(proj), "--index-url", closed_port_url(), "--json")
     assert down.returncode == 0
     assert "deps.index-unreachable" in findings(down.json())
 
@@ -407,7 +407,7 @@ def test_check_package_names_asks_the_index_for_them_without_a_project(tmp_path)
     build_wheel(files, "oldwheels", "1.0", "cp39-cp39-manylinux_2_17_x86_64")
     build_sdist(files, "oldwheels", "1.0")
     with LocalIndex(files) as index:
-        doc = run_cli("check", "--python", str(cpython("3.12")), "--index", index.url, "oldwheels==1.0", "--json",
+        doc = run_cli("check", "--python", str(cpython("3.12")), "--index-url", index.url, "oldwheels==1.0", "--json",
                       cwd=tmp_path).json()
     f = findings(doc)["deps.build-from-source"]
     assert f["facts"]["package"] == "oldwheels" and f["facts"]["cause"] == "python-too-new"
@@ -470,9 +470,34 @@ def test_a_build_requirement_without_a_wheel_is_named_too(tmp_path):
                                          '[project]\nname = "app"\nversion = "0.1"\ndependencies = ["fine"]\n',
                                          encoding="utf-8")
     with LocalIndex(files) as index:
-        doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--index", index.url,
+        doc = run_cli("check", "--python", str(cpython("3.12")), "--project", str(proj), "--index-url", index.url,
                       "--json").json()
     built = [f for f in doc["findings"] if f["id"] == "deps.build-from-source"]
     assert [(f["facts"]["package"], f["facts"]["build_requirement"], f["facts"]["cause"]) for f in built] == \
         [("buildtool", True, "arch")]
     assert "(a build requirement: the build environment compiles it first)" in built[0]["title"]
+
+
+def test_one_index_url_answers_both_questions_and_index_is_a_deprecated_alias(tmp_path):
+    """check --index-url URL: the build requirements resolve against URL and the dependencies' wheels come
+    from URL; the old --index URL still works, with a warning naming the new option."""
+    files = tmp_path / "index"
+    build_wheel(files, "buildtool", "3.0", "py3-none-any")
+    build_wheel(files, "buildtool", "2.0", "py3-none-any")
+    build_wheel(files, "oldwheels", "1.0", "cp39-cp39-manylinux_2_17_x86_64")
+    build_sdist(files, "oldwheels", "1.0")
+    proj = tmp_path / "app"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text('[build-system]\nrequires = ["buildtool"]\nbuild-backend = "buildtool.api"\n\n'
+                                         '[project]\nname = "app"\nversion = "0.1"\ndependencies = ["oldwheels"]\n',
+                                         encoding="utf-8")
+    py = str(cpython("3.12"))
+    with LocalIndex(files) as index:
+        new = run_cli("check", "--python", py, "--project", str(proj), "--index-url", index.url, "--json")
+        old = run_cli("check", "--python", py, "--project", str(proj), "--index", index.url, "--json")
+    assert "deprecated" not in new.stderr
+    assert "--index is deprecated: use --index-url URL" in old.stderr
+    for doc in (new.json(), old.json()):
+        assert findings(doc)["deps.build-from-source"]["facts"]["package"] == "oldwheels"
+        layers = {layer["name"]: layer for layer in doc["layers"]}
+        assert layers["build requires"]["says"] == "buildtool 3.0 (resolved from buildtool)"  # the newest there

@@ -1,6 +1,7 @@
 """builddoctor completion SHELL: each script loaded by the real shell and asked for completions."""
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -56,8 +57,11 @@ def test_every_parser_option_is_offered():
         line = re.search(rf"^\s+{re.escape(name)}\) opts=\"([^\"]*)\"", script, re.M)
         assert line, name
         for action in parser._actions:
+            hidden = action.help == argparse.SUPPRESS  # a deprecated alias (check --index): not offered
             for flag in action.option_strings:
-                assert flag in line.group(1).split(), (name, flag)
+                assert (flag in line.group(1).split()) != hidden, (name, flag)
+    check = re.search(r"^\s+check\) opts=\"([^\"]*)\"", script, re.M)
+    assert check and "--index-url" in check.group(1).split() and "--index" not in check.group(1).split()
 
 
 def test_fish_completes_through_its_own_engine():

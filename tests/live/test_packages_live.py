@@ -1,4 +1,5 @@
-"""Every Debian package name a fix can print exists (checked with this machine's apt-cache)."""
+"""Every Debian package name a fix can print (toolchains/system-packages.toml) exists (checked with this
+machine's apt-cache)."""
 from __future__ import annotations
 
 import platform
@@ -14,13 +15,14 @@ pytestmark = pytest.mark.live
 
 
 def _debian_names() -> list[str]:
-    apt = table("packages")["apt"]
-    names = list(apt["c_compiler"])
+    data = table("system-packages")
+    # python{minor}-dev is checked as python3-dev (unversioned) and python3.11-dev (Debian 12's)
+    names = [n for e in data["packages"].values() if "debian" in e for n in
+             {e["debian"].replace("{minor}", "3"), e["debian"].replace("{minor}", "3.11")}]
     host = arch.parse(platform.machine())
-    for target, pair in apt["cross_c_compiler"].items():
+    for target, pair in data["cross_c_compiler"]["debian"].items():
         if host is None or target != host.name:  # the host's own "cross" gcc is a virtual package there
             names += pair
-    names.append(apt["python_headers"].format(major=3, minor=11))
     return sorted(set(names))
 
 

@@ -299,3 +299,45 @@ def test_overlapping_needles_do_not_hide_a_pattern():
            b"-o build/temp.macosx-11.0-arm64-cpython-311/m.o\n")
     flags = dict(diagnose_bytes(log).facts.log.arch_flags)
     assert flags == {"arm64": "aarch64", "x86_64": "x86_64"}
+
+
+# -- the "Build:" line names the distribution whose build failed, or nothing ---------------------------
+
+def _build_line(result) -> str:
+    return next((text for _, text in report_lines(result) if text.startswith("Build: ")), "")
+
+
+def test_the_build_line_names_what_uv_failed_to_build_not_what_pip_built_before():
+    # the seed thread: pip built the project itself (small-example ... done), then uv failed on polars-lts-cpu
+    result = diagnose_file(SEED)
+    assert _build_line(result).startswith("Build: polars-lts-cpu 1.33.0 from sdist polars_lts_cpu-1.33.0.tar.gz ")
+    line, _ = result.facts.log.evidence.at("log.package")
+    assert "Failed to build `polars-lts-cpu==1.33.0`" in fixture_line(SEED, line)
+
+
+def test_a_log_of_builds_that_worked_names_no_package():
+    text = SEED.read_text(encoding="utf-8")
+    pip_run = text[text.index("> pip install"):text.index("# run 1:")]  # the seed's pip run: it worked
+    assert "Building wheel for small-example (pyproject.toml) ... done" in pip_run
+    result = diagnose_bytes(pip_run.encode())
+    assert result.facts.log.package == "" and "small-example" not in _build_line(result)
+
+
+@pytest.mark.parametrize("path", sorted(LOGS.glob("*.txt")), ids=lambda p: p.name.split("-")[0])
+def test_a_named_package_is_one_the_log_says_failed_and_the_sdist_is_its_own(path):
+    log = diagnose_file(path).facts.log
+    if not log.package:
+        assert not log.sdist  # an sdist alone may be any dependency's: not named
+        return
+    line, _ = log.evidence.at("log.package")
+    said = fixture_line(path, line)
+    assert log.package in said and re.search(r"fail|error|did not run successfully", said, re.I), said
+    if log.sdist:
+        name = re.match(r"(.+?)-\d", log.sdist)
+        assert name and re.sub(r"[-_.]+", "-", name.group(1)).lower() == log.package.lower()
+
+
+@pytest.mark.parametrize(("name", "package"), [("zenoh-python-72-setuptools-rust-no-rustc.txt", "eclipse-zenoh"),
+                                               ("llama-cpp-python-1664-skbuild-nmake.txt", "llama-cpp-python")])
+def test_pips_failed_build_lines_name_the_package(name, package):
+    assert diagnose_file(LOGS / name).facts.log.package == package

@@ -18,7 +18,7 @@ GROUPS = {
     "arch_flag", "cc_target", "msvc_host", "msvc_target", "vc_legacy", "vc_tool", "cl_arch", "msvc_lib", "link_object",
     "link_module", "link_target", "elf_machine", "macho_building", "macho_file", "cmake_generator",
     "cmake_platform", "osx_arches", "meson_cpu", "req_name", "req_version", "backend_module", "package",
-    "package_version", "sdist", "os_windows", "os_macos", "os_linux",
+    "package_version", "sdist", "build_failed", "built_package", "os_windows", "os_macos", "os_linux",
 }
 LOGS = Path(__file__).resolve().parents[1] / "fixtures" / "logs"
 

@@ -74,6 +74,6 @@ def test_marker_tables_name_known_arches_and_every_os():
 
 def test_package_tables_name_only_known_arches():
     known = {a.name for a in arch.all_arches()}
-    assert set(table("packages")["apt"]["cross_c_compiler"]) <= known
-    for pair in table("packages")["apt"]["cross_c_compiler"].values():
+    assert set(table("system-packages")["cross_c_compiler"]["debian"]) <= known
+    for pair in table("system-packages")["cross_c_compiler"]["debian"].values():
         assert len(pair) == 2 and pair[0].startswith("gcc-") and pair[1].startswith("libc6-dev-"), pair

@@ -228,6 +228,33 @@ def _links(scanner: LogScanner) -> list[LinkProblem]:
     return unique[:8]
 
 
+def _dist(name: str) -> str:
+    """A distribution name normalized (PEP 503): Polars_LTS.cpu -> polars-lts-cpu."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _failed_package(scanner: LogScanner) -> Match | None:
+    """The distribution whose build failed: the latest line saying so (uv's `Failed to build`, pip's
+    `... error`); without one, the latest build started and not reported built. None rather than a
+    build that worked (pip's `Building wheel for the-project ... done` before a dependency fails)."""
+    named = scanner.values("package")
+    failed = [m for m in named if m.groups.get("build_failed")]
+    if failed:
+        return max(failed, key=lambda m: m.line)
+    built = {_dist(m.groups["built_package"]) for m in scanner.values("built_package")}
+    started = [m for m in named if _dist(m.groups["package"]) not in built]
+    return max(started, key=lambda m: m.line) if started else None
+
+
+def _sdist_of(scanner: LogScanner, package: str) -> Match | None:
+    """The sdist file of `package` the log names (none: an sdist of another distribution is not its)."""
+    for m in scanner.values("sdist"):
+        name = re.match(r"(.+?)-\d", m.groups["sdist"])
+        if name and _dist(name.group(1)) == _dist(package):
+            return m
+    return None
+
+
 def facts_from_log(scanner: LogScanner, source: str) -> Facts:
     """The Facts a log supports; `facts.log` holds the log-only facts and where each came from."""
     ev = _Evidence(scanner)
@@ -338,8 +365,8 @@ def facts_from_log(scanner: LogScanner, source: str) -> Facts:
     ev.add("cmake.generator_platform", plat_m)
     ev.add("cmake.osx_architectures", osx_m)
 
-    package_m = scanner.first("package")
-    sdist_m = scanner.first("sdist")
+    package_m = _failed_package(scanner)
+    sdist_m = _sdist_of(scanner, package_m.groups["package"]) if package_m else None
     ev.add("log.package", package_m)
     ev.add("log.sdist", sdist_m)
     libs: list[tuple[str, str | None]] = []

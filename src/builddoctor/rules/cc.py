@@ -140,12 +140,13 @@ def no_compiler_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if facts.os == "macos":
         fix = Fix("xcode-select --install", "installs Apple's clang, which builds for arm64 and x86_64")
     else:
-        apt = table("packages")["apt"]
-        same = facts.host.arch == target.arch.name
-        names = apt["c_compiler"][:1] if same else apt["cross_c_compiler"].get(target.arch.name)
-        fix = (Fix(f"{apt['install']} {' '.join(names)}", f"a C compiler for {target.arch.name} (Debian/Ubuntu)")
-               if names else Fix(f"install a C compiler that targets {target.arch.name}",
-                                 "no Debian package is known for this target"))
+        from .packages import cross_compiler_fix, install_fix
+
+        why = f"a C compiler for {target.arch.name}"
+        fix = (install_fix(facts, ["c-compiler"], why, assume="debian") if facts.host.arch == target.arch.name
+               else cross_compiler_fix(facts, target.arch.name, why)) or \
+            Fix(f"install a C compiler that targets {target.arch.name}",
+                "no distribution package is known for this target here")
     seen = ", ".join(f"{c.command} -> {c.target}" for c in found) or "none"
     return [Finding("cc.no-compiler", ERROR, f"no C compiler builds for {target.arch.name} (found: {seen})",
                     {"interpreter_arch": target.arch.name, "compilers": [[c.command, c.target] for c in found]},
@@ -410,10 +411,11 @@ def cmake_rules(facts: Facts, target: Target | None) -> list[Finding]:
     if len(cm.binary_arches) == 1 and host and cm.binary_arches[0] not in (host.name, host.compat32) \
             and facts.os in ("windows", "macos"):
         how = "runs emulated" if facts.os == "windows" else "runs under Rosetta 2"
-        pkgs = table("packages")
-        fix = (Fix(pkgs["winget"]["cmake"].format(arch=host.msvc or host.name), f"a native {host.name} CMake")
-               if facts.os == "windows"
-               else Fix(f"{pkgs['brew']['install']} {' '.join(pkgs['brew']['cmake'])}", f"a native {host.name} CMake"))
+        from .packages import install_fix, winget_command
+
+        why = f"a native {host.name} CMake"
+        fix = (Fix(winget_command("cmake", arch=host.msvc or host.name), why) if facts.os == "windows"
+               else install_fix(facts, ["cmake"], why) or Fix("install a native CMake", why))
         out.append(Finding("cmake.emulated", WARNING,
                            f"cmake ({cm.binary}) is an {cm.binary_arches[0]} program and {how} on this {host.name} "
                            "machine: its host processor and default platform are the emulated ones",

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from .. import arch as archmod
-from .._data import table
 from ..facts import Facts, RustFacts
 from ..target import Target
 from .model import ERROR, OK, WARNING, Action, Finding, Fix, Layer, LayerStatus
@@ -134,9 +133,12 @@ def _headers_fix(facts: Facts) -> Fix:
     i = facts.interpreter
     major_minor = i.version.split(".")[:2]
     if facts.os == "linux" and i.executable.startswith("/usr/bin/") and len(major_minor) == 2:
-        apt = table("packages")["apt"]
-        package = apt["python_headers"].format(major=major_minor[0], minor=major_minor[1])
-        return Fix(f"{apt['install']} {package}", "installs the headers of the distribution's Python")
+        from .packages import install_fix
+
+        fix = install_fix(facts, ["python-headers"], "installs the headers of the distribution's Python",
+                          assume="debian")
+        if fix is not None:
+            return fix
     return Fix("reinstall this Python with its development files (headers)",
                "a Python built or installed without Python.h cannot compile extensions")
 

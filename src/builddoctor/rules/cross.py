@@ -13,6 +13,7 @@ from ..facts import Facts
 from ..target import Target, setting_votes
 from .core import build_fix, unset_env
 from .model import ERROR, OK, WARNING, Finding, Fix, Layer, LayerStatus
+from .packages import cross_compiler_fix, install_fix
 
 _PYO3_CONFIG = ("PYO3_CROSS_PYTHON_VERSION", "PYO3_CROSS_LIB_DIR", "PYO3_CONFIG_FILE")
 
@@ -126,13 +127,12 @@ def _linux_c(facts: Facts, target: Target, build: Target) -> list[Finding]:
     usable = {c for c in _cross_compilers(facts, target)}
     missing_libc = [cmd for cmd, ok in facts.cross.libc_found if cmd in usable and not ok]
     if missing_libc and len(missing_libc) == len([c for c in usable if c in dict(facts.cross.libc_found)]):
-        row = table("cross")["linux"].get(t.name)
         out.append(Finding(
             "cross.libc-missing", ERROR,
             f"{missing_libc[0]} has no C library for {t.name} (it cannot find crti.o), so it cannot link an "
             "extension", {"compiler": missing_libc[0], "target": t.name},
-            (Fix(f"apt-get install {row['packages'][1]}" if row else f"install the {t.name} C library for "
-                 f"{missing_libc[0]}", f"the {t.name} C library and startup files", 10),)))
+            (cross_compiler_fix(facts, t.name, f"the {t.name} C library and startup files", 10, only_libc=True)
+             or Fix(f"install the {t.name} C library for {missing_libc[0]}", "its startup files and headers", 10),)))
     if table("cross")["linux"].get(b.name) is None or table("cross")["linux"].get(t.name) is None:
         out.append(Finding(
             "cross.sysconfig-unknown", ERROR,
@@ -157,8 +157,7 @@ def _linux_rust_linker(facts: Facts, target: Target) -> list[Finding]:
     triple = target.rust_triple or ""
     if any(t == triple for t, _ in facts.rust.linkers) or _cross_compilers(facts, target):
         return []
-    row = table("cross")["linux"].get(target.arch.name)
-    fix = Fix(f"apt-get install {' '.join(row['packages'])}", f"a linker for {triple}") if row else \
+    fix = cross_compiler_fix(facts, target.arch.name, f"a linker for {triple}") or \
         Fix(f"install a linker for {triple} and set CARGO_TARGET_{triple.upper().replace('-', '_')}_LINKER", "")
     return [Finding("cross.linker-missing", ERROR,
                     f"cargo needs a linker for {triple}; the host's cc links only {facts.host.arch or 'host'} objects",
@@ -208,9 +207,12 @@ def binary_rules(facts: Facts, target: Target | None) -> list[Finding]:
                 continue
             if row.get("msvc_only") and not re.search(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", tool.path, re.I):
                 continue  # another program of that name (Git's link.exe ...), not MSVC's
-            fix = row["fix"].get(facts.os)
             fmt = {"host_triple": host.rust_triple(facts.os) or host.name, "host_msvc": host.msvc or host.name,
                    "target_msvc": (target.msvc_arch if target else None) or host.msvc or host.name}
+            fix = row["fix"].get(facts.os)
+            native = (Fix(fix.format(**fmt), f"installs the native {host.name} {tool.name}", 25) if fix else
+                      install_fix(facts, [row["ingredient"]], f"installs the native {host.name} {tool.name}", 25,
+                                  assume="debian") if row.get("ingredient") else None)
             built = "+".join(sorted(a.name for a in arches))
             how = "under Rosetta 2" if facts.os == "macos" else "emulated"
             out.append(Finding("tools.emulated", WARNING,
@@ -218,8 +220,7 @@ def binary_rules(facts: Facts, target: Target | None) -> list[Finding]:
                                f"machine: {row['effect']}",
                                {"tool": tool.name, "path": tool.path, "tool_arches": sorted(a.name for a in arches),
                                 "host_arch": host.name, "source": row["source"]},
-                               (Fix(fix.format(**fmt), f"installs the native {host.name} {tool.name}", 25),)
-                               if fix else ()))
+                               (native,) if native else ()))
     out += _foreign_userland(facts)
     return out
 

@@ -1,6 +1,6 @@
 """Dependencies an installer would build from source for this interpreter, and why (issue 13, class 7).
 
-Offline from the project's uv.lock (only the files the lock kept are looked at); with `check --index`
+Offline from the project's uv.lock (only the files the lock kept are looked at); with `check --index-url`
 the `why` decision against the index fills facts.wheels instead. Each built dependency names its
 cause: Python too new, free-threaded ABI, libc family or version, macOS floor, arch without wheels,
 markers pruning the lock, --no-binary.

@@ -56,7 +56,7 @@ pyproject.toml, or PKG-INFO in an sdist) and the interpreter's version is outsid
 refuse to install a wheel whose Requires-Python excludes the running Python, so building it is time
 spent for nothing (rpds-py needs Python 3.11+: a build for 3.9 compiles for a minute, then the wheel
 is refused). `build` stops before anything compiles; choose a matching interpreter.""",
-    "deps.build-from-source": """The project's uv.lock (or, with check --index, the index) has no wheel of this
+    "deps.build-from-source": """The project's uv.lock (or, with check --index-url, the index) has no wheel of this
 dependency that this interpreter's tags accept, so installing it builds the sdist: the Rust or C
 toolchain checks above then apply to it too. The cause is named: Python too new (no wheels for this
 version yet), free-threaded ABI, libc family (musl) or version (glibc), macOS floor, no wheels for

@@ -67,6 +67,6 @@ installs the manylinux wheels instead.""",
     "libc.glibc-old": """A manylinux_X_Y wheel needs glibc X.Y or newer. Current build tools default to
 manylinux_2_28, so on an older glibc (CentOS 7's 2.17) many packages are built from source or fail
 with "version `GLIBC_2.28' not found".""",
-    "deps.index-unreachable": """check --index could not read the index; the wheel-or-build decision for
-the project's dependencies is missing from this report.""",
+    "deps.index-unreachable": """check --index-url (or --resolve) could not read the index; the wheel-or-build decision
+for the project's dependencies is missing from this report.""",
 }

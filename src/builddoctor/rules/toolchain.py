@@ -112,12 +112,9 @@ def headers_fixes(facts: Facts) -> tuple[Fix, ...]:
         return (Fix(f"conda install python={i.version}", "restores the interpreter's include folder", 10),)
     if t.managed_by == "system":
         pkg = install_fix(facts, ["python-headers"], f"the headers (Python.h) of the distribution's Python {minor}",
-                          10)
+                          10, assume="debian")
         if pkg is not None:
             return (pkg,)
-        if facts.os == "linux":
-            return (Fix(f"apt-get install python{minor}-dev",
-                        "installs the headers for this interpreter (Debian/Ubuntu)"),)
     return (Fix(f"reinstall the Python at {i.base_executable or i.executable} with its development files",
                 f"{t.include_dir or 'its include folder'} has no Python.h", 10),)
 
