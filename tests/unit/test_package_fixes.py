@@ -2,10 +2,9 @@
 machine's package family: the same finding on Debian, Fedora or an unknown Linux names each one's command."""
 from __future__ import annotations
 
-import dataclasses
-
 from conftest import MACHINES
 
+from builddoctor._record import replace
 from builddoctor.check import run_check
 from builddoctor.rules import diagnose
 
@@ -14,7 +13,7 @@ CROSS = MACHINES / "linux-x86_64-cross-aarch64.json"  # records no /etc/os-relea
 
 def _as(distro: str, like: tuple[str, ...] = ()):
     facts = run_check(None, None, str(CROSS)).facts
-    return dataclasses.replace(facts, toolchain=dataclasses.replace(facts.toolchain, distro=distro, distro_like=like))
+    return replace(facts, toolchain=replace(facts.toolchain, distro=distro, distro_like=like))
 
 
 def _fixes(facts, finding_id: str, target: str) -> list[str]:
@@ -35,7 +34,7 @@ def test_a_cross_compiler_fix_per_family():
 
 def test_a_cross_linker_fix_uses_the_same_table():
     facts = _as("debian")
-    facts = dataclasses.replace(facts, cross=dataclasses.replace(facts.cross, libc_found=(
+    facts = replace(facts, cross=replace(facts.cross, libc_found=(
         ("aarch64-linux-gnu-gcc", False),)))
     assert _fixes(facts, "cross.libc-missing", "aarch64") == ["sudo apt-get install -y libc6-dev-arm64-cross"]
 
@@ -43,8 +42,8 @@ def test_a_cross_linker_fix_uses_the_same_table():
 def test_no_c_compiler_names_the_familys_compiler_package():
     def bare(distro: str):
         facts = _as(distro)
-        return dataclasses.replace(facts, cc=dataclasses.replace(facts.cc, compilers=()),
-                                   cross=dataclasses.replace(facts.cross, compilers=()))
+        return replace(facts, cc=replace(facts.cc, compilers=()),
+                                   cross=replace(facts.cross, compilers=()))
 
     assert _fixes(bare("fedora"), "cc.no-compiler", "x86_64") == ["sudo dnf install -y gcc"]
     assert _fixes(bare("alpine"), "cc.no-compiler", "x86_64") == ["apk add build-base"]
