@@ -5,13 +5,18 @@ import atexit
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from .. import proc
 from ..arch import OSName
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 from .base import Machine
 from .redact import allowed_env
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..cache import Cache
 
 # Probes must never download a toolchain, whatever the cwd or the user's rustup settings say.
 PROBE_ENV = {"RUSTUP_AUTO_INSTALL": "0", "LC_ALL": "C", "VSLANG": "1033"}
@@ -28,11 +33,6 @@ def _current_os() -> OSName:
 # Variables that change what a program prints without being in the allow-list probes see.
 _LOADER_VARS = ("LD_LIBRARY_PATH", "LD_PRELOAD", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH",
                 "DYLD_INSERT_LIBRARIES")
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from ..cache import Cache
-
 
 class LiveMachine(Machine):
     def __init__(self, cache: Cache | None = None, index: Any = None) -> None:
@@ -239,6 +239,10 @@ def _sysctl_proc_translated() -> int | None:  # pragma: no cover - macOS only
 
 
 def _remove_dir(path: str) -> None:
-    import shutil
+    """Only ever the folder this module created; usually still empty (no shutil import then)."""
+    try:
+        os.rmdir(path)
+    except OSError:
+        import shutil
 
-    shutil.rmtree(path, ignore_errors=True)  # only ever the folder this module created
+        shutil.rmtree(path, ignore_errors=True)
