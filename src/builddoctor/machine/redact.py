@@ -35,16 +35,16 @@ _PREFIXES = (
 )
 _SECRET_NAME = lazy(r"TOKEN|SECRET|PASSW(OR)?D|KEY|AUTH|COOKIE|CREDENTIAL|SESSION", re.I)
 #: THE pattern of credentials in a URL (scheme://user[:password]@): used by snapshots, build envs and why/index.
-URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^/@\s:]*)(?::[^/@\s]*)?@")
+URL_USERINFO = lazy(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^/@\s:]*)(?::[^/@\s]*)?@")
 _URL_CREDENTIALS = URL_USERINFO
 # Query parameters that carry credentials: ?token=, private_token, access_token, X-Amz-Signature,
 # X-Amz-Credential, X-Amz-Security-Token, an Azure SAS `sig=`, api_key= ...
-_URL_QUERY_SECRET = re.compile(
+_URL_QUERY_SECRET = lazy(
     r"(?P<name>[?&](?:[A-Za-z0-9_.\-]*(?:token|secret|passw(?:or)?d|signature|credential|api[_\-]?key"
     r"|access[_\-]?key|auth)[A-Za-z0-9_.\-]*|sig|key|code)=)[^&#\s\"'<>]+", re.I)
 # NAME=VALUE words inside a value whose NAME looks secret: CFLAGS=-DAPI_KEY=..., CC="gcc -DPASSWORD=...",
 # CMAKE_ARGS=-DSECRET=..., RUSTC_WRAPPER="sccache SCCACHE_TOKEN=..."
-_ASSIGN_SECRET = re.compile(
+_ASSIGN_SECRET = lazy(
     r"(?P<name>(?<![A-Za-z0-9_])[A-Za-z0-9_]*?(?:TOKEN|SECRET|PASSW(?:OR)?D|KEY|AUTH|COOKIE|CREDENTIALS?"
     r"|SESSION)[A-Za-z0-9_]*=)(?P<value><redacted>|\"[^\"]*\"|'[^']*'|[^\s\"';&]+)", re.I)
 # `token = "..."` lines of TOML / INI-style files (pyproject tables, pip.conf-like files)
@@ -122,9 +122,12 @@ def scrub_secrets(text: str) -> str:
     """Mask credentials inside any text: in URLs, as NAME=VALUE words, and by their known shapes."""
     if not text:
         return text
-    text = _URL_CREDENTIALS.sub(lambda m: m.group("scheme") + REDACTED + "@", text)
-    text = _URL_QUERY_SECRET.sub(lambda m: m.group("name") + REDACTED, text)
-    text = _ASSIGN_SECRET.sub(lambda m: m.group("name") + REDACTED, text)
+    # each pattern needs a character most texts lack: they are compiled only for a text that has it
+    if "://" in text:
+        text = _URL_CREDENTIALS.sub(lambda m: m.group("scheme") + REDACTED + "@", text)
+    if "=" in text:
+        text = _URL_QUERY_SECRET.sub(lambda m: m.group("name") + REDACTED, text)
+        text = _ASSIGN_SECRET.sub(lambda m: m.group("name") + REDACTED, text)
     heads, gated, always = _secret_shapes()
     if any(head in text for head in heads):
         text = re.sub(gated, REDACTED, text)  # compiled on the first text that needs it (re caches it)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .._data import table
+from .._regex import lazy
 from ..facts import Facts, version_tuple
 from ..target import Target
 from .model import ERROR, WARNING, Finding, Fix, Layer
@@ -12,10 +13,10 @@ from .packages import install_fix
 
 #: the ingredient (system-packages.toml) that provides a program named like this
 _PROVIDER = (
-    (re.compile(r"^(clang|clang\+\+)(-\d+)?$"), "clang"),
-    (re.compile(r"^(llvm-ar|ar|gcc-ar)(-\d+)?$"), "ar"),
-    (re.compile(r"^(g\+\+|c\+\+)(-\d+)?$"), "cxx-compiler"),
-    (re.compile(r".*"), "c-compiler"),
+    (lazy(r"^(clang|clang\+\+)(-\d+)?$"), "clang"),
+    (lazy(r"^(llvm-ar|ar|gcc-ar)(-\d+)?$"), "ar"),
+    (lazy(r"^(g\+\+|c\+\+)(-\d+)?$"), "cxx-compiler"),
+    (lazy(r".*"), "c-compiler"),
 )
 _UV_SYSCONFIG = "https://github.com/astral-sh/uv/pull/9916"
 _DEFAULTS = {"CC": ("cc", "gcc", "clang"), "CXX": ("c++", "g++", "clang++"), "AR": ("ar",)}
