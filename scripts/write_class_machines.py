@@ -65,7 +65,7 @@ def os_release(id_: str, version: str, like: str = "") -> str:
 def linux_machine(note: str, *, python: str, probe: dict[str, object], path: list[str], programs: dict[str, str],
                   os_rel: str, env: dict[str, str] | None = None, project: str | None = None,
                   files: dict[str, str] | None = None, runs: dict[str, dict[str, object]] | None = None,
-                  extra: dict[str, object] | None = None) -> dict[str, object]:
+                  extra: dict[str, object] | None = None, created: str = "2026-11-30T00:00:00Z") -> dict[str, object]:
     """programs: name -> the folder it is in (first on PATH)."""
     reads: dict[str, object] = {
         "env": {"PATH": ":".join(path), "HOME": "~", **(env or {})},
@@ -92,7 +92,7 @@ def linux_machine(note: str, *, python: str, probe: dict[str, object], path: lis
     reads.update(runs or {})
     reads.update(extra or {})
     return {"schema": "builddoctor.snapshot/1", "os": "linux", "builddoctor": "0.1.0",
-            "created": "2026-11-30T00:00:00Z", "home_shape": _LINUX["home_shape"],
+            "created": created, "home_shape": _LINUX["home_shape"],
             "invocation": {"python": python, "project": project}, "note": note, "reads": reads}
 
 
@@ -241,7 +241,8 @@ def class2(fixed: bool) -> dict[str, object]:
           "INCLUDEPY": "/usr/include/python3.10"}
     for name in ("x86_64-linux-gnu-gcc", "x86_64-linux-gnu-g++", "x86_64-linux-gnu-gcc-ar"):
         runs[f"which {name}"] = f"/usr/bin/{name}"  # type: ignore[assignment]
-    return linux_machine(note, python=exe, os_rel=UBUNTU, project=proj, programs=programs,
+    # recorded while Ubuntu 22.04's Python 3.10.12 (June 2023) was current and 3.10 not yet at its end of life
+    return linux_machine(note, python=exe, os_rel=UBUNTU, project=proj, programs=programs, created="2024-06-03T00:00:00Z",
                          path=["~/.cargo/bin", *SYS_PATH], runs=runs,
                          probe=linux_python(exe, "3.10.12", "/usr", libc=["glibc", "2.35"], build_vars=bv),
                          files={f"{proj}/pyproject.toml": PYPROJECT_MATURIN.format(name="tlsprobe"),
@@ -331,8 +332,9 @@ def class6(fixed: bool) -> dict[str, object]:
     if fixed:
         note = "Healthy twin of class-libc-alpine-no-gcc: the same image after `apk add build-base`."
     bv = {"CC": "gcc", "CXX": "g++", "LDSHARED": "gcc -shared", "AR": "ar", "INCLUDEPY": "/usr/local/include/python3.10"}
+    # recorded the day the thread was filed (2021-12-08: python:3.10-alpine on Alpine 3.15, musl 1.2.2)
     return linux_machine(note, python=exe, os_rel=os_release("alpine", "3.15.0"), programs=programs,
-                         path=SYS_PATH,
+                         path=SYS_PATH, created="2021-12-08T00:00:00Z",
                          probe=linux_python(exe, "3.10.1", "/usr/local", libc=["musl", "1.2.2"], build_vars=bv,
                                             backends={"pip": "21.3.1", "setuptools": "57.5.0"}))
 

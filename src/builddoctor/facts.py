@@ -75,6 +75,7 @@ class HostFacts:
     translated: bool | None = None  # macOS Rosetta 2
     qemu_binfmt: tuple[str, ...] = ()  # enabled qemu-* binfmt_misc entries (Linux)
     home_shape: dict[str, object] = field(default_factory=dict)
+    date: str = ""  # the day it was looked at (YYYY-MM-DD, UTC; a snapshot's recording day); "" unknown
 
 
 @record

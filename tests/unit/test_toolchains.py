@@ -77,3 +77,14 @@ def test_package_tables_name_only_known_arches():
     assert set(table("system-packages")["cross_c_compiler"]["debian"]) <= known
     for pair in table("system-packages")["cross_c_compiler"]["debian"].values():
         assert len(pair) == 2 and pair[0].startswith("gcc-") and pair[1].startswith("libc6-dev-"), pair
+
+
+def test_python_end_of_life_dates_are_dated_ordered_and_sourced():
+    import datetime
+
+    data = table("python-versions")
+    assert all(url.startswith("https://") for url in data["source"])
+    rows = sorted(((tuple(int(p) for p in k.split(".")), v) for k, v in data["end_of_life"].items()))
+    days = [datetime.date.fromisoformat(v) for _, v in rows]
+    assert days == sorted(days), "a newer minor version cannot reach its end of life first"
+    assert (3, 9) in dict(rows) and (3, 14) in dict(rows)

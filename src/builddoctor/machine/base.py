@@ -84,6 +84,13 @@ class Machine(ABC):
 
         return home_shape(self.home())
 
+    def today(self) -> str:
+        """The day the machine is looked at (YYYY-MM-DD, UTC): now for a live machine, the day a
+        snapshot was recorded for a replay ("" when it does not say)."""
+        import time
+
+        return time.strftime("%Y-%m-%d", time.gmtime())
+
     def path_sep(self) -> str:
         return "\\" if self.os == "windows" else "/"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 from ..arch import OSES
@@ -84,6 +85,10 @@ class ReplayMachine(Machine):
         self._reads: Mapping[str, Any] = doc["reads"]
         self.missing: list[str] = []  # reads the probes asked for that the snapshot does not have
         self.damaged: list[str] = []  # reads present with a value of the wrong type
+
+    def today(self) -> str:
+        created = self.doc.get("created")
+        return created[:10] if isinstance(created, str) and re.match(r"\d{4}-\d\d-\d\d", created) else ""
 
     def _get(self, key: str, default: Any = None) -> Any:
         if key not in self._reads:

@@ -75,7 +75,7 @@ def _real_rust_binary(machine: Machine, rustup: str | None, name: str, proxy: st
     starting rustup twice more), else `rustup which` itself (a custom layout, an old snapshot)."""
     if not rustup:
         return proxy
-    path = f"{toolchain_bin}{_sep(machine)}{name}{'.exe' if machine.os == 'windows' else ''}"
+    path = machine.join(toolchain_bin, name + (".exe" if machine.os == "windows" else ""))
     if toolchain_bin and machine.is_file(path):
         return path
     from ..cache import rustup_files
@@ -89,13 +89,8 @@ def _toolchain_bin(machine: Machine, active: str) -> str:
     """The active toolchain's bin folder in the rustup home ($RUSTUP_HOME, else ~/.rustup), or ""."""
     if not active or "/" in active or "\\" in active:
         return ""
-    sep = _sep(machine)
-    home = machine.env().get("RUSTUP_HOME") or (f"{machine.home()}{sep}.rustup" if machine.home() else "")
-    return sep.join((home, "toolchains", active, "bin")) if home else ""
-
-
-def _sep(machine: Machine) -> str:
-    return "\\" if machine.os == "windows" else "/"
+    home = machine.env().get("RUSTUP_HOME") or (machine.join(machine.home(), ".rustup") if machine.home() else "")
+    return machine.join(home, "toolchains", active, "bin") if home else ""
 
 
 def probe_binaries(machine: Machine, project: str | None, facts: Facts, isolated: bool | None = None) -> BinaryFacts:

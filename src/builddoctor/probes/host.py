@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import arch as archmod
+from .._record import replace
 from ..facts import HostFacts
 from ..machine import Machine
 
@@ -10,10 +11,12 @@ def probe_host(machine: Machine) -> HostFacts:
     shape = machine.home_shape()
     view = machine.uname_machine()
     if machine.os == "windows":
-        return _windows(machine, view, shape)
-    if machine.os == "macos":
-        return _macos(machine, view, shape)
-    return _linux(machine, view, shape)
+        facts = _windows(machine, view, shape)
+    elif machine.os == "macos":
+        facts = _macos(machine, view, shape)
+    else:
+        facts = _linux(machine, view, shape)
+    return replace(facts, date=machine.today())
 
 
 def _windows(machine: Machine, view: str, shape: dict[str, object]) -> HostFacts:

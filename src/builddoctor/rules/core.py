@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import arch as archmod
+from .._data import table
 from ..facts import Facts, RustFacts
 from ..target import Target
 from .model import ERROR, OK, WARNING, Action, Finding, Fix, Layer, LayerStatus
@@ -45,6 +46,14 @@ def build_fix(target: Target) -> Fix:
     return Fix("builddoctor build .",
                f"builds with every layer (Rust target, C compiler, dev shell, CMake) set to {target.arch.name}",
                rank=30)
+
+
+def end_of_life(version: tuple[int, ...]) -> str:
+    """The day CPython `version`'s minor release reaches its end of life (toolchains/python-versions.toml),
+    "" when unknown."""
+    if len(version) < 2:
+        return ""
+    return str(table("python-versions")["end_of_life"].get(f"{version[0]}.{version[1]}", ""))
 
 
 def project_rules(facts: Facts, target: Target | None) -> list[Finding]:
@@ -105,10 +114,11 @@ def interpreter_rules(facts: Facts, target: Target | None) -> list[Finding]:
                            f"cannot tell which architecture {i.executable} builds for (platform {i.platform!r})",
                            {"platform": i.platform, "exe_arches": list(i.exe_arches)}))
         return out
-    if i.version_tuple and i.version_tuple < (3, 9):
+    eol = end_of_life(i.version_tuple)
+    if eol and facts.host.date and eol <= facts.host.date:
         # end of life is a date, not a cause: it never outranks a finding that explains a failure
-        out.append(Finding("interpreter.old", WARNING, f"Python {i.version} is past its end of life",
-                           {"version": i.version}, rank=90))
+        out.append(Finding("interpreter.old", WARNING, f"Python {i.version} is past its end of life ({eol})",
+                           {"version": i.version, "end_of_life": eol, "date": facts.host.date}, rank=90))
     sys_arch = archmod.parse(i.platform.rsplit("-", 1)[-1]) if i.platform else None
     overridden = any(k == "_PYTHON_HOST_PLATFORM" and v == i.platform for k, v in facts.cross.settings)
     if len(i.exe_arches) == 1 and sys_arch is not None and sys_arch.name != i.exe_arches[0] \

@@ -8,8 +8,11 @@ Python 2). Every other layer is compared against the interpreter, so nothing can
 without one. Pass --python with a path or a version (3.12) of a working CPython.""",
     "interpreter.unknown-platform": """The interpreter ran, but neither its executable header nor
 sysconfig.get_platform() named an architecture builddoctor knows (toolchains/arches.toml).""",
-    "interpreter.old": """The interpreter is older than the oldest CPython that still gets security fixes.
-Build backends (maturin, setuptools-rust, scikit-build-core) drop such versions first.""",
+    "interpreter.old": """The interpreter's minor version was past its end of life on the day the machine
+was looked at (for a snapshot: the day it was recorded): it gets no security fixes, and build backends
+(maturin, setuptools-rust, scikit-build-core) and binding generators drop such versions first, so
+wheels for it stop appearing and source builds stop working. The dates come from CPython's release
+schedule (toolchains/python-versions.toml, https://devguide.python.org/versions/).""",
     "interpreter.header-mismatch": """sysconfig.get_platform() names one architecture and the executable
 file's header (PE / ELF / Mach-O machine field) another. The header is what the OS loads, so
 builddoctor builds for the header's arch; the sysconfig value is what setuptools tags wheels with.""",
