@@ -9,6 +9,28 @@ from pathlib import Path
 
 import pytest
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each test process (each xdist worker) and every program it starts get their own temporary
+    folder: a test that checks builddoctor left nothing in the temporary folder then sees only its
+    own process's leftovers, not those of a build another worker is running at the same moment."""
+    import tempfile
+
+    base = tempfile.gettempdir()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    folder = tempfile.mkdtemp(prefix=f"bdtests-{worker}-", dir=base)
+    config._bd_tmp = folder  # type: ignore[attr-defined]
+    os.environ["TMPDIR"] = folder
+    tempfile.tempdir = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    folder = getattr(config, "_bd_tmp", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
 ROOT = Path(__file__).resolve().parents[1]
 MACHINES = ROOT / "examples" / "machines"
 PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"

@@ -163,8 +163,6 @@ def run(
     """
     import subprocess
 
-
-
     argv_t = tuple(str(a) for a in argv)
     try:
         proc = subprocess.Popen(
@@ -193,34 +191,44 @@ def run(
         _untrack(proc)
 
 
-class _Capped:
-    """Reads a pipe to its end, keeping the first and last MAX_CAPTURE/2 bytes (memory stays bounded)."""
+class _Bounded:
+    """Keeps the first and last MAX_CAPTURE/2 bytes of a stream (memory stays bounded)."""
 
-    def __init__(self, pipe: IO[bytes]) -> None:
+    def __init__(self) -> None:
         self.head = bytearray()
         self.tail = bytearray()
         self.dropped = 0
-        self.thread = threading.Thread(target=self._pump, args=(pipe,), daemon=True)
-        self.thread.start()
 
-    def _pump(self, pipe: IO[bytes]) -> None:
+    def add(self, data: bytes) -> None:
         half = MAX_CAPTURE // 2
-        try:
-            for data in iter(lambda: pipe.read1(65536) if hasattr(pipe, "read1") else pipe.read(65536), b""):
-                room = max(0, half - len(self.head))
-                self.head += data[:room]
-                rest = data[room:]
-                if rest:
-                    self.tail += rest
-                    if len(self.tail) > half:
-                        self.dropped += len(self.tail) - half
-                        del self.tail[:len(self.tail) - half]
-        except (OSError, ValueError):
-            pass
+        room = max(0, half - len(self.head))
+        self.head += data[:room]
+        rest = data[room:]
+        if rest:
+            self.tail += rest
+            if len(self.tail) > half:
+                self.dropped += len(self.tail) - half
+                del self.tail[:len(self.tail) - half]
 
     def text(self) -> str:
         gap = b"\n[... output trimmed ...]\n" if self.dropped else b""
         return decode(bytes(self.head) + gap + bytes(self.tail))
+
+
+class _Capped(_Bounded):
+    """Reads a pipe to its end on its own thread (Windows, where pipes cannot be polled)."""
+
+    def __init__(self, pipe: IO[bytes]) -> None:
+        super().__init__()
+        self.thread = threading.Thread(target=self._pump, args=(pipe,), daemon=True)
+        self.thread.start()
+
+    def _pump(self, pipe: IO[bytes]) -> None:
+        try:
+            for data in iter(lambda: pipe.read1(65536) if hasattr(pipe, "read1") else pipe.read(65536), b""):
+                self.add(data)
+        except (OSError, ValueError):
+            pass
 
 
 DRAIN = 0.5  # seconds to finish reading after the child exited (a grandchild may hold the pipe open)
@@ -232,6 +240,8 @@ def _collect(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: fl
     import subprocess
 
     assert proc.stdout is not None and proc.stderr is not None
+    if proc.stdin is None and sys.platform != "win32":
+        return _collect_polled(proc, argv_t, timeout)
     out, err = _Capped(proc.stdout), _Capped(proc.stderr)
     if proc.stdin is not None:
         stdin = proc.stdin
@@ -265,6 +275,74 @@ def _collect(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: fl
         rc = proc.wait(timeout=2.0)
     except subprocess.TimeoutExpired:
         rc = None
+    return ProcResult(argv_t, None if error else rc, out.text(), err.text(), error)
+
+
+def _collect_polled(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: float) -> ProcResult:
+    """`_collect` without a reader thread per stream (POSIX): both pipes polled from this thread. The
+    same rules: the answer is complete when the child has exited and its pipes are drained, or DRAIN
+    seconds after it exited while a grandchild still holds a pipe (the tree is then ended); past
+    `timeout` the tree is ended and what it printed is kept."""
+    import selectors
+    import subprocess
+    import time
+
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = _Bounded(), _Bounded()
+    sel = selectors.DefaultSelector()
+    for pipe, sink in ((proc.stdout, out), (proc.stderr, err)):
+        os.set_blocking(pipe.fileno(), False)
+        sel.register(pipe, selectors.EVENT_READ, sink)
+    deadline = time.monotonic() + timeout
+    exited: float | None = None
+    error: str | None = None
+    give_up: float | None = None  # after a kill: read what is left for at most 2 s
+    try:
+        while sel.get_map():
+            now = time.monotonic()
+            if exited is None and proc.poll() is not None:
+                exited = now
+            if give_up is None:
+                if exited is not None and now - exited > DRAIN:
+                    kill_tree(proc)  # a grandchild kept the pipe open: the answer is complete, end the rest
+                    give_up = now + 2.0
+                elif exited is None and now >= deadline:
+                    error = "timeout"
+                    kill_tree(proc)
+                    give_up = now + 2.0
+            elif now >= give_up:
+                break
+            limit = give_up if give_up is not None else (exited + DRAIN if exited is not None else deadline)
+            # wake at least every 50 ms while the child runs, to notice it exit with a grandchild holding a pipe
+            wait = max(0.0, min(limit - now, 0.05 if exited is None else limit - now))
+            for key, _ in sel.select(wait):
+                try:
+                    data = os.read(key.fd, 65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                if data:
+                    key.data.add(data)
+                else:
+                    sel.unregister(key.fileobj)
+    finally:
+        sel.close()
+        for pipe in (proc.stdout, proc.stderr):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+    try:
+        rc = proc.wait(timeout=max(0.0, deadline - time.monotonic()) if error is None else 2.0)
+    except subprocess.TimeoutExpired:  # it closed its pipes but kept running
+        if error is None:
+            error = "timeout"
+            kill_tree(proc)
+        try:
+            rc = proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            rc = None
     return ProcResult(argv_t, None if error else rc, out.text(), err.text(), error)
 
 
