@@ -9,25 +9,36 @@ Series (each point the median of -n runs, points of a series interleaved):
 - uv.lock: `check --replay` of the recorded Linux machine in a project whose uv.lock has N packages
   (deps.build-from-source reads it offline; every 10th package has no wheel for this Python), and
   `why --replay --find-links EMPTY` of the same project (offline: the lock's files only; without
-  --find-links, why asks the index about each package built from source).
+  --find-links, why asks the index about each package built from source);
+- verify: `verify` of a wheel of N MB (a real manylinux extension wheel of the test corpus plus N MB of
+  deflated data members, RECORD hashes correct), side by side with `unzip -tq` and `python -m zipfile -t`
+  on the same file (both also read every byte); the child's peak RSS from wait4's rusage, and its CPU
+  time per MB. The biggest point may take fewer runs (--verify-big-n).
 
 Growth: "flat" when a straight line through the medians adds under 10% of a run, or under three
 standard errors of a median, at the largest N; else the exponent k of t = a + b * N^k fitted by
 least squares (k on a grid of 0.1).
 Goal (issue 16): cost grows no faster than the input (k <= 1).
-Run: python bench/bench_scale.py [-n 9] [--only path,pythons,rust,lock]
+Run: python bench/bench_scale.py [-n 9] [--only path,pythons,rust,lock,verify] [--verify-big-n 5]
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
+import hashlib
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from _common import REPO, bench_env, builddoctor_exe, precompile, timed
 
@@ -88,6 +99,130 @@ def series(title: str, sizes: Sequence[int], run: Callable[[int], float], n: int
     print(f"  growth: {fit(sizes, med, noise)}  (standard error of a median: {noise * 1000:.0f} ms)")
 
 
+#: The real extension wheel the verify series grows (scripts/fetch_test_corpus.py puts it there).
+VERIFY_BASE = "markupsafe-3.0.4-cp313-cp313-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl"
+CORPUS = Path(os.environ.get("BUILDDOCTOR_TEST_CORPUS", REPO / ".cache" / "test-corpus"))
+MB = 1 << 20
+
+
+def data_block(seed: int) -> bytes:
+    """1 MiB that deflate halves, as shipped data does (half random, half repeated text)."""
+    text = (f"row {seed}: " + "value,".join(str(seed * i) for i in range(40)) + "\n").encode()
+    return os.urandom(MB // 2) + (text * (MB // 2 // len(text) + 1))[:MB // 2]
+
+
+def grown_wheel(base: Path, mb: int, out: Path) -> Path:
+    """`base` plus mb MiB of data members (16 MiB each) under its package, RECORD rewritten to match."""
+    dst = out / f"{mb}mb" / base.name
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        dist = next(i.filename.split("/", 1)[0] for i in zin.infolist() if ".dist-info/" in i.filename)
+        package = next(i.filename.split("/", 1)[0] for i in zin.infolist() if i.filename.endswith(".so"))
+        for info in zin.infolist():
+            if info.filename == f"{dist}/RECORD":
+                continue
+            data = zin.read(info)
+            zout.writestr(info, data)
+            lines.append(_record(info.filename, hashlib.sha256(data), len(data)))
+        left, k = mb, 0
+        while left > 0:
+            size = min(16, left)
+            name = f"{package}/data/blob-{k:03d}.bin"
+            h = hashlib.sha256()
+            info = zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            with zout.open(info, "w", force_zip64=True) as fh:
+                for j in range(size):
+                    block = data_block(k * 16 + j)
+                    h.update(block)
+                    fh.write(block)
+            lines.append(_record(name, h, size * MB))
+            left -= size
+            k += 1
+        zout.writestr(f"{dist}/RECORD", "\n".join([*lines, f"{dist}/RECORD,,"]) + "\n")
+    return dst
+
+
+def _record(name: str, h: Any, size: int) -> str:
+    return f"{name},sha256={base64.urlsafe_b64encode(h.digest()).rstrip(b'=').decode()},{size}"
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def rusage_run(argv: list[str], env: dict[str, str] | None = None,
+               ok: Callable[[int], bool] = lambda rc: rc == 0) -> tuple[float, float, int]:
+    """(wall s, child CPU s, child peak RSS KiB) of one run. GNU time forks the command from its own
+    small process: a child forked from this Python would count this Python's RSS as its peak (Linux
+    keeps the high-water mark of the image exec replaced)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        start = time.perf_counter()
+        proc = subprocess.run([GNU_TIME, "-o", out.name, "-f", "%U %S %M", *argv], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, env=env, check=False, timeout=1200)
+        elapsed = time.perf_counter() - start
+        fields = out.read().split()[-3:]
+    if not ok(proc.returncode) or len(fields) != 3:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(argv)}\n{proc.stderr.decode(errors='replace')[-2000:]}")
+    return elapsed, float(fields[0]) + float(fields[1]), int(fields[2])
+
+
+def verify_series(exe: str, env: dict[str, str], root: Path, sizes: Sequence[int], *, n: int, big_n: int) -> None:
+    base = CORPUS / VERIFY_BASE
+    if not os.access(GNU_TIME, os.X_OK):
+        sys.exit(f"{GNU_TIME} (GNU time, Debian package time) is needed for the child's peak RSS")
+    if not base.is_file():
+        sys.exit(f"{base} is missing: run python scripts/fetch_test_corpus.py")
+    start = time.perf_counter()
+    wheels = {mb: grown_wheel(base, mb, root / "verify") for mb in sizes}
+    print(f"\nverify series: generated {', '.join(f'{w.stat().st_size / MB:.0f} MB' for w in wheels.values())} "
+          f"wheels (deflated) in {time.perf_counter() - start:.0f} s")
+    commands: dict[str, Callable[[Path], list[str]]] = {
+        "builddoctor verify": lambda w: [exe, "verify", str(w)],
+        "unzip -tq": lambda w: ["unzip", "-tq", str(w)],
+        "python -m zipfile -t": lambda w: [sys.executable, "-m", "zipfile", "-t", str(w)],
+    }
+    if not shutil.which("unzip"):
+        commands.pop("unzip -tq")
+    runs: dict[tuple[str, int], list[tuple[float, float, int]]] = {(c, s): [] for c in commands for s in sizes}
+    for r in range(n + 1):  # round 0 warms the page cache and is not counted
+        order = list(sizes) if r % 2 else list(reversed(sizes))
+        for s in order:
+            if r > big_n and s == max(sizes):
+                continue
+            names = list(commands)
+            k = r % len(names)
+            for c in names[k:] + names[:k]:
+                got = rusage_run(commands[c](wheels[s]), env)
+                if r:
+                    runs[(c, s)].append(got)
+    print(f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"runs per point: {n} ({big_n} at {max(sizes)} MB)")
+    print(f"  {'command':<22} " + "  ".join(f"{s:>4} MB wall / CPU / peak RSS   " for s in sizes))
+    for c in commands:
+        cells = []
+        for s in sizes:
+            wall = statistics.median(x[0] for x in runs[(c, s)])
+            cpu = statistics.median(x[1] for x in runs[(c, s)])
+            rss = max(x[2] for x in runs[(c, s)])
+            cells.append(f"{wall:6.2f}s / {cpu:6.2f}s / {rss / 1024:4.0f} MB      ")
+        print(f"  {c:<22} " + "  ".join(cells))
+    for c in commands:
+        walls = [statistics.median(x[0] for x in runs[(c, s)]) for s in sizes]
+        cpus = [statistics.median(x[1] for x in runs[(c, s)]) for s in sizes]
+        noise = statistics.median(1.2533 * statistics.stdev([x[0] for x in runs[(c, s)]]) / len(runs[(c, s)]) ** 0.5
+                                  if len(runs[(c, s)]) > 1 else 0.0 for s in sizes)
+        slope = (cpus[-1] - cpus[0]) / (sizes[-1] - sizes[0])
+        rss = [max(x[2] for x in runs[(c, s)]) / 1024 for s in sizes]
+        print(f"  {c}: wall {fit(sizes, walls, noise).replace('item', 'MB')}; CPU {slope * 1000:.1f} ms per MB "
+              f"({1 / slope if slope > 0 else float('inf'):.0f} MB/s); peak RSS {rss[0]:.0f} -> {rss[-1]:.0f} MB")
+    ours = [statistics.median(x[0] for x in runs[("builddoctor verify", s)]) for s in sizes]
+    for c in commands:
+        if c != "builddoctor verify":
+            theirs = [statistics.median(x[0] for x in runs[(c, s)]) for s in sizes]
+            print(f"  builddoctor verify / {c}: " + ", ".join(f"{a / b:.2f}x" for a, b in zip(ours, theirs)))
+
+
 def replay_doc() -> dict:  # type: ignore[type-arg]
     return json.loads(MACHINE.read_text(encoding="utf-8"))
 
@@ -131,7 +266,9 @@ def lock_project(n: int) -> tuple[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=9, help="runs per point (median reported, >= 9)")
-    parser.add_argument("--only", default="path,pythons,rust,lock", help="comma-separated series to run")
+    parser.add_argument("--only", default="path,pythons,rust,lock,verify", help="comma-separated series to run")
+    parser.add_argument("--verify-sizes", default="50,125,250,500", help="wheel sizes (MB) of the verify series")
+    parser.add_argument("--verify-big-n", type=int, default=0, help="runs of the biggest verify point (default -n)")
     args = parser.parse_args()
     precompile()
     exe = builddoctor_exe()
@@ -197,6 +334,9 @@ def main() -> int:
             series("why --replay --project --find-links EMPTY, uv.lock of N packages (offline)", sizes,
                    lambda k: timed([exe, "why", "--replay", str(MACHINE), "--project", str(projects[k]),
                                     "--find-links", str(empty)], base, cwd=tmp), args.n)
+        if "verify" in only:
+            sizes = [int(x) for x in args.verify_sizes.split(",")]
+            verify_series(exe, base, root, sizes, n=args.n, big_n=args.verify_big_n or args.n)
     return 0
 
 
