@@ -13,13 +13,16 @@ Series (each point the median of -n runs, points of a series interleaved):
 - verify: `verify` of a wheel of N MB (a real manylinux extension wheel of the test corpus plus N MB of
   deflated data members, RECORD hashes correct), side by side with `unzip -tq` and `python -m zipfile -t`
   on the same file (both also read every byte); the child's peak RSS from wait4's rusage, and its CPU
-  time per MB. The biggest point may take fewer runs (--verify-big-n).
+  time per MB. The biggest point may take fewer runs (--verify-big-n);
+- verify-elf: the same, the wheel grown by one real shared object of N MB instead (linked by gcc, its
+  data in .rodata, so its dynamic table lies past the data and its section headers at the end: verify
+  must seek through the compressed member to read them, as for a large C++/CUDA library).
 
 Growth: "flat" when a straight line through the medians adds under 10% of a run, or under three
 standard errors of a median, at the largest N; else the exponent k of t = a + b * N^k fitted by
 least squares (k on a grid of 0.1).
 Goal (issue 16): cost grows no faster than the input (k <= 1).
-Run: python bench/bench_scale.py [-n 9] [--only path,pythons,rust,lock,verify] [--verify-big-n 5]
+Run: python bench/bench_scale.py [-n 9] [--only path,pythons,rust,lock,verify,verify-elf] [--verify-big-n 5]
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -111,9 +114,41 @@ def data_block(seed: int) -> bytes:
     return os.urandom(MB // 2) + (text * (MB // 2 // len(text) + 1))[:MB // 2]
 
 
-def grown_wheel(base: Path, mb: int, out: Path) -> Path:
-    """`base` plus mb MiB of data members (16 MiB each) under its package, RECORD rewritten to match."""
-    dst = out / f"{mb}mb" / base.name
+def _data_members(package: str, mb: int) -> list[tuple[str, int, Callable[[], Iterator[bytes]]]]:
+    """mb MiB of data members of 16 MiB: (name, mode, chunks)."""
+    out = []
+    for k in range(0, mb, 16):
+        size = min(16, mb - k)
+        out.append((f"{package}/data/blob-{k // 16:03d}.bin", 0o644,
+                    lambda k=k, size=size: (data_block(k + j) for j in range(size))))
+    return out
+
+
+def big_elf(mb: int, work: Path) -> Path:
+    """A real shared object of about mb MiB, linked by gcc: .rodata holds the data (as a large C++/CUDA
+    library's code and tables do), so its dynamic table lies past them and its section headers at the end."""
+    work.mkdir(parents=True, exist_ok=True)
+    data, asm, lib = work / "data.bin", work / "blob.S", work / "libblob.so"
+    with data.open("wb") as fh:
+        for j in range(mb):
+            fh.write(data_block(j))
+    asm.write_text('.section .rodata\n.globl blob\nblob:\n.incbin "data.bin"\n', encoding="utf-8")
+    subprocess.run(["gcc", "-shared", "-nostdlib", "-Wl,-z,noexecstack", "-o", str(lib), str(asm)], cwd=work,
+                   check=True, timeout=600)
+    data.unlink()
+    return lib
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        while chunk := fh.read(MB):
+            yield chunk
+
+
+def grown_wheel(base: Path, mb: int, out: Path, kind: str = "data") -> Path:
+    """`base` plus mb MiB: data members of 16 MiB ("data") or one real .so of that size ("elf") under its
+    package, deflated, RECORD rewritten to match."""
+    dst = out / f"{kind}-{mb}mb" / base.name
     dst.parent.mkdir(parents=True, exist_ok=True)
     lines = []
     with zipfile.ZipFile(base) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
@@ -125,22 +160,24 @@ def grown_wheel(base: Path, mb: int, out: Path) -> Path:
             data = zin.read(info)
             zout.writestr(info, data)
             lines.append(_record(info.filename, hashlib.sha256(data), len(data)))
-        left, k = mb, 0
-        while left > 0:
-            size = min(16, left)
-            name = f"{package}/data/blob-{k:03d}.bin"
-            h = hashlib.sha256()
+        if kind == "elf":
+            lib = big_elf(mb, out / f"elf-{mb}mb" / "build")
+            added = [(f"{package}/libblob.so", 0o755, lambda: _file_chunks(lib))]
+        else:
+            added = _data_members(package, mb)
+        for name, mode, chunks in added:
+            h, size = hashlib.sha256(), 0
             info = zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0))
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, mode << 16
             with zout.open(info, "w", force_zip64=True) as fh:
-                for j in range(size):
-                    block = data_block(k * 16 + j)
+                for block in chunks():
                     h.update(block)
                     fh.write(block)
-            lines.append(_record(name, h, size * MB))
-            left -= size
-            k += 1
+                    size += len(block)
+            lines.append(_record(name, h, size))
         zout.writestr(f"{dist}/RECORD", "\n".join([*lines, f"{dist}/RECORD,,"]) + "\n")
+    if kind == "elf":
+        shutil.rmtree(out / f"elf-{mb}mb" / "build")
     return dst
 
 
@@ -167,16 +204,19 @@ def rusage_run(argv: list[str], env: dict[str, str] | None = None,
     return elapsed, float(fields[0]) + float(fields[1]), int(fields[2])
 
 
-def verify_series(exe: str, env: dict[str, str], root: Path, sizes: Sequence[int], *, n: int, big_n: int) -> None:
+def verify_series(exe: str, env: dict[str, str], root: Path, sizes: Sequence[int], *, n: int, big_n: int,
+                  kind: str = "data") -> None:
     base = CORPUS / VERIFY_BASE
     if not os.access(GNU_TIME, os.X_OK):
         sys.exit(f"{GNU_TIME} (GNU time, Debian package time) is needed for the child's peak RSS")
     if not base.is_file():
         sys.exit(f"{base} is missing: run python scripts/fetch_test_corpus.py")
     start = time.perf_counter()
-    wheels = {mb: grown_wheel(base, mb, root / "verify") for mb in sizes}
-    print(f"\nverify series: generated {', '.join(f'{w.stat().st_size / MB:.0f} MB' for w in wheels.values())} "
-          f"wheels (deflated) in {time.perf_counter() - start:.0f} s")
+    wheels = {mb: grown_wheel(base, mb, root / "verify", kind) for mb in sizes}
+    what = "N MB of data members" if kind == "data" else "one real N MB .so (gcc)"
+    made = ", ".join(f"{w.stat().st_size / MB:.0f} MB" for w in wheels.values())
+    print(f"\nverify, a wheel grown by {what}: generated {made} wheels (deflated) in "
+          f"{time.perf_counter() - start:.0f} s")
     commands: dict[str, Callable[[Path], list[str]]] = {
         "builddoctor verify": lambda w: [exe, "verify", str(w)],
         "unzip -tq": lambda w: ["unzip", "-tq", str(w)],
@@ -266,7 +306,8 @@ def lock_project(n: int) -> tuple[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=9, help="runs per point (median reported, >= 9)")
-    parser.add_argument("--only", default="path,pythons,rust,lock,verify", help="comma-separated series to run")
+    parser.add_argument("--only", default="path,pythons,rust,lock,verify,verify-elf",
+                        help="comma-separated series to run")
     parser.add_argument("--verify-sizes", default="50,125,250,500", help="wheel sizes (MB) of the verify series")
     parser.add_argument("--verify-big-n", type=int, default=0, help="runs of the biggest verify point (default -n)")
     args = parser.parse_args()
@@ -290,8 +331,6 @@ def main() -> int:
             try:
                 series("live check, N extra PATH entries (warm cache)", [0, 1000, 2500, 5000], path_run, args.n)
             finally:
-                import shutil
-
                 shutil.rmtree(short, ignore_errors=True)
         if "pythons" in only:
             pys = [root / "pythons" / f"py{i}" for i in range(20)]
@@ -337,6 +376,11 @@ def main() -> int:
         if "verify" in only:
             sizes = [int(x) for x in args.verify_sizes.split(",")]
             verify_series(exe, base, root, sizes, n=args.n, big_n=args.verify_big_n or args.n)
+        if "verify-elf" in only:
+            if not shutil.which("gcc"):
+                sys.exit("the verify-elf series links a real .so with gcc: apt-get install gcc")
+            sizes = [int(x) for x in args.verify_sizes.split(",")]
+            verify_series(exe, base, root, sizes, n=args.n, big_n=args.verify_big_n or args.n, kind="elf")
     return 0
 
 

@@ -132,3 +132,4 @@ def test_musllinux_data_is_musls_time64_redirects():
     assert data["time64"]["since"] == "1.2"
     private = table("manylinux-policy")["private"]
     assert private["versions"] == ["GLIBC_PRIVATE"] and private["source"].startswith("https://")
+

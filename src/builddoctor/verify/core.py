@@ -287,6 +287,10 @@ def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
                         "header)", "the build backend, or a damaged copy (a file named like a library that is not "
                         "one)", (("rebuild the wheel", "an installer copies it, the import fails"),), member=name)
                 return None, None
+            if isinstance(fh, zipfile.ZipExtFile):
+                # a seek in a compressed member decompresses up to the target; zipfile does it in 16 MiB reads,
+                # which with a table at the end of a large binary held ~70 MB: 1 MiB keeps it small
+                fh.MAX_SEEK_READ = _CHUNK
             try:
                 return read_details(Blob(fh, info.file_size, head=head), found.format, _time64()), None
             except BinaryFormatError as exc:
