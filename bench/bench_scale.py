@@ -254,8 +254,15 @@ def verify_series(exe: str, env: dict[str, str], root: Path, sizes: Sequence[int
                                   if len(runs[(c, s)]) > 1 else 0.0 for s in sizes)
         slope = (cpus[-1] - cpus[0]) / (sizes[-1] - sizes[0])
         rss = [max(x[2] for x in runs[(c, s)]) / 1024 for s in sizes]
-        print(f"  {c}: wall {fit(sizes, walls, noise).replace('item', 'MB')}; CPU {slope * 1000:.1f} ms per MB "
-              f"({1 / slope if slope > 0 else float('inf'):.0f} MB/s); peak RSS {rss[0]:.0f} -> {rss[-1]:.0f} MB")
+        cpu_noise = statistics.median(
+            1.2533 * statistics.stdev([x[1] for x in runs[(c, s)]]) / len(runs[(c, s)]) ** 0.5
+            if len(runs[(c, s)]) > 1 else 0.0 for s in sizes)
+        print(f"  {c}: wall {fit(sizes, walls, noise).replace('item', 'MB')}")
+        steps = ", ".join(f"{(b - a) / (y - x) * 1000:.1f}" for x, y, a, b in zip(sizes, sizes[1:], cpus, cpus[1:]))
+        rate = 1 / slope if slope > 0 else float("inf")
+        print(f"  {' ' * len(c)}  CPU {fit(sizes, cpus, cpu_noise).replace('item', 'MB')}; {slope * 1000:.1f} ms "
+              f"per MB from the smallest to the largest ({rate:.0f} MB/s), between points: {steps} ms per MB; "
+              f"peak RSS {rss[0]:.0f} -> {rss[-1]:.0f} MB")
     ours = [statistics.median(x[0] for x in runs[("builddoctor verify", s)]) for s in sizes]
     for c in commands:
         if c != "builddoctor verify":
