@@ -133,3 +133,25 @@ def test_musllinux_data_is_musls_time64_redirects():
     private = table("manylinux-policy")["private"]
     assert private["versions"] == ["GLIBC_PRIVATE"] and private["source"].startswith("https://")
 
+
+
+@pytest.mark.corpus
+def test_cli_reports_both_findings_in_json_with_their_facts_and_exit_1(tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    src, name, patched = glibc_private_psutil(tmp_path)
+    (tmp_path / "p").mkdir()
+    private = rewrite(src, tmp_path / "p", replace={name: patched})
+    zsrc, zname, zpatched = time64_zstd()
+    older = rewrite(zsrc, tmp_path, name=ZSTD_I686.replace("musllinux_1_2", "musllinux_1_1"),
+                    wheel_tags=["cp313-cp313-musllinux_1_1_i686"], replace={zname: zpatched})
+    run = run_cli("verify", str(private), str(older), "--json")
+    assert run.returncode == 1, run.stderr
+    found = {f["id"]: f["facts"] for w in json.loads(run.stdout)["wheels"] for f in w["findings"]}
+    assert found["verify.glibc-private"]["libraries"] == ["libc.so.6"]
+    assert found["verify.musl-too-new"]["symbols"] == ["__clock_gettime64"]
+    assert (found["verify.musl-too-new"]["musl"], found["verify.musl-too-new"]["floor"]) == ("1.2", "1.1")
+    text = run_cli("explain", "verify.glibc-private")
+    assert text.returncode == 0 and "auditwheel" in text.stdout
