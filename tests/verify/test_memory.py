@@ -2,10 +2,17 @@
 timing series is bench/bench_scale.py --only verify,verify-elf)."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from verify_corpus import corpus_wheel, member_bytes, rewrite
 
 from builddoctor.verify import verify_wheel
+from builddoctor.verify.tee import HashingReader
 
 BASE = "markupsafe-3.0.4-cp313-cp313-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl"
 
@@ -41,3 +48,34 @@ def test_a_64_mib_data_member_and_a_64_mib_binary_are_read_in_bounded_memory(tmp
     [binary] = report.binaries
     assert binary.details.slices[0].symbols_read  # the section headers at the end were read
     assert peak < 12 << 20, f"{peak / 2**20:.0f} MiB held while verifying 128 MiB of members"
+
+
+@pytest.mark.corpus
+def test_a_changed_byte_at_the_end_of_a_large_binary_breaks_its_record_hash(tmp_path):
+    # a member above the spool size is hashed in the pass that reads its tables: the hash must still be
+    # the whole member's
+    src = corpus_wheel(BASE)
+    name, so = member_bytes(src, ".so")
+    big = so + bytes(20 << 20)
+    good = rewrite(src, tmp_path, replace={name: big})
+    assert [f.id for f in verify_wheel(good).findings if f.severity != "ok"] == []
+    (tmp_path / "bad").mkdir()
+    bad = rewrite(good, tmp_path / "bad", replace={name: big[:-1] + b"\x01"}, fix_record=False)
+    assert [(f.id, f.facts.get("member")) for f in verify_wheel(bad).findings] == [("verify.record", name)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(min_size=0, max_size=5000),
+       steps=st.lists(st.tuples(st.sampled_from(["read", "seek"]), st.integers(0, 6000)), max_size=20))
+def test_the_hashing_reader_hashes_every_byte_once_whatever_the_reads_and_seeks(data, steps):
+    reader = HashingReader(io.BytesIO(data), "sha256")
+    for op, n in steps:
+        if op == "read":
+            at = reader.tell()
+            assert reader.read(n) == data[at:at + n]
+        else:
+            reader.seek(n)
+            assert reader.tell() == min(n, len(data))
+    digest, size = reader.finish()
+    expected = hashlib.sha256(data).digest()
+    assert (digest, size) == (base64.urlsafe_b64encode(expected).rstrip(b"=").decode(), len(data))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import Protocol
 
 from .. import arch as archmod
 from ..binfmt import BinaryFormatError
@@ -32,10 +32,18 @@ _PY_PREFIXES = ("Py", "_Py")
 _At = Callable[[int, str], int]  # address (vaddr / RVA) -> file offset
 
 
+class Stream(Protocol):
+    """What Blob reads through: a zip member's stream (or a wrapper of it), or BytesIO."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+    def seek(self, pos: int, whence: int = 0, /) -> int: ...
+
+
 class Blob:
     """Random access to one zip member (or one slice of it) through a seekable stream."""
 
-    def __init__(self, fh: IO[bytes], size: int, base: int = 0, head: bytes | None = None,
+    def __init__(self, fh: Stream, size: int, base: int = 0, head: bytes | None = None,
                  cache: dict[int, bytes] | None = None) -> None:
         self._fh, self.size, self._base = fh, size, base
         # Blocks of the underlying stream, shared by every view of it: a zip stream seeks backwards by

@@ -25,7 +25,8 @@ from .. import arch as archmod
 from .._data import table
 from ..binfmt import BinaryFormatError, identify
 from ..rules.model import ERROR, OK, WARNING, Finding, Fix, Severity
-from .binread import HEAD, Blob, Details, Slice, read_details
+from .binread import HEAD, Blob, Details, Slice, Stream, read_details
+from .tee import HashingReader
 
 #: Members with these suffixes must be readable binaries; anything else is checked only when its
 #: first bytes are an ELF, PE or Mach-O magic (executables, shared objects without a suffix).
@@ -257,23 +258,26 @@ def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     read whole on the way is hashed with its RECORD algorithm into `hashed`, so it is decompressed once."""
     name = info.filename
     must = _is_binary_name(name)
+    algo = algos.get(name)
     try:
-        with zf.open(info) as fh:
+        with zf.open(info) as raw:
+            if isinstance(raw, zipfile.ZipExtFile):
+                # a seek in a compressed member decompresses up to the target; zipfile does it in 16 MiB reads,
+                # which with a table at the end of a large binary held ~70 MB: 1 MiB keeps it small
+                raw.MAX_SEEK_READ = _CHUNK
+            # a large member is hashed in the pass that reads its tables (decompressed once, not twice)
+            tee = HashingReader(raw, algo) if algo and info.file_size > SPOOL else None
+            fh: Stream = tee or raw
             head = fh.read(HEAD)
             if not must and not head.startswith(_MAGICS):
-                if name in algos:  # a data member: hashed in the same pass, in chunks, never held whole
-                    h = hashlib.new(algos[name], head)
-                    size = len(head)
-                    while chunk := fh.read(_CHUNK):
-                        h.update(chunk)
-                        size += len(chunk)
-                    hashed[name] = (base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode(), size)
+                if algo:  # a data member: hashed in the same pass, in chunks, never held whole
+                    hashed[name] = (tee or HashingReader(raw, algo, head)).finish()
                 return None, None
             if info.file_size <= SPOOL:
                 whole = head + fh.read(info.file_size - len(head)) if len(head) < info.file_size else head
-                if name in algos:
-                    hashed[name] = (_digest(whole, algos[name]), len(whole))
-                fh = io.BytesIO(whole)  # noqa: PLW2901 - the rest reads from memory
+                if algo:
+                    hashed[name] = (_digest(whole, algo), len(whole))
+                fh = io.BytesIO(whole)  # the rest reads from memory
             try:
                 found = identify(head)
             except BinaryFormatError as exc:
@@ -287,14 +291,13 @@ def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
                         "header)", "the build backend, or a damaged copy (a file named like a library that is not "
                         "one)", (("rebuild the wheel", "an installer copies it, the import fails"),), member=name)
                 return None, None
-            if isinstance(fh, zipfile.ZipExtFile):
-                # a seek in a compressed member decompresses up to the target; zipfile does it in 16 MiB reads,
-                # which with a table at the end of a large binary held ~70 MB: 1 MiB keeps it small
-                fh.MAX_SEEK_READ = _CHUNK
             try:
-                return read_details(Blob(fh, info.file_size, head=head), found.format, _time64()), None
+                details = read_details(Blob(fh, info.file_size, head=head), found.format, _time64())
             except BinaryFormatError as exc:
                 return None, _broken(name, exc.message)
+            if tee is not None:
+                hashed[name] = tee.finish()
+            return details, None
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         return None, _unreadable(f"{name}: cannot be read from the wheel ({exc})", member=name)
 
