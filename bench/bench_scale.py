@@ -12,7 +12,8 @@ Series (each point the median of -n runs, points of a series interleaved):
   --find-links, why asks the index about each package built from source);
 - verify: `verify` of a wheel of N MB (a real manylinux extension wheel of the test corpus plus N MB of
   deflated data members, RECORD hashes correct), side by side with `unzip -tq` and `python -m zipfile -t`
-  on the same file (both also read every byte); the child's peak RSS from wait4's rusage, and its CPU
+  on the same file (both also read every byte) and `auditwheel show` when it is installed next to this
+  Python (it extracts the wheel, then reads its ELF files); the child's peak RSS from wait4's rusage, and its CPU
   time per MB. The biggest point may take fewer runs (--verify-big-n);
 - verify-elf: the same, the wheel grown by one real shared object of N MB instead (linked by gcc, its
   data in .rodata, so its dynamic table lies past the data and its section headers at the end: verify
@@ -224,6 +225,9 @@ def verify_series(exe: str, env: dict[str, str], root: Path, sizes: Sequence[int
     }
     if not shutil.which("unzip"):
         commands.pop("unzip -tq")
+    auditwheel = shutil.which("auditwheel", path=os.path.dirname(sys.executable))
+    if auditwheel:  # bench-only peer (pip install auditwheel): extracts the wheel to a temporary folder
+        commands["auditwheel show"] = lambda w: [auditwheel, "show", str(w)]
     runs: dict[tuple[str, int], list[tuple[float, float, int]]] = {(c, s): [] for c in commands for s in sizes}
     for r in range(n + 1):  # round 0 warms the page cache and is not counted
         order = list(sizes) if r % 2 else list(reversed(sizes))
