@@ -160,7 +160,8 @@ def grown_wheel(base: Path, mb: int, out: Path, kind: str = "data") -> Path:
                 continue
             data = zin.read(info)
             zout.writestr(info, data)
-            lines.append(_record(info.filename, hashlib.sha256(data), len(data)))
+            if not info.is_dir():  # RECORD lists files only
+                lines.append(_record(info.filename, hashlib.sha256(data), len(data)))
         if kind == "elf":
             lib = big_elf(mb, out / f"elf-{mb}mb" / "build")
             added = [(f"{package}/libblob.so", 0o755, lambda: _file_chunks(lib))]
