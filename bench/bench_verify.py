@@ -100,6 +100,18 @@ def mutations(wheels: list[Path], out: Path) -> dict[str, Path]:
         "non-abi3 symbol in abi3": rewrite(abi3, out / "abi3" / abi3.name,
                                            {abi3_name: abi3_so.replace(b"\0PyLong_AsLong\0", b"\0PyUnicode_New\0")}),
     }
+    # issue 15: a glibc-internal version need, and a musl 1.2 (time64) import under a musllinux_1_1 tag
+    old = b"GLIBC_2.7\0GLIBC_2.3\0"
+    result["GLIBC_PRIVATE patched in"] = rewrite(
+        abi3, out / "private" / abi3.name, {abi3_name: abi3_so.replace(old, b"GLIBC_PRIVATE\0".ljust(len(old), b"\0"))})
+    zstd = by["zstandard-0.25.0-cp313-cp313-musllinux_1_2_i686.whl"]
+    zname, zso = member(zstd, "backend_c.cpython-313-i386-linux-musl.so")
+    wheel_name, wheel_text = member(zstd, ".dist-info/WHEEL")
+    old = b"\0pthread_cond_broadcast\0"
+    result["__clock_gettime64 in musl_1_1"] = rewrite(
+        zstd, out / "time64" / zstd.name.replace("musllinux_1_2", "musllinux_1_1"),
+        {zname: zso.replace(old, b"\0__clock_gettime64\0".ljust(len(old), b"\0")),
+         wheel_name: wheel_text.replace(b"musllinux_1_2", b"musllinux_1_1")})
     renamed = out / "rename" / arm.name
     renamed.parent.mkdir(parents=True)
     shutil.copy(x64, renamed)
@@ -304,6 +316,10 @@ def main() -> int:
             line = f"  {what:<30} builddoctor: {ours}"
             if "manylinux" in path.name:
                 line += f" | auditwheel show: {auditwheel_says(auditwheel, path)}"
+            elif "musllinux" in path.name:
+                flat = " ".join(run([auditwheel, "show", str(path)])[1].split())
+                tag = flat.split("platform tag:")[1].split('"')[1] if "platform tag:" in flat else flat[-80:]
+                line += f" | auditwheel show: {tag}"
             if "-abi3-" in path.name:
                 line += f" | abi3audit: {abi3audit_says(abi3audit, [path]).get(path.name, '?')}"
             print(line)

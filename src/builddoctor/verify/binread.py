@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import Protocol
 
 from .. import arch as archmod
 from ..binfmt import BinaryFormatError
@@ -32,10 +32,18 @@ _PY_PREFIXES = ("Py", "_Py")
 _At = Callable[[int, str], int]  # address (vaddr / RVA) -> file offset
 
 
+class Stream(Protocol):
+    """What Blob reads through: a zip member's stream (or a wrapper of it), or BytesIO."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+    def seek(self, pos: int, whence: int = 0, /) -> int: ...
+
+
 class Blob:
     """Random access to one zip member (or one slice of it) through a seekable stream."""
 
-    def __init__(self, fh: IO[bytes], size: int, base: int = 0, head: bytes | None = None,
+    def __init__(self, fh: Stream, size: int, base: int = 0, head: bytes | None = None,
                  cache: dict[int, bytes] | None = None) -> None:
         self._fh, self.size, self._base = fh, size, base
         # Blocks of the underlying stream, shared by every view of it: a zip stream seeks backwards by
@@ -119,7 +127,9 @@ class Slice:
     bits: int | None
     needed: list[str] = field(default_factory=list)  # DT_NEEDED / imported DLLs / LC_LOAD_DYLIB
     version_needs: list[str] = field(default_factory=list)  # ELF: GLIBC_2.17, GLIBCXX_3.4.19 ...
+    version_files: list[str] = field(default_factory=list)  # ELF: the library each version_needs entry names
     py_imports: list[str] = field(default_factory=list)  # Py*/_Py* symbols it takes from the interpreter
+    libc_imports: list[str] = field(default_factory=list)  # ELF: undefined symbols of read_details' `watch` set
     interp: str = ""  # ELF PT_INTERP
     macos_minos: tuple[int, int] | None = None
     macos_platform: int | None = None  # LC_BUILD_VERSION platform (1 = macOS)
@@ -141,7 +151,7 @@ _DT_VERNEED, _DT_VERNEEDNUM = 0x6FFFFFFE, 0x6FFFFFFF
 _SHT_DYNSYM = 11
 
 
-def _elf(blob: Blob) -> Details:
+def _elf(blob: Blob, watch: frozenset[str] = frozenset()) -> Details:
     ident = blob.read(0, 16, "ELF identification")
     cls, data = ident[4], ident[5]
     if cls not in (1, 2) or data not in (1, 2):
@@ -205,28 +215,31 @@ def _elf(blob: Blob) -> Details:
     strtab = blob.read(at(tags[_DT_STRTAB], "DT_STRTAB"), tags[_DT_STRSZ], "ELF dynamic string table")
     out.needed = [_strtab_name(strtab, i, "DT_NEEDED") for i in needed_idx]
     if _DT_VERNEED in tags:
-        out.version_needs = _verneed(blob, at(tags[_DT_VERNEED], "DT_VERNEED"), tags.get(_DT_VERNEEDNUM, 0),
-                                     strtab, o)
+        needs = _verneed(blob, at(tags[_DT_VERNEED], "DT_VERNEED"), tags.get(_DT_VERNEEDNUM, 0), strtab, o)
+        out.version_needs = [v for _, v in needs]
+        out.version_files = [f for f, _ in needs]
     count = _dynsym_count(blob, o, wide, shoff=shoff, shentsize=shentsize, shnum=shnum, tags=tags, at=at)
     if count is not None and _DT_SYMTAB in tags:
-        out.py_imports = _elf_undefined(blob, at(tags[_DT_SYMTAB], "DT_SYMTAB"), count, strtab=strtab, o=o,
-                                        wide=wide)
+        out.py_imports, out.libc_imports = _elf_undefined(blob, at(tags[_DT_SYMTAB], "DT_SYMTAB"), count,
+                                                          strtab=strtab, o=o, wide=wide, watch=watch)
         out.symbols_read = True
     return Details("elf", [out])
 
 
-def _verneed(blob: Blob, offset: int, count: int, strtab: bytes, o: str) -> list[str]:
+def _verneed(blob: Blob, offset: int, count: int, strtab: bytes, o: str) -> list[tuple[str, str]]:
+    """(library, version) of every version need (Elf_Verneed.vn_file, Elf_Vernaux.vna_name)."""
     if count > 4096:
         raise BinaryFormatError(f"ELF DT_VERNEEDNUM claims {count} version needs")
-    names: list[str] = []
+    names: list[tuple[str, str]] = []
     for _ in range(count):
-        _, cnt, _, aux, nxt = blob.unpack(o + "HHIII", offset, "ELF version need")
+        _, cnt, vn_file, aux, nxt = blob.unpack(o + "HHIII", offset, "ELF version need")
+        library = _strtab_name(strtab, vn_file, "ELF version need file")
         if cnt > 4096:
             raise BinaryFormatError(f"ELF version need claims {cnt} versions")
         a = offset + aux
         for _ in range(cnt):
             _, _, _, name, anext = blob.unpack(o + "IHHII", a, "ELF version need entry")
-            names.append(_strtab_name(strtab, name, "ELF version name"))
+            names.append((library, _strtab_name(strtab, name, "ELF version name")))
             if len(names) > 65536:
                 raise BinaryFormatError("ELF version needs name more than 65536 versions")
             if anext == 0:
@@ -256,13 +269,16 @@ def _dynsym_count(blob: Blob, o: str, wide: bool, *, shoff: int, shentsize: int,
     return None
 
 
-def _elf_undefined(blob: Blob, offset: int, count: int, *, strtab: bytes, o: str, wide: bool) -> list[str]:
+def _elf_undefined(blob: Blob, offset: int, count: int, *, strtab: bytes, o: str, wide: bool,
+                   watch: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+    """(the Py*/_Py* undefined symbols, the undefined symbols in `watch`)."""
     if count > MAX_ENTRIES:
         raise BinaryFormatError(f"ELF dynamic symbol table claims {count} symbols")
     size = 24 if wide else 16
     table = blob.read(offset, count * size, "ELF dynamic symbol table")
     fmt = o + ("IBBHQQ" if wide else "IIIBBH")
     out: list[str] = []
+    watched: list[str] = []
     for i in range(count):
         fields = struct.unpack_from(fmt, table, i * size)
         name_idx, shndx = (fields[0], fields[3]) if wide else (fields[0], fields[5])
@@ -271,7 +287,9 @@ def _elf_undefined(blob: Blob, offset: int, count: int, *, strtab: bytes, o: str
         name = _strtab_name(strtab, name_idx, "ELF symbol name")
         if name.startswith(_PY_PREFIXES):
             out.append(name)
-    return out
+        elif name in watch:
+            watched.append(name)
+    return out, watched
 
 
 # ---------------------------------------------------------------- PE
@@ -443,11 +461,12 @@ def _macho_fat(blob: Blob) -> Details:
     return Details("macho-fat", slices)
 
 
-def read_details(blob: Blob, fmt: str) -> Details:
-    """Details of a member whose header binfmt.identify() recognised as `fmt`."""
+def read_details(blob: Blob, fmt: str, watch: frozenset[str] = frozenset()) -> Details:
+    """Details of a member whose header binfmt.identify() recognised as `fmt`; `watch`: ELF undefined
+    symbols to report in Slice.libc_imports (besides the Py* ones)."""
     try:
         if fmt == "elf":
-            return _elf(blob)
+            return _elf(blob, watch)
         if fmt == "pe":
             return _pe(blob)
         if fmt == "macho":

@@ -25,7 +25,8 @@ from .. import arch as archmod
 from .._data import table
 from ..binfmt import BinaryFormatError, identify
 from ..rules.model import ERROR, OK, WARNING, Finding, Fix, Severity
-from .binread import HEAD, Blob, Details, Slice, read_details
+from .binread import HEAD, Blob, Details, Slice, Stream, read_details
+from .tee import HashingReader
 
 #: Members with these suffixes must be readable binaries; anything else is checked only when its
 #: first bytes are an ELF, PE or Mach-O magic (executables, shared objects without a suffix).
@@ -50,6 +51,7 @@ class Expect:
     where: str  # how messages name the platform
     libc: str = ""  # gnu | musl | "" (unknown: linux_* tags)
     glibc: tuple[int, int] | None = None  # lowest manylinux floor claimed
+    musl: tuple[int, int] | None = None  # lowest musllinux floor claimed
     wheel_arch: str = ""  # the arch spelling of the tags (x86_64, i686, aarch64 ...)
     macos_floor: dict[str, tuple[int, int]] = field(default_factory=dict)  # arch name -> oldest macOS claimed
     windows_platform: str = ""
@@ -163,6 +165,8 @@ def expect_from_tags(tags: Iterable[Tag]) -> Expect:
         elif m := _MUSL.match(p):
             oses.add("linux")
             exp.libc = "musl"
+            floor = (int(m.group(1)), int(m.group(2)))
+            exp.musl = min(exp.musl, floor) if exp.musl else floor
             exp.wheel_arch = m.group(3)
             a = archmod.parse(m.group(3))
         elif p.startswith("linux_"):
@@ -244,6 +248,8 @@ def _is_binary_name(name: str) -> bool:
 #: Binaries up to this size are decompressed once into memory (and hashed from there); larger ones are
 #: read in place from the zip stream, whose backward seeks decompress again from the start.
 SPOOL = 16 * 1024 * 1024
+#: What a member is hashed by at once: memory per member stays at this, whatever its size.
+_CHUNK = 1 << 20
 
 
 def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
@@ -252,16 +258,26 @@ def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     read whole on the way is hashed with its RECORD algorithm into `hashed`, so it is decompressed once."""
     name = info.filename
     must = _is_binary_name(name)
+    algo = algos.get(name)
     try:
-        with zf.open(info) as fh:
+        with zf.open(info) as raw:
+            if isinstance(raw, zipfile.ZipExtFile):
+                # a seek in a compressed member decompresses up to the target; zipfile does it in 16 MiB reads,
+                # which with a table at the end of a large binary held ~70 MB: 1 MiB keeps it small
+                raw.MAX_SEEK_READ = _CHUNK
+            # a large member is hashed in the pass that reads its tables (decompressed once, not twice)
+            tee = HashingReader(raw, algo) if algo and info.file_size > SPOOL else None
+            fh: Stream = tee or raw
             head = fh.read(HEAD)
             if not must and not head.startswith(_MAGICS):
+                if algo:  # a data member: hashed in the same pass, in chunks, never held whole
+                    hashed[name] = (tee or HashingReader(raw, algo, head)).finish()
                 return None, None
             if info.file_size <= SPOOL:
                 whole = head + fh.read(info.file_size - len(head)) if len(head) < info.file_size else head
-                if name in algos:
-                    hashed[name] = (_digest(whole, algos[name]), len(whole))
-                fh = io.BytesIO(whole)  # noqa: PLW2901 - the rest reads from memory
+                if algo:
+                    hashed[name] = (_digest(whole, algo), len(whole))
+                fh = io.BytesIO(whole)  # the rest reads from memory
             try:
                 found = identify(head)
             except BinaryFormatError as exc:
@@ -276,9 +292,12 @@ def _read_binary(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
                         "one)", (("rebuild the wheel", "an installer copies it, the import fails"),), member=name)
                 return None, None
             try:
-                return read_details(Blob(fh, info.file_size, head=head), found.format), None
+                details = read_details(Blob(fh, info.file_size, head=head), found.format, _time64())
             except BinaryFormatError as exc:
                 return None, _broken(name, exc.message)
+            if tee is not None:
+                hashed[name] = tee.finish()
+            return details, None
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         return None, _unreadable(f"{name}: cannot be read from the wheel ({exc})", member=name)
 
@@ -379,7 +398,59 @@ def _libc_of(s: Slice) -> str:
         return "musl"
     if any(n in lib["glibc_needed"] for n in s.needed) or s.interp.startswith(tuple(lib["glibc_interp"])):
         return "gnu"
+    if any(v.startswith("GLIBC_") for v in s.version_needs):  # musl has no symbol versions; glibc's libm etc.
+        return "gnu"
     return ""
+
+
+@functools.cache
+def _time64() -> frozenset[str]:
+    """The symbols musl 1.2's headers redirect time functions to on 32-bit archs (toolchains/musllinux.toml)."""
+    return frozenset(table("musllinux")["time64"]["symbols"])
+
+
+def _check_musl_floor(member: str, s: Slice, exp: Expect) -> list[Finding]:
+    """musllinux_1_1 and a binary built against musl >= 1.2 (the only musl floor a binary shows: time64)."""
+    if exp.libc != "musl" or exp.musl is None:
+        return []
+    since = _version_tuple(table("musllinux")["time64"]["since"])
+    new = sorted(set(s.libc_imports) & _time64())
+    if not new or since is None or exp.musl >= since[:2]:
+        return []
+    have = f"{since[0]}.{since[1]}"
+    tag = f"musllinux_{exp.musl[0]}_{exp.musl[1]}"
+    shown = ", ".join(new[:3]) + (f" (+{len(new) - 3} more)" if len(new) > 3 else "")
+    return [_finding(
+        "verify.musl-too-new",
+        f"{member}: imports {shown}, which musl {have} added (64-bit time_t on 32-bit arches), but {tag} "
+        f"promises musl {exp.musl[0]}.{exp.musl[1]}: it fails to load there (symbol not found)",
+        f"built against musl {have} or newer (a musllinux_1_2 image, Alpine 3.13+) and tagged for an older musl",
+        ((f"tag the wheel musllinux_{since[0]}_{since[1]}_{exp.wheel_arch} (auditwheel repair on that musl does)",
+          "promise the musl it was built against"),
+         (f"build in quay.io/pypa/{tag}_{exp.wheel_arch}", "the musl the tag names")),
+        member=member, symbols=new, musl=have, floor=f"{exp.musl[0]}.{exp.musl[1]}")]
+
+
+def _check_glibc_private(member: str, s: Slice, exp: Expect) -> list[Finding]:
+    """A manylinux binary needing a glibc-internal version (auditwheel finds no manylinux policy for it)."""
+    if exp.glibc is None:
+        return []
+    private = set(table("manylinux-policy")["private"]["versions"])
+    loaders = tuple(table("verify")["libc"]["loader_prefixes"])
+    files = s.version_files if len(s.version_files) == len(s.version_needs) else [""] * len(s.version_needs)
+    libs = sorted({f or "?" for f, v in zip(files, s.version_needs) if v in private and not f.startswith(loaders)})
+    if not libs:
+        return []
+    version = next(v for v in s.version_needs if v in private)
+    tag = f"manylinux_{exp.glibc[0]}_{exp.glibc[1]}"
+    return [_finding(
+        "verify.glibc-private",
+        f"{member}: needs {version} from {', '.join(libs)}, glibc's internal interface, which no manylinux "
+        f"policy allows: it can break with any other glibc, so the wheel cannot be {tag}",
+        "the code (or a library it links statically) calls a glibc-internal symbol",
+        (("find the caller: readelf -W --dyn-syms MEMBER | grep GLIBC_PRIVATE", "use the public API instead"),
+         ("auditwheel show WHEEL", "reports the wheel as linux_<arch> only, not manylinux")),
+        member=member, libraries=libs, version=version)]
 
 
 def _check_elf(member: str, s: Slice, exp: Expect, bundled: set[str]) -> list[Finding]:
@@ -666,7 +737,7 @@ def _hash_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, algo: str) -> tuple
     h = hashlib.new(algo)
     size = 0
     with zf.open(info) as fh:
-        while chunk := fh.read(1 << 20):
+        while chunk := fh.read(_CHUNK):
             h.update(chunk)
             size += len(chunk)
     return base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode(), size
@@ -814,6 +885,7 @@ def verify_wheel(path: Path, *, expect: Expect | None = None) -> WheelReport:
             for s in details.slices:
                 if details.format == "elf":
                     findings += _check_elf(name, s, exp, bundled) + _check_musl_libs(name, s, exp, bundled)
+                    findings += _check_glibc_private(name, s, exp) + _check_musl_floor(name, s, exp)
                 elif details.format == "pe":
                     findings += _check_pe(name, s, pys, abi3, bundled)
                 else:

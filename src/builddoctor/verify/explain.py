@@ -32,6 +32,21 @@ shows up here.""",
 600: the wheel works on any glibc >= X.Y). On older systems the import fails with "version `GLIBC_2.xx'
 not found". It was built on a newer distro than the tag claims: build in the manylinux image of the tag
 (cibuildwheel does) or run auditwheel repair, which computes the real floor.""",
+    "verify.glibc-private": """A binary of a manylinux wheel needs the GLIBC_PRIVATE symbol version: glibc's
+internal interface between its own libraries (libc, libpthread, libdl, ld.so), which changes between
+glibc releases without notice. No manylinux policy lists it, so auditwheel finds no manylinux tag the
+binary satisfies and leaves the wheel linux_<arch> (pypa/auditwheel#229); on another glibc the import
+fails with "version `GLIBC_PRIVATE' not found" or, worse, misbehaves. Needs on the dynamic loader itself
+(ld-linux*) are skipped, as auditwheel does. `readelf -W --dyn-syms` on the member names the symbol;
+the fix is in the code (or a static library linked into it) that calls it.""",
+    "verify.musl-too-new": """A binary of a musllinux_1_1 wheel imports a symbol that musl 1.2.0 added: on 32-bit
+arches (i686, armv7l) musl 1.2 made time_t 64-bit and its headers redirect every function taking a time
+type to a new name (clock_gettime -> __clock_gettime64, stat -> __stat_time64, ...;
+toolchains/musllinux.toml lists the 63, from musl's include/). musl 1.1 has none of them, so the import fails there
+with "symbol not found". It was built against musl 1.2 (a musllinux_1_2 image, Alpine 3.13+): tag it
+musllinux_1_2. musl has no symbol versions, so this is the only musl floor a binary shows: a 64-bit
+musllinux_1_1 wheel built on musl 1.2 cannot be told apart from one built on 1.1 (auditwheel, too, tags
+by the musl of the machine it runs on).""",
     "verify.libstdcxx-too-new": """A binary needs a GLIBCXX_, CXXABI_ or GCC_ version newer than the libstdc++ and
 libgcc of the tag's manylinux policy (auditwheel's policy file). The C++ compiler used was newer than
 the tag's distro; the manylinux images' devtoolset links those symbols statically.""",
