@@ -249,12 +249,15 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     children = Children(progress, opts.timeout, opts.idle_timeout)
     child_env: dict[str, str] = {}
     env = BuildEnv(stage / "env", python, children, opts.installer) if opts.isolation and python else None
-    pool = ThreadPoolExecutor(max_workers=3)
+    pool = ThreadPoolExecutor(max_workers=4)
     # The environment is on the critical path: start it before anything else takes the GIL.
     created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
     unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress, opts.limits)
     checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result()), opts.target,
                                                               resolve=opts.isolation))
+    # Requires-Python against the new environment's pyvenv.cfg, before anything is installed into it
+    refused: Future[UserError | None] | None = (pool.submit(_requires_python_refusal, unpacked, created, env.path)
+                                                 if env is not None and created is not None else None)
     try:
         if python is None:
             _stop_if_blocked(checked.result(), opts)
@@ -264,6 +267,9 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
             _or_preflight(created.result, checked, opts)
         src = unpacked.result()
         identity = declared_identity(src)
+        refusal = refused.result() if refused is not None else None
+        if refusal is not None:
+            raise refusal
         early = _declared_requires(src) if env is not None else None
         _refuse_cycle(identity, early or ())
         if env is not None and early:
@@ -315,6 +321,22 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     from .run import place_wheel
 
     return place_wheel(wheel, outdir, overwrite=opts.overwrite)
+
+
+def _requires_python_refusal(unpacked: Future[Path], created: Future[None], env: Path) -> UserError | None:
+    """builder/early.py: the project's Requires-Python against the environment's interpreter, from files."""
+    import packaging.specifiers  # noqa: F401 - imported while uv creates the environment, off the critical path
+
+    from .early import read_declared, requires_python_error, venv_python_version
+
+    declared = read_declared(unpacked.result())
+    if not declared.requires_python:
+        return None
+    try:
+        created.result()
+    except Exception:  # the main thread reports the environment's own failure
+        return None
+    return requires_python_error(declared, venv_python_version(env))
 
 
 def _diagnose_own_log(progress: Progress, result: CheckResult, plan: BuildPlan, src: Path) -> None:
@@ -380,20 +402,9 @@ def declared_identity(src: Path) -> tuple[str, str | None] | None:
 
 def _refuse_cycle(identity: tuple[str, str | None] | None, requirements: Iterable[str]) -> None:
     """A project that needs itself to build can never be built from source (pip and uv loop or fail)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
+    from .early import refuse_cycle
 
-    if identity is None:
-        return
-    for item in requirements:
-        try:
-            name = Requirement(item).name
-        except InvalidRequirement:
-            continue
-        if canonicalize_name(name) == canonicalize_name(identity[0]):
-            raise UserError(f"cyclic build dependency: {identity[0]} needs {item!r} to build, i.e. itself",
-                            exit_code=EXIT_PROJECT, tip="remove it from [build-system] requires (or the backend's "
-                                                        "get_requires_for_build_wheel)")
+    refuse_cycle(identity[0] if identity else None, tuple(requirements))
 
 
 def _declared_requires(src: Path) -> list[str] | None:
