@@ -316,6 +316,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
         raise
     finally:
         progress.scanner = None
+        children.discard_early()
     progress.phase("verifying the wheel's tags and binaries")
     _verify(wheel, plan, result, identity)
     from .run import place_wheel
@@ -364,17 +365,27 @@ def _check(python: str | None, project: str, target: str | None = None, *, resol
     """check's result; a project that compiles no Rust skips the Rust probes. `resolve` (isolated builds,
     which go to the configured index anyway): the build requirements are resolved against that index,
     so known tool problems are judged on the versions the build environment really gets."""
-    from ..check import run_check
-
     finder = None
     if resolve:
         from ..why.index import Finder
 
         finder = Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None)
-    # answers that only change with files come from the user cache (cache.py): the preflight takes
-    # little CPU from the installer
-    return run_check(python, project, rust_if_needed=True, index=finder, isolated=resolve, target=target,
-                     use_cache=True)
+    # run_check's live path, minus the deps layer: whether the project's uv.lock gets wheels for its
+    # *runtime* dependencies never stops a build (no "deps." prefix in _RELEVANT), and reading a lock
+    # (markupsafe's sdist ships one) took ~80 ms of CPU from the installer and the hooks on 2 cores.
+    # Answers that only change with files come from the user cache (cache.py).
+    from dataclasses import replace
+
+    from ..check import CheckResult, _abs, _cache
+    from ..machine import open_machine
+    from ..probes import probe_all
+    from ..rules import diagnose
+
+    with open_machine(None, index=finder, cache=_cache()) as (machine, _):
+        facts = probe_all(machine, python, _abs(project), rust_if_needed=True, isolated=resolve)
+    if facts.project is not None and facts.project.uv_lock_text:
+        facts = replace(facts, project=replace(facts.project, uv_lock_text=""))
+    return CheckResult(facts, diagnose(facts, target), "live")
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:
@@ -501,7 +512,8 @@ def _hooks(builder: ProjectBuilder, plan: BuildPlan, env: BuildEnv | None, *, op
         extra = _hook(lambda: builder.get_requires_for_build("wheel", config), "get_requires_for_build_wheel",
                       progress)
         _refuse_cycle(identity, extra or ())
-        if extra:
+        if extra:  # the early build_wheel process imported the backend before these were installed
+            env.children.discard_early()
             progress.phase("installing the backend's build requirements")
             env.install(sorted(extra), os.environ)
     from .output import wheel_platform
