@@ -213,17 +213,21 @@ def _outdir(opts: BuildOptions, source: Path) -> Path:
 
 
 def build(opts: BuildOptions) -> int:
-    from .run import Progress, prepare_outdir, staging
+    import contextlib
+
+    from .run import Progress, env_folder, prepare_outdir, staging
 
     source = Path(opts.source or ".")
     if not source.exists():
         raise UserError(f"{source} does not exist", exit_code=EXIT_USAGE, tip="give an sdist (.tar.gz) or a folder")
     outdir = prepare_outdir(_outdir(opts, source))
     python = _interpreter_path(opts.python)
-    with Progress(opts.verbose) as progress, staging(outdir, python or "") as stage:
+    isolated_env = env_folder(python) if opts.isolation and python else contextlib.nullcontext(None)
+    with Progress(opts.verbose) as progress, isolated_env as env_dir, staging(outdir, python or "") as stage:
         progress.open_log(stage / "build.log")
         try:
-            wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress)
+            wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress,
+                                       env_dir=env_dir)
         except KeyboardInterrupt:  # Ctrl-C, TERM, HUP: nothing of an interrupted build stays behind
             progress.keep_log(stage / LOG_NAME)  # closes it; the staging folder (and it) is then removed
             raise
@@ -242,13 +246,13 @@ def build(opts: BuildOptions) -> int:
 
 
 def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: Path, stage: Path,
-              progress: Progress) -> tuple[Path, bool]:
+              progress: Progress, env_dir: Path | None = None) -> tuple[Path, bool]:
     """A worker thread unpacks and runs the preflight while this one fills the build environment."""
     from .run import BuildEnv, Children
 
     children = Children(progress, opts.timeout, opts.idle_timeout)
     child_env: dict[str, str] = {}
-    env = BuildEnv(stage / "env", python, children, opts.installer) if opts.isolation and python else None
+    env = BuildEnv((env_dir or stage) / "env", python, children, opts.installer) if opts.isolation and python else None
     pool = ThreadPoolExecutor(max_workers=4)
     # The environment is on the critical path: start it before anything else takes the GIL.
     created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
@@ -369,7 +373,8 @@ def _check(python: str | None, project: str, target: str | None = None, *, resol
     if resolve:
         from ..why.index import Finder
 
-        finder = Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None)
+        finder = _Prefetched(Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None),
+                             _declared_requires(Path(project)) or [])
     # run_check's live path, minus the deps layer: whether the project's uv.lock gets wheels for its
     # *runtime* dependencies never stops a build (no "deps." prefix in _RELEVANT), and reading a lock
     # (markupsafe's sdist ships one) took ~80 ms of CPU from the installer and the hooks on 2 cores.
@@ -386,6 +391,28 @@ def _check(python: str | None, project: str, target: str | None = None, *, resol
     if facts.project is not None and facts.project.uv_lock_text:
         facts = replace(facts, project=replace(facts.project, uv_lock_text=""))
     return CheckResult(facts, diagnose(facts, target), "live")
+
+
+class _Prefetched:
+    """A why.index.Finder whose answers for the build requirements are asked at once, on threads.
+
+    The tools probe reads the index only after every other probe (it needs their facts), so the
+    index's round trip (~0.15-0.3 s) came after theirs and the preflight, not the installer, was what
+    the hooks waited for. Asked up front, the round trip overlaps the other probes."""
+
+    def __init__(self, finder: Any, requirements: list[str]) -> None:
+        from .._parallel import start
+        from .early import canonical_name, requirement_name
+
+        self.finder = finder
+        self.index = finder.index  # the tools probe names the index it asked (`.index.shown`)
+        self._canonical = canonical_name
+        names = {canonical_name(n) for n in map(requirement_name, requirements) if n}
+        self._asked = {name: start(finder.files, name) for name in sorted(names)}
+
+    def files(self, name: str) -> Any:
+        asked = self._asked.get(self._canonical(name))
+        return asked() if asked is not None else self.finder.files(name)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:
