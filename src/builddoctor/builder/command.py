@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..errors import EXIT_BACKEND, EXIT_OK, EXIT_PROJECT, EXIT_USAGE, UserError
 from ..sdist import DEFAULT_LIMITS, Limits
 from .options import add_arguments
-from .plan import BuildPlan, ConfigValue
 
 if TYPE_CHECKING:
     from build import ProjectBuilder
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from ..facts import Facts
     from ..machine import Machine
     from ..rules.model import Finding
+    from .plan import BuildPlan, ConfigValue
     from .run import BuildEnv, Progress
 
 __all__ = ["BuildOptions", "add_arguments", "run_build"]
@@ -96,9 +96,10 @@ def run_build(args: argparse.Namespace | BuildOptions) -> int:
     opts = args if isinstance(args, BuildOptions) else options_from(args)
     if opts.timeout <= 0 or opts.idle_timeout <= 0:
         raise UserError("--timeout and --idle-timeout must be positive", exit_code=EXIT_USAGE)
-    from ..target import check_spelling
+    if opts.target is not None:  # target.py (with facts.py) costs ~25 ms before the environment's first child
+        from ..target import check_spelling
 
-    check_spelling(opts.target)
+        check_spelling(opts.target)
     if opts.print_env:
         return print_env(opts)
     if opts.replay:
@@ -390,7 +391,14 @@ def _check(python: str | None, project: str, target: str | None = None, *, resol
         facts = probe_all(machine, python, _abs(project), rust_if_needed=True, isolated=resolve)
     if facts.project is not None and facts.project.uv_lock_text:
         facts = replace(facts, project=replace(facts.project, uv_lock_text=""))
-    return CheckResult(facts, diagnose(facts, target), "live")
+    result = CheckResult(facts, diagnose(facts, target), "live")
+    # what the main thread needs once the environment is filled, imported here while the installer runs
+    import build  # noqa: F401
+    import pyproject_hooks  # noqa: F401
+
+    from ..logs import LogScanner  # noqa: F401
+    from . import output, plan, verify  # noqa: F401
+    return result
 
 
 class _Prefetched:
