@@ -321,7 +321,6 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
         raise
     finally:
         progress.scanner = None
-        children.discard_early()
     progress.phase("verifying the wheel's tags and binaries")
     _verify(wheel, plan, result, identity)
     from .run import place_wheel
@@ -547,8 +546,7 @@ def _hooks(builder: ProjectBuilder, plan: BuildPlan, env: BuildEnv | None, *, op
         extra = _hook(lambda: builder.get_requires_for_build("wheel", config), "get_requires_for_build_wheel",
                       progress)
         _refuse_cycle(identity, extra or ())
-        if extra:  # the early build_wheel process imported the backend before these were installed
-            env.children.discard_early()
+        if extra:
             progress.phase("installing the backend's build requirements")
             env.install(sorted(extra), os.environ)
     from .output import wheel_platform

@@ -24,8 +24,6 @@ from typing import IO, TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     from rich.console import Group
 
-    from .warm import EarlyHook
-
 from ..errors import EXIT_BACKEND, EXIT_OUTPUT, EXIT_PROJECT, EXIT_TIMEOUT, UserError
 from ..proc import stream
 
@@ -378,30 +376,14 @@ class Children:
         self.deadline = time.monotonic() + timeout
         self.timeout = timeout
         self.idle_timeout = idle_timeout
-        #: build_wheel's process, started while get_requires_for_build_wheel runs (builder/warm.py)
-        self.early: EarlyHook | None = None
 
-    def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: str | Path | None = None,
-            early: EarlyHook | None = None, on_first_line: Callable[[], None] | None = None) -> tuple[int, list[str]]:
+    def run(self, argv: Sequence[str], *, env: Mapping[str, str],
+            cwd: str | Path | None = None) -> tuple[int, list[str]]:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
-            if early is not None:
-                early.discard()
             raise BuildTimeout(f"the build ran past --timeout {self.timeout:g}s")
-        on_line = self.progress.line
-        if on_first_line is not None:
-            first = [on_first_line]
-
-            def on_line(text: str) -> None:
-                if first:
-                    first.pop()()
-                self.progress.line(text)
-
-        if early is not None:
-            rc, error, tail = early.claim(argv, on_line, timeout=remaining, idle_timeout=self.idle_timeout)
-        else:
-            rc, error, tail = stream(argv, timeout=remaining, idle_timeout=self.idle_timeout, env=env, cwd=cwd,
-                                     on_line=on_line)
+        rc, error, tail = stream(argv, timeout=remaining, idle_timeout=self.idle_timeout, env=env, cwd=cwd,
+                                 on_line=self.progress.line)
         if error == "timeout":
             raise BuildTimeout(f"the build ran past --timeout {self.timeout:g}s; every process it started was ended")
         if error == "idle-timeout":
@@ -417,37 +399,12 @@ class Children:
         `env` is asked at each call: the plan is only known once the preflight is done.
         """
 
-        from . import warm
-
         def runner(cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None) -> None:
-            full = {**env(), **(extra_environ or {})}
-            early, self.early = self.early, None
-            if early is not None and not early.matches(cmd, cwd, full):
-                early.discard()
-                early = None
-            start_early = None
-            if early is None and warm.wanted(cmd, extra_environ):
-                def start_early() -> None:  # the hook's first line: its backend is imported, its bytecode written
-                    try:
-                        self.early = warm.EarlyHook(cmd[0], cmd[1], cwd, full)
-                    except OSError:
-                        self.early = None  # the hook itself reports what is wrong with the interpreter
-            try:
-                rc, tail = self.run(cmd, env=full, cwd=cwd, early=early, on_first_line=start_early)
-            except BaseException:
-                self.discard_early()
-                raise
+            rc, tail = self.run(cmd, env={**env(), **(extra_environ or {})}, cwd=cwd)
             if rc != 0:
-                self.discard_early()
                 raise subprocess.CalledProcessError(rc, list(cmd), output="\n".join(tail))
 
         return runner
-
-    def discard_early(self) -> None:
-        """End the early build_wheel process (the next hook needs a fresh one, or the build is over)."""
-        early, self.early = self.early, None
-        if early is not None:
-            early.discard()
 
 
 def installer_env(base: Mapping[str, str]) -> dict[str, str]:
