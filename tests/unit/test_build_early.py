@@ -66,3 +66,29 @@ def test_a_project_that_needs_itself_is_a_cycle(requirement: str) -> None:
 def test_a_longer_name_is_not_a_cycle() -> None:
     refuse_cycle("demo", ["demo-pkg", "demos>=1", "setuptools"])
     refuse_cycle(None, ["demo"])
+
+
+def test_the_preflight_asks_the_index_for_the_build_requirements_once_and_up_front() -> None:
+    import threading
+
+    from builddoctor.builder.command import _Prefetched
+
+    asked: list[str] = []
+    first_answer = threading.Event()
+
+    class Finder:
+        index = object()
+
+        def files(self, name: str) -> list[str]:
+            asked.append(name)
+            first_answer.set()
+            return [f"{name}-1.0-py3-none-any.whl"]
+
+    finder = _Prefetched(Finder(), ["Setuptools_SCM[toml]>=8", "setuptools>=77 ; python_version >= '3.9'", "!bad"])
+    assert first_answer.wait(10)  # asked before anyone wants the answer
+    assert finder.files("setuptools-scm") == ["setuptools-scm-1.0-py3-none-any.whl"]
+    assert finder.files("SETUPTOOLS") == ["setuptools-1.0-py3-none-any.whl"]
+    assert finder.files("setuptools") == ["setuptools-1.0-py3-none-any.whl"]
+    assert sorted(asked) == ["setuptools", "setuptools-scm"]  # once each, under PEP 503 names
+    assert finder.files("wheel") == ["wheel-1.0-py3-none-any.whl"]  # anything else: asked when wanted
+    assert finder.index is Finder.index
