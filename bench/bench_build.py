@@ -8,7 +8,11 @@ and gets the sdist already unpacked (it does not take an sdist), which only help
 
 Goals (issues 4 and 16): builddoctor build at most 1.05x uv build's wall time, at most 0.6x
 python -m build's.
-Run: python bench/bench_build.py [-n 9] [--python PATH] [--example setuptools-c]
+Run: python bench/bench_build.py [-n 9] [--python PATH] [--example setuptools-c] [--timeline]
+
+`--timeline` first runs each command once under `strace -f` (when installed) and prints when each
+child process started and ended, relative to the command's start (children under 10 ms left out):
+where the time over `uv build` goes, read from one run.
 """
 from __future__ import annotations
 
@@ -77,6 +81,37 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
+def timeline(argv: list[str], cwd: Path, env: dict[str, str]) -> list[str]:
+    """Spawn and exit times of every child of one run of argv, from `strace -f -ttt` (Linux)."""
+    import re
+
+    strace = shutil.which("strace")
+    if strace is None:
+        return ["(strace is not installed: apt-get install strace)"]
+    with tempfile.NamedTemporaryFile(suffix=".strace") as trace:
+        subprocess.run([strace, "-f", "-ttt", "-qq", "-e", "trace=execve,exit_group", "-e", "signal=none",
+                        "-o", trace.name, *argv], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False, timeout=900)
+        text = Path(trace.name).read_text(errors="replace")
+    t0: float | None = None
+    started: dict[str, tuple[float, str]] = {}
+    rows: list[tuple[float, str]] = []
+    for line in text.splitlines():
+        m = re.match(r"(\d+)\s+([\d.]+)\s+(.*)", line)
+        if not m:
+            continue
+        pid, when, rest = m.group(1), float(m.group(2)), m.group(3)
+        t0 = when if t0 is None else t0
+        if rest.startswith("execve(") and rest.rstrip().endswith("= 0"):
+            args = re.findall(r'"((?:[^"\\]|\\.)*)"', rest)[1:5]
+            started[pid] = (when, " ".join([os.path.basename(args[0]), *args[1:]]) if args else "?")
+        elif rest.startswith("exit_group") and pid in started:
+            began, what = started.pop(pid)
+            if when - began >= 0.01:
+                rows.append((began - t0, f"{began - t0:7.3f} -> {when - t0:7.3f}  ({when - began:6.3f}s)  {what[:90]}"))
+    return [row for _, row in sorted(rows)]
+
+
 def make_sdist(uv: str, example: str | None, root: Path) -> tuple[Path, Path]:
     """The sdist, and a folder with it unpacked (for pypa/build, which builds from folders)."""
     if example:
@@ -97,6 +132,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=9, help="runs of each command (the median is reported)")
     parser.add_argument("--python", default=sys.executable, help="interpreter all three build for (needs 'build')")
     parser.add_argument("--example", help="build an sdist of this folder in examples/ (default: markupsafe 3.0.4)")
+    parser.add_argument("--timeline", action="store_true", help="first print each command's children over time")
     args = parser.parse_args()
     uv = find_uv()
     exe = shutil.which("builddoctor", path=os.path.dirname(sys.executable)) or "builddoctor"
@@ -117,6 +153,13 @@ def main() -> int:
             "python -m build": lambda out: [args.python, "-m", "build", "--wheel", "-o", str(out), str(unpacked)],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
+        if args.timeline:
+            for name, argv in commands.items():
+                timed(argv(root / "out" / f"{name.split()[0]}-warm"), cwd=root, env=env)  # warm caches first
+                print(f"{name}:")
+                for row in timeline(argv(root / "out" / f"{name.split()[0]}-timeline"), cwd=root, env=env):
+                    print(f"  {row}")
+                shutil.rmtree(unpacked / "build", ignore_errors=True)
         for run in range(args.n + 1):  # run 0 warms caches and is not counted
             order = list(commands)[run % 3:] + list(commands)[:run % 3]
             for name in order:

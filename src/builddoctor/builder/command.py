@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..errors import EXIT_BACKEND, EXIT_OK, EXIT_PROJECT, EXIT_USAGE, UserError
 from ..sdist import DEFAULT_LIMITS, Limits
 from .options import add_arguments
-from .plan import BuildPlan, ConfigValue
 
 if TYPE_CHECKING:
     from build import ProjectBuilder
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from ..facts import Facts
     from ..machine import Machine
     from ..rules.model import Finding
+    from .plan import BuildPlan, ConfigValue
     from .run import BuildEnv, Progress
 
 __all__ = ["BuildOptions", "add_arguments", "run_build"]
@@ -96,9 +96,10 @@ def run_build(args: argparse.Namespace | BuildOptions) -> int:
     opts = args if isinstance(args, BuildOptions) else options_from(args)
     if opts.timeout <= 0 or opts.idle_timeout <= 0:
         raise UserError("--timeout and --idle-timeout must be positive", exit_code=EXIT_USAGE)
-    from ..target import check_spelling
+    if opts.target is not None:  # target.py (with facts.py) costs ~25 ms before the environment's first child
+        from ..target import check_spelling
 
-    check_spelling(opts.target)
+        check_spelling(opts.target)
     if opts.print_env:
         return print_env(opts)
     if opts.replay:
@@ -213,17 +214,21 @@ def _outdir(opts: BuildOptions, source: Path) -> Path:
 
 
 def build(opts: BuildOptions) -> int:
-    from .run import Progress, prepare_outdir, staging
+    import contextlib
+
+    from .run import Progress, env_folder, prepare_outdir, staging
 
     source = Path(opts.source or ".")
     if not source.exists():
         raise UserError(f"{source} does not exist", exit_code=EXIT_USAGE, tip="give an sdist (.tar.gz) or a folder")
     outdir = prepare_outdir(_outdir(opts, source))
     python = _interpreter_path(opts.python)
-    with Progress(opts.verbose) as progress, staging(outdir, python or "") as stage:
+    isolated_env = env_folder(python) if opts.isolation and python else contextlib.nullcontext(None)
+    with Progress(opts.verbose) as progress, isolated_env as env_dir, staging(outdir, python or "") as stage:
         progress.open_log(stage / "build.log")
         try:
-            wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress)
+            wheel, written = _build_in(opts, python, source.resolve(), outdir=outdir, stage=stage, progress=progress,
+                                       env_dir=env_dir)
         except KeyboardInterrupt:  # Ctrl-C, TERM, HUP: nothing of an interrupted build stays behind
             progress.keep_log(stage / LOG_NAME)  # closes it; the staging folder (and it) is then removed
             raise
@@ -242,19 +247,22 @@ def build(opts: BuildOptions) -> int:
 
 
 def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: Path, stage: Path,
-              progress: Progress) -> tuple[Path, bool]:
+              progress: Progress, env_dir: Path | None = None) -> tuple[Path, bool]:
     """A worker thread unpacks and runs the preflight while this one fills the build environment."""
     from .run import BuildEnv, Children
 
     children = Children(progress, opts.timeout, opts.idle_timeout)
     child_env: dict[str, str] = {}
-    env = BuildEnv(stage / "env", python, children, opts.installer) if opts.isolation and python else None
-    pool = ThreadPoolExecutor(max_workers=3)
+    env = BuildEnv((env_dir or stage) / "env", python, children, opts.installer) if opts.isolation and python else None
+    pool = ThreadPoolExecutor(max_workers=4)
     # The environment is on the critical path: start it before anything else takes the GIL.
     created: Future[None] | None = pool.submit(env.create, os.environ) if env is not None else None
     unpacked: Future[Path] = pool.submit(_unpacked, source, stage, progress, opts.limits)
     checked: Future[CheckResult] = pool.submit(lambda: _check(opts.python, str(unpacked.result()), opts.target,
                                                               resolve=opts.isolation))
+    # Requires-Python against the new environment's pyvenv.cfg, before anything is installed into it
+    refused: Future[UserError | None] | None = (pool.submit(_requires_python_refusal, unpacked, created, env.path)
+                                                 if env is not None and created is not None else None)
     try:
         if python is None:
             _stop_if_blocked(checked.result(), opts)
@@ -264,6 +272,9 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
             _or_preflight(created.result, checked, opts)
         src = unpacked.result()
         identity = declared_identity(src)
+        refusal = refused.result() if refused is not None else None
+        if refusal is not None:
+            raise refusal
         early = _declared_requires(src) if env is not None else None
         _refuse_cycle(identity, early or ())
         if env is not None and early:
@@ -317,6 +328,22 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     return place_wheel(wheel, outdir, overwrite=opts.overwrite)
 
 
+def _requires_python_refusal(unpacked: Future[Path], created: Future[None], env: Path) -> UserError | None:
+    """builder/early.py: the project's Requires-Python against the environment's interpreter, from files."""
+    import packaging.specifiers  # noqa: F401 - imported while uv creates the environment, off the critical path
+
+    from .early import read_declared, requires_python_error, venv_python_version
+
+    declared = read_declared(unpacked.result())
+    if not declared.requires_python:
+        return None
+    try:
+        created.result()
+    except Exception:  # the main thread reports the environment's own failure
+        return None
+    return requires_python_error(declared, venv_python_version(env))
+
+
 def _diagnose_own_log(progress: Progress, result: CheckResult, plan: BuildPlan, src: Path) -> None:
     """After the backend's last lines: what its own output says, beside this machine's facts."""
     from ..logs.diagnose import diagnose_build_log
@@ -342,17 +369,57 @@ def _check(python: str | None, project: str, target: str | None = None, *, resol
     """check's result; a project that compiles no Rust skips the Rust probes. `resolve` (isolated builds,
     which go to the configured index anyway): the build requirements are resolved against that index,
     so known tool problems are judged on the versions the build environment really gets."""
-    from ..check import run_check
-
     finder = None
     if resolve:
         from ..why.index import Finder
 
-        finder = Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None)
-    # answers that only change with files come from the user cache (cache.py): the preflight takes
-    # little CPU from the installer
-    return run_check(python, project, rust_if_needed=True, index=finder, isolated=resolve, target=target,
-                     use_cache=True)
+        finder = _Prefetched(Finder(None, None, env=os.environ, timeout=10.0, cache_dir=None),
+                             _declared_requires(Path(project)) or [])
+    # run_check's live path, minus the deps layer: whether the project's uv.lock gets wheels for its
+    # *runtime* dependencies never stops a build (no "deps." prefix in _RELEVANT), and reading a lock
+    # (markupsafe's sdist ships one) took ~80 ms of CPU from the installer and the hooks on 2 cores.
+    # Answers that only change with files come from the user cache (cache.py).
+    from dataclasses import replace
+
+    from ..check import CheckResult, _abs, _cache
+    from ..machine import open_machine
+    from ..probes import probe_all
+    from ..rules import diagnose
+
+    with open_machine(None, index=finder, cache=_cache()) as (machine, _):
+        facts = probe_all(machine, python, _abs(project), rust_if_needed=True, isolated=resolve)
+    if facts.project is not None and facts.project.uv_lock_text:
+        facts = replace(facts, project=replace(facts.project, uv_lock_text=""))
+    result = CheckResult(facts, diagnose(facts, target), "live")
+    # what the main thread needs once the environment is filled, imported here while the installer runs
+    import build  # noqa: F401
+    import pyproject_hooks  # noqa: F401
+
+    from ..logs import LogScanner  # noqa: F401
+    from . import output, plan, verify  # noqa: F401
+    return result
+
+
+class _Prefetched:
+    """A why.index.Finder whose answers for the build requirements are asked at once, on threads.
+
+    The tools probe reads the index only after every other probe (it needs their facts), so the
+    index's round trip (~0.15-0.3 s) came after theirs and the preflight, not the installer, was what
+    the hooks waited for. Asked up front, the round trip overlaps the other probes."""
+
+    def __init__(self, finder: Any, requirements: list[str]) -> None:
+        from .._parallel import start
+        from .early import canonical_name, requirement_name
+
+        self.finder = finder
+        self.index = finder.index  # the tools probe names the index it asked (`.index.shown`)
+        self._canonical = canonical_name
+        names = {canonical_name(n) for n in map(requirement_name, requirements) if n}
+        self._asked = {name: start(finder.files, name) for name in sorted(names)}
+
+    def files(self, name: str) -> Any:
+        asked = self._asked.get(self._canonical(name))
+        return asked() if asked is not None else self.finder.files(name)
 
 
 def declared_identity(src: Path) -> tuple[str, str | None] | None:
@@ -380,20 +447,9 @@ def declared_identity(src: Path) -> tuple[str, str | None] | None:
 
 def _refuse_cycle(identity: tuple[str, str | None] | None, requirements: Iterable[str]) -> None:
     """A project that needs itself to build can never be built from source (pip and uv loop or fail)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
+    from .early import refuse_cycle
 
-    if identity is None:
-        return
-    for item in requirements:
-        try:
-            name = Requirement(item).name
-        except InvalidRequirement:
-            continue
-        if canonicalize_name(name) == canonicalize_name(identity[0]):
-            raise UserError(f"cyclic build dependency: {identity[0]} needs {item!r} to build, i.e. itself",
-                            exit_code=EXIT_PROJECT, tip="remove it from [build-system] requires (or the backend's "
-                                                        "get_requires_for_build_wheel)")
+    refuse_cycle(identity[0] if identity else None, tuple(requirements))
 
 
 def _declared_requires(src: Path) -> list[str] | None:

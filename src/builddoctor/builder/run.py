@@ -77,15 +77,48 @@ def staging(outdir: Path, key: str = "") -> Iterator[Path]:
             _remove_tree(path)
 
 
-def _fresh(outdir: Path, key: str) -> Path:
+def _fresh(outdir: Path, key: str, prefix: str = STAGING_PREFIX) -> Path:
     if key:
-        path = outdir / f"{STAGING_PREFIX}{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+        path = outdir / f"{prefix}{hashlib.sha256(key.encode()).hexdigest()[:12]}"
         try:
             path.mkdir()  # atomic: a concurrent build of the same interpreter gets a random name
             return path
         except FileExistsError:
             pass
-    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=outdir))
+
+
+ENV_PREFIX = "builddoctor-env-"
+
+
+@contextlib.contextmanager
+def env_folder(key: str) -> Iterator[Path | None]:
+    """A folder for the isolated build environment in the system's temporary folder, always removed.
+
+    Decision (issue 16): the environment's path is what uv keys its interpreter cache on. Inside the
+    output folder's staging area it changed with every new output folder, and uv then started the
+    environment's python to ask it about itself (~0.1 s, in `uv pip install`). Here its name depends
+    only on the interpreter, wherever the wheel goes. None (the staging area is used, as before) when
+    the temporary folder's path is not ASCII: toolchains mangle such paths (host.home-non-ascii).
+    Must be entered before `staging`, which points `tempfile` into the output folder.
+    """
+    from ..interrupts import deferred
+
+    base = tempfile.gettempdir()
+    if not base.isascii():
+        yield None
+        return
+    with deferred():  # an interrupt between mkdir and `try` would leave the folder behind
+        try:
+            path: Path | None = _fresh(Path(base), key, ENV_PREFIX)
+        except OSError:
+            path = None  # the staging area then holds it, as before
+    try:
+        yield path
+    finally:
+        if path is not None:
+            with deferred():
+                _remove_tree(path)
 
 
 def _remove_tree(path: Path) -> None:
