@@ -291,7 +291,8 @@ def _collect_polled(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], time
     out, err = _Bounded(), _Bounded()
     sel = selectors.DefaultSelector()
     for pipe, sink in ((proc.stdout, out), (proc.stderr, err)):
-        os.set_blocking(pipe.fileno(), False)
+        if sys.platform != "win32":  # always here (the caller checks); says so to the type checker
+            os.set_blocking(pipe.fileno(), False)
         sel.register(pipe, selectors.EVENT_READ, sink)
     deadline = time.monotonic() + timeout
     exited: float | None = None

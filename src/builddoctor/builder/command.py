@@ -13,10 +13,10 @@ import time
 import warnings
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .._record import field, record
 from ..errors import EXIT_BACKEND, EXIT_OK, EXIT_PROJECT, EXIT_USAGE, UserError
 from ..sdist import DEFAULT_LIMITS, Limits
 from .options import add_arguments
@@ -46,7 +46,7 @@ _RELEVANT: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class BuildOptions:
     source: str | None = None
     python: str | None = None
@@ -379,8 +379,7 @@ def _check(python: str | None, project: str, target: str | None = None, *, resol
     # *runtime* dependencies never stops a build (no "deps." prefix in _RELEVANT), and reading a lock
     # (markupsafe's sdist ships one) took ~80 ms of CPU from the installer and the hooks on 2 cores.
     # Answers that only change with files come from the user cache (cache.py).
-    from dataclasses import replace
-
+    from .._record import replace
     from ..check import CheckResult, _abs, _cache
     from ..machine import open_machine
     from ..probes import probe_all

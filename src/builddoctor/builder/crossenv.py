@@ -14,11 +14,11 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._data import table
+from .._record import record
 from ..errors import EXIT_PROJECT, UserError
 
 #: stands for the folder holding the generated module until the staging folder exists
@@ -30,7 +30,7 @@ _DUMP = ("import json, sys, sysconfig\n"
          "sys.stdout.write(json.dumps({'name': name, 'vars': m.build_time_vars}))\n")
 
 
-@dataclass(frozen=True)
+@record
 class SysconfigPlan:
     """How to turn the build interpreter's sysconfig data into the target's (pure data)."""
 

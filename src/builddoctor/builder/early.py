@@ -15,9 +15,9 @@ grammar and PEP 503 normalisation, so it needs no `packaging` import on the way 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from .._record import record
 from ..errors import EXIT_PROJECT, UserError
 
 #: PEP 508: a distribution name starts a requirement (https://peps.python.org/pep-0508/#names)
@@ -34,7 +34,7 @@ def requirement_name(requirement: str) -> str | None:
     return m.group(1) if m else None
 
 
-@dataclass(frozen=True)
+@record
 class Declared:
     """What a project's files say before anything runs."""
 

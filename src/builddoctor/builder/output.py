@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from .._data import table
+from .._record import record
 
 
-@dataclass(frozen=True)
+@record
 class StepPattern:
     tool: str
     label: str

@@ -11,10 +11,10 @@ import os
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 from .. import arch as archmod
+from .._record import field, record
 from ..errors import EXIT_PROJECT, UserError
 from .crossenv import BUILD_SYSCONFIG, SysconfigPlan, sysconfig_plan
 from .options import C_KINDS, CMAKE_KINDS, KINDS, RUST_KINDS  # noqa: F401 - re-exported
@@ -46,7 +46,7 @@ FIXED_BY_VARIABLE = frozenset({"cc.env-mismatch", "cc.flags-mismatch", "cmake.pl
 DevShellEnv = Mapping[str, Union[str, None]]  # None: the dev shell removes the variable
 
 
-@dataclass(frozen=True)
+@record
 class EnvChange:
     name: str
     action: str  # "set" | "unset" | "prepend" (to a PATH-like variable)
@@ -60,14 +60,14 @@ class EnvChange:
                 "layer": self.layer, "why": self.why}
 
 
-@dataclass(frozen=True)
+@record
 class ConfigSetting:
     key: str
     value: ConfigValue
     why: str
 
 
-@dataclass(frozen=True)
+@record
 class BuildPlan:
     target: Target
     kind: str
@@ -122,7 +122,7 @@ class BuildPlan:
                 "notes": list(self.notes), "sysconfig": self.sysconfig.to_json() if self.sysconfig else None}
 
 
-@dataclass
+@record(frozen=False)
 class _Ctx:
     facts: Facts
     target: Target

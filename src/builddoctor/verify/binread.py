@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from .. import arch as archmod
+from .._record import field, record
 from ..binfmt import BinaryFormatError
 
 #: The most a single table may take (a dynamic string table of a large C++ library is a few MiB).
@@ -118,7 +118,7 @@ def _strtab_name(table: bytes, index: int, what: str) -> str:
     return table[index:end if end >= 0 else len(table)].decode("utf-8", "replace")
 
 
-@dataclass
+@record(frozen=False)
 class Slice:
     """One machine-code image: a whole ELF/PE file or one slice of a fat Mach-O."""
 
@@ -137,7 +137,7 @@ class Slice:
     symbols_read: bool = False  # whether the undefined-symbol table could be found
 
 
-@dataclass
+@record(frozen=False)
 class Details:
     format: str  # elf | pe | macho | macho-fat
     slices: list[Slice]

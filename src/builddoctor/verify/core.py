@@ -14,7 +14,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from .. import arch as archmod
 from .._data import table
+from .._record import field, record
 from ..binfmt import BinaryFormatError, identify
 from ..rules.model import ERROR, OK, WARNING, Finding, Fix, Severity
 from .binread import HEAD, Blob, Details, Slice, Stream, read_details
@@ -42,7 +42,7 @@ class VerifyError(Exception):
     """The wheel cannot be read safely (not a zip, hostile members): one line."""
 
 
-@dataclass
+@record(frozen=False)
 class Expect:
     """What the platform tags (or the build target) require of every binary."""
 
@@ -57,7 +57,7 @@ class Expect:
     windows_platform: str = ""
 
 
-@dataclass
+@record(frozen=False)
 class Binary:
     member: str
     details: Details
@@ -76,7 +76,7 @@ def _slice_json(s: Slice) -> dict[str, Any]:
             "pe_hybrid": s.pe_hybrid or None, "python_symbols": len(s.py_imports)}
 
 
-@dataclass
+@record(frozen=False)
 class WheelReport:
     path: Path
     tags: frozenset[Tag] = frozenset()
