@@ -11,10 +11,14 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 from . import proc
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Interrupted(KeyboardInterrupt):
@@ -46,8 +50,28 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     if _deferring[0]:
         _pending.append(signum)  # raised when the critical section ends
         return
+    if frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+        _again(signum)  # inside the import system's callbacks an exception is swallowed: a moment later
+        return
     _raised.append(signum)
     raise Interrupted(signum)
+
+
+def _again(signum: int) -> None:
+    """Deliver `signum` to the main thread again in a few milliseconds (off the code that could not
+    take it); on Python 3.9 as SIGINT, the only signal interrupt_main knows there."""
+    import _thread
+    import threading
+
+    def deliver() -> None:
+        if sys.version_info >= (3, 10):
+            _thread.interrupt_main(signal.Signals(signum))
+        else:  # pragma: no cover - Python 3.9
+            _thread.interrupt_main()
+
+    timer = threading.Timer(0.005, deliver)
+    timer.daemon = True
+    timer.start()
 
 
 @contextlib.contextmanager
@@ -76,11 +100,30 @@ def finished() -> None:
         _raised.append(0)
 
 
+def _unraisable_hook(previous: Callable[[Any], object]) -> Callable[[Any], None]:
+    """An Interrupted raised where Python cannot pass it on (a weakref callback of the import system,
+    when the signal lands during a lazy import) is printed as "Exception ignored" and lost: the run
+    would go on and exit 0. Instead it is dropped silently and the same signal delivered again, so
+    the handler raises it at the next point that can take it."""
+
+    def hook(unraisable: Any) -> None:
+        exc = unraisable.exc_value
+        if isinstance(exc, Interrupted) and exc.signum:
+            if exc.signum in _raised:
+                _raised.remove(exc.signum)
+            _again(exc.signum)
+            return
+        previous(unraisable)
+
+    return hook
+
+
 def install() -> None:
     """Route INT, TERM and HUP through one handler (main thread only, as Python requires).
 
     A signal the caller ignores stays ignored (`nohup` ignores HUP; a shell's background job, INT).
     """
+    sys.unraisablehook = _unraisable_hook(sys.unraisablehook)
     names = ["SIGINT", "SIGTERM"] + (["SIGHUP"] if sys.platform != "win32" else [])
     for name in names:
         signum = getattr(signal, name)
