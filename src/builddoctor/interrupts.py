@@ -8,10 +8,9 @@ Ctrl-C path removes what it made); the exit status is 128 + the signal number (1
 """
 from __future__ import annotations
 
-import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import FrameType
 
 from . import proc
@@ -74,20 +73,22 @@ def _again(signum: int) -> None:
     timer.start()
 
 
-@contextlib.contextmanager
-def deferred() -> Iterator[None]:
+class deferred:
     """Hold an interrupt until the block is done: making or removing a temporary folder must not stop
     half-way (a folder created but not yet registered for removal, or half removed, stays behind).
-    Signals interrupt only the main thread: elsewhere this does nothing."""
-    import threading
+    Signals interrupt only the main thread: elsewhere this does nothing. (A class, not a
+    contextlib.contextmanager: a replayed check then never imports contextlib.)"""
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    _deferring[0] += 1
-    try:
-        yield
-    finally:
+    def __enter__(self) -> None:
+        import threading
+
+        self._held = threading.current_thread() is threading.main_thread()
+        if self._held:
+            _deferring[0] += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._held:
+            return
         _deferring[0] -= 1
         if not _deferring[0] and _pending and not _raised:
             _raised.append(_pending[0])

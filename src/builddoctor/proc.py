@@ -5,10 +5,10 @@ timeout or Ctrl-C ends the whole tree, not just the direct child.
 """
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -121,7 +121,7 @@ def kill_tree(proc: subprocess.Popen[bytes]) -> None:
 
 # Every live child, so an interrupt (interrupts.py) can end them all whatever thread started them.
 _LIVE: set[subprocess.Popen[bytes]] = set()
-_LIVE_LOCK = threading.RLock()  # re-entrant: the signal handler runs in the main thread, maybe inside _track
+_LIVE_LOCK = _thread.RLock()  # re-entrant: the signal handler runs in the main thread, maybe inside _track
 _stopping: list[bool] = []  # non-empty once stop_all was called
 
 
@@ -219,6 +219,8 @@ class _Capped(_Bounded):
     """Reads a pipe to its end on its own thread (Windows, where pipes cannot be polled)."""
 
     def __init__(self, pipe: IO[bytes]) -> None:
+        import threading
+
         super().__init__()
         self.thread = threading.Thread(target=self._pump, args=(pipe,), daemon=True)
         self.thread.start()
@@ -252,6 +254,8 @@ def _collect(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: fl
                 stdin.close()
             except (OSError, ValueError):
                 pass
+
+        import threading
 
         threading.Thread(target=feed, daemon=True).start()
     error: str | None = None

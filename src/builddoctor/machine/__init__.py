@@ -5,9 +5,6 @@
 """
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 from .base import Machine
 
 TYPE_CHECKING = False
@@ -32,26 +29,31 @@ def __getattr__(name: str) -> object:
 __all__ = ["LiveMachine", "Machine", "RecordingMachine", "ReplayMachine", "load_snapshot", "open_machine"]
 
 
-@contextlib.contextmanager
-def open_machine(replay: str | None, *, index: Any = None,
-                 cache: Any = None) -> Iterator[tuple[Machine, dict[str, Any]]]:
+class open_machine:
     """THE way a command opens a machine: the recorded one of `replay`, else this computer.
 
-    Yields the machine and the recorded invocation ({} live); a live machine is always closed.
+    Gives the machine and the recorded invocation ({} live); a live machine is always closed.
     `index` (a why.index.Finder) lets a live machine answer index reads; `cache` (cache.Cache)
-    answers what only changes with files (check only).
+    answers what only changes with files (check only). (A class, not a contextlib.contextmanager:
+    a replayed check then never imports contextlib.)
     """
-    if replay:
-        from .replay import ReplayMachine, load_snapshot
 
-        doc = load_snapshot(replay)
-        inv = doc.get("invocation")
-        yield ReplayMachine(doc), dict(inv) if isinstance(inv, dict) else {}
-        return
-    from .live import LiveMachine
+    def __init__(self, replay: str | None, *, index: Any = None, cache: Any = None) -> None:
+        self.replay, self.index, self.cache = replay, index, cache
+        self.live: Any = None
 
-    live = LiveMachine(cache, index=index)
-    try:
-        yield live, {}
-    finally:
-        live.close()
+    def __enter__(self) -> tuple[Machine, dict[str, Any]]:
+        if self.replay:
+            from .replay import ReplayMachine, load_snapshot
+
+            doc = load_snapshot(self.replay)
+            inv = doc.get("invocation")
+            return ReplayMachine(doc), dict(inv) if isinstance(inv, dict) else {}
+        from .live import LiveMachine
+
+        self.live = LiveMachine(self.cache, index=self.index)
+        return self.live, {}
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.close()
