@@ -80,20 +80,51 @@ def allowed_env(environ: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-#: the longest run of plain characters a shape's pattern starts with (what `in` can look for)
+#: the plain characters a pattern starts with
 _LITERAL_HEAD = re.compile(r"[A-Za-z0-9_-]+")
+#: a leading character class of plain characters ([sr]) or group of plain alternatives ((AKIA|ASIA))
+_LEADING_CHOICE = re.compile(r"\[([A-Za-z0-9_]+)\]|\(((?:[A-Za-z0-9_-]+\|)+[A-Za-z0-9_-]+)\)")
+
+
+def literal_heads(pattern: str) -> list[str]:
+    """The texts one of which every match of `pattern` starts with (3+ characters each), or [] when
+    the pattern's start is not that plain: `ghp_...` -> ["ghp_"], `[sr]k_(live|test)_...` -> ["sk_",
+    "rk_"], `(AKIA|ASIA)[0-9A-Z]{16}` -> ["AKIA", "ASIA"], `do[opr]_v1_` -> ["doo_v1_", ...]."""
+    heads = [""]
+    rest = pattern
+    while rest:
+        choice = _LEADING_CHOICE.match(rest)
+        plain = _LITERAL_HEAD.match(rest)
+        if choice:
+            options = list(choice.group(1)) if choice.group(1) else choice.group(2).split("|")
+            nxt = rest[choice.end():]
+            if nxt[:1] in ("?", "*", "{") or len(heads) * len(options) > 16:
+                break
+            heads = [h + o for h in heads for o in options]
+            rest = nxt
+        elif plain:
+            text = plain.group(0)
+            nxt = rest[plain.end():]
+            if nxt[:1] in ("?", "*", "{"):  # "ab?" requires only "a"
+                text = text[:-1]
+                heads = [h + text for h in heads]
+                break
+            heads = [h + text for h in heads]
+            rest = nxt
+        else:
+            break
+    return heads if all(len(h) >= 3 for h in heads) else []
 
 
 @functools.lru_cache(maxsize=1)
 def _secret_shapes() -> tuple[tuple[str, ...], str, re.Pattern[str]]:
     """The credential shapes of toolchains/secrets.toml as (literal heads, the pattern of the shapes
-    that have one, a compiled pattern of those that do not).
+    that have them, a compiled pattern of those that do not).
 
     One regex of every shape takes 1.5 ms to compile, a tenth of a replayed check's own work, and
-    almost no text holds a credential. A shape whose pattern starts with 3+ plain characters
-    (`ghp_`, `pypi-`, `-----BEGIN`) cannot match a text without them, so its part is compiled only
-    for a text that holds one of those heads; the few shapes without such a head (`[sr]k_...`,
-    `(AKIA|ASIA|...)`) are always looked for.
+    almost no text holds a credential. A shape whose every match starts with one of a few plain
+    texts (`ghp_`, `pypi-`, `-----BEGIN`, `sk_`/`rk_`) cannot match a text without them, so its part
+    is compiled only for a text that holds one; a shape without such heads is always looked for.
     """
     from .._data import table
 
@@ -102,12 +133,9 @@ def _secret_shapes() -> tuple[tuple[str, ...], str, re.Pattern[str]]:
     always: list[str] = []
     for shape in table("secrets")["shape"]:
         pattern = str(shape["pattern"])
-        m = _LITERAL_HEAD.match(pattern)
-        head = m.group(0) if m else ""
-        if head and len(head) < len(pattern) and pattern[len(head)] in "?*{":
-            head = head[:-1]  # "ab?" requires only "a"
-        if len(head) >= 3:
-            heads.append(head)
+        found = literal_heads(pattern)
+        if found:
+            heads += found
             gated.append(pattern)
         else:
             always.append(pattern)
