@@ -13,6 +13,18 @@ from ._record import asdict, field, record
 CMD_LIMIT = 8191
 
 
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _lead_digits(text: str) -> str:
+    """The ASCII digits `text` starts with ("0rc2" -> "0")."""
+    end = 0
+    while end < len(text) and "0" <= text[end] <= "9":
+        end += 1
+    return text[:end]
+
+
 def version_tuple(text: str) -> tuple[int, ...]:
     parts = []
     for p in text.split("."):
@@ -60,10 +72,14 @@ class InterpreterFacts:
     @property
     def version_tuple(self) -> tuple[int, ...]:
         """(3, 14, 0) for 3.14.0, and for the pre-releases 3.14.0rc2 / 3.14.0b2 / 3.13.0a1+ too."""
-        import re
-
-        m = re.match(r"^(\d+)\.(\d+)(?:\.(\d+))?", self.version)
-        return tuple(int(g) for g in m.groups() if g is not None) if m else ()
+        parts = self.version.split(".", 3)
+        if len(parts) < 2 or not _digits(parts[0]) or not _lead_digits(parts[1]):
+            return ()
+        minor = _lead_digits(parts[1])
+        out: tuple[int, ...] = (int(parts[0]), int(minor))
+        if len(parts) > 2 and minor == parts[1] and _lead_digits(parts[2]):
+            out += (int(_lead_digits(parts[2])),)
+        return out
 
 
 @record

@@ -10,7 +10,6 @@ import re
 
 from ._data import table
 from ._record import field, record
-from ._regex import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,8 +74,21 @@ class Context:
     tools: dict[str, str] = field(default_factory=dict)  # tool -> version that will run
 
 
-_RELEASE = lazy(r"\d+(?:\.\d+)*")
-_CLAUSE = lazy(r"\s*(<=|>=|<|>|==|!=)\s*(\d+(?:\.\d+)*)\s*")
+_OPERATORS = ("<=", ">=", "==", "!=", "<", ">")  # two-character ones first
+
+
+def _release(text: str) -> tuple[int, ...] | None:
+    """(1, 85, 0) for "1.85.0": a plain final release, else None."""
+    parts = text.split(".")
+    return tuple(int(p) for p in parts) if all(p.isascii() and p.isdigit() for p in parts) else None
+
+
+def _clause(text: str) -> tuple[str, tuple[int, ...]] | None:
+    """(">=", (1, 3)) for " >= 1.3 "; None for anything but a comparison with a plain release."""
+    text = text.strip()
+    op = next((o for o in _OPERATORS if text.startswith(o)), None)
+    want = _release(text[len(op):].strip()) if op else None
+    return (op, want) if op and want is not None else None
 _OPS: dict[str, Any] = {"<": tuple.__lt__, "<=": tuple.__le__, ">": tuple.__gt__, ">=": tuple.__ge__,
                         "==": tuple.__eq__, "!=": tuple.__ne__}
 
@@ -89,15 +101,15 @@ def contains(spec: str, version: str, prereleases: bool = False) -> bool | None:
     440 orders them; anything else (pre-releases, wildcards, `~=`, epochs, local versions) goes to
     `packaging`, which a check then only imports when it meets one (issue 16).
     """
-    if _RELEASE.fullmatch(version):
-        clauses = [_CLAUSE.fullmatch(c) for c in spec.split(",")] if spec.strip() else []
+    have = _release(version)
+    if have is not None:
+        clauses = [_clause(c) for c in spec.split(",")] if spec.strip() else []
         if all(clauses):
-            have = tuple(int(p) for p in version.split("."))
-            for m in clauses:
-                assert m is not None
-                want = tuple(int(p) for p in m.group(2).split("."))
+            for clause in clauses:
+                assert clause is not None
+                op, want = clause
                 width = max(len(have), len(want))
-                if not _OPS[m.group(1)](have + (0,) * (width - len(have)), want + (0,) * (width - len(want))):
+                if not _OPS[op](have + (0,) * (width - len(have)), want + (0,) * (width - len(want))):
                     return False
             return True
     from packaging.specifiers import InvalidSpecifier, SpecifierSet

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 TIMEOUT = 10.0
 FLAG_VARS = ("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ARCHFLAGS")
 _PLAIN_VARS = ("CC", "CXX", *FLAG_VARS)
-_CCRS = lazy(r"^(CC|CXX|CFLAGS|CXXFLAGS)_.+|^(TARGET|HOST)_(CC|CXX|CFLAGS|CXXFLAGS)$", re.I)
+#: cc-rs's per-target variables: CC_<target>, CFLAGS_<target> ..., TARGET_CC, HOST_CXXFLAGS ...
+_CCRS_PREFIXES = ("CC_", "CXX_", "CFLAGS_", "CXXFLAGS_")
+_CCRS_NAMES = frozenset(f"{w}_{v}" for w in ("TARGET", "HOST") for v in ("CC", "CXX", "CFLAGS", "CXXFLAGS"))
+
+
+def _is_ccrs(name: str) -> bool:
+    upper = name.upper()
+    return upper in _CCRS_NAMES or any(upper.startswith(p) and len(upper) > len(p) for p in _CCRS_PREFIXES)
 _WRAPPERS = {"ccache", "sccache", "distcc", "buildcache"}
 _TRIPLE = lazy(r"^[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+){1,4}$")
 _CL_VERSION = lazy(r"\b(\d{2}\.\d{2}\.\d{4,5}(?:\.\d+)?)\b")
@@ -109,7 +116,7 @@ def probe_compiler(machine: Machine, source: str, command: str, *, xcode: bool =
     if not argv:
         return Compiler(source, command, error="empty")
     program = argv[0]
-    path = program if re.search(r"[\\/]", program) else machine.which(program)
+    path = program if ("/" in program or "\\" in program) else machine.which(program)
     if path is None:
         return Compiler(source, command, kind=compiler_kind(program), error="not found on PATH")
     kind = compiler_kind(path)
@@ -176,7 +183,7 @@ def locked_crates(text: str) -> list[tuple[str, str]]:
 
 def _is_ccrs_var(name: str) -> bool:
     """CC_<triple>, CXX_<triple>, TARGET_CC ...; not cc-rs's own knobs (CC_ENABLE_DEBUG_OUTPUT ...)."""
-    if not _CCRS.match(name):
+    if not _is_ccrs(name):
         return False
     if name.upper().startswith(("TARGET_", "HOST_")):
         return True

@@ -77,7 +77,9 @@ _MANAGED = ((".pyenv", "versions"), (".local", "share", "uv", "python"))
 
 
 def _version_key(text: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", text.split("-", 1)[0].removeprefix("cpython-"))[:3])
+    head = text.split("-", 1)[0].removeprefix("cpython-")
+    numbers = "".join(c if "0" <= c <= "9" else " " for c in head).split()
+    return tuple(int(x) for x in numbers[:3])
 
 
 def _managed(machine: Machine, requested: str) -> tuple[str, str] | None:

@@ -20,9 +20,14 @@ TIMEOUT = 15.0
 _TRIPLE = lazy(r"^[a-z0-9_]+(-[a-z0-9_.]+){1,4}$")
 
 
-def _first(pattern: str, text: str) -> str:
-    m = re.search(pattern, text, re.M)
-    return m.group(1).strip() if m else ""
+def _first(prefix: str, text: str) -> str:
+    """The first word after `prefix` at the start of a line: "rustup " needs its space, "host:" none."""
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            words = line[len(prefix):].split(None, 1)
+            if words:
+                return words[0]
+    return ""
 
 
 def _project_toolchain(machine: Machine, project: str | None) -> tuple[str, str]:
@@ -199,7 +204,7 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
         if targets_result.ok:
             installed = tuple(t for t in targets_result.stdout.split() if _TRIPLE.match(t))
     rustc_result = out.get("rustc")
-    rustc_host = _first(r"^host:\s*(\S+)", text("rustc"))
+    rustc_host = _first("host:", text("rustc"))
     rustc_error = ""
     if rustc_result is not None and not rustc_host:
         detail = rustc_result.error or f"exit {rustc_result.returncode}"
@@ -208,18 +213,18 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
     config_targets, linkers = _cargo_configs(machine, project)
     return RustFacts(
         rustup=rustup,
-        rustup_version=_first(r"^rustup\s+(\S+)", text("version")),
-        default_host=_first(r"^Default host:\s*(\S+)", text("show")),
+        rustup_version=_first("rustup ", text("version")),
+        default_host=_first("Default host:", text("show")),
         active_toolchain=active_name,
         active_reason=reason.strip("() "),
         toolchains=toolchains,
         installed_targets=installed,
         rustc=rustc,
-        rustc_version=_first(r"^release:\s*(\S+)", text("rustc")),
+        rustc_version=_first("release:", text("rustc")),
         rustc_host=rustc_host if _TRIPLE.match(rustc_host or "-") else "",
         rustc_error=rustc_error,
         cargo=cargo,
-        cargo_version=_first(r"^cargo\s+(\S+)", text("cargo")),
+        cargo_version=_first("cargo ", text("cargo")),
         cargo_build_target=env.get("CARGO_BUILD_TARGET", ""),
         config_targets=tuple(config_targets),
         linkers=tuple(linkers),

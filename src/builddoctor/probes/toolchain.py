@@ -28,7 +28,7 @@ def os_release(machine: Machine) -> tuple[str, tuple[str, ...], str]:
 def managed_by(machine: Machine, path: str) -> str:
     """Who installed an interpreter, from its path: uv, pyenv, conda or the system."""
     p = path.replace("\\", "/")
-    if re.search(r"/uv/python/|/\.local/share/uv/|/AppData/Roaming/uv/python/", p, re.I):
+    if any(part in p.lower() for part in ("/uv/python/", "/.local/share/uv/", "/appdata/roaming/uv/python/")):
         return "uv"
     if "/.pyenv/" in p or "/pyenv-win/" in p.lower():
         return "pyenv"

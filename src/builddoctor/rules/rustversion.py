@@ -2,8 +2,6 @@
 the rust-version of locked crates cargo already downloaded. Pure: facts in, findings out."""
 from __future__ import annotations
 
-import re
-
 from .._data import table
 from ..facts import Facts, version_tuple
 from ..target import Target
@@ -11,7 +9,9 @@ from .model import ERROR, WARNING, Finding, Fix, Layer
 
 
 def _dir(path: str) -> str:
-    return re.sub(r"[\\/][^\\/]+$", "", path)
+    """The path without its last component ("a/b/Cargo.toml" -> "a/b"); unchanged without one."""
+    cut = max(path.rfind("/"), path.rfind("\\"))
+    return path[:cut] if 0 <= cut < len(path) - 1 else path
 
 
 def minimum(facts: Facts) -> tuple[str, str]:
