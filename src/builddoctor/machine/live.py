@@ -49,12 +49,10 @@ class LiveMachine(Machine):
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
         if self._neutral is None:
-            import tempfile
-
             from ..interrupts import deferred
 
             with deferred():  # made and registered for removal as one step
-                self._neutral = tempfile.mkdtemp(prefix="builddoctor-probe-")
+                self._neutral = _private_dir("builddoctor-probe-")
                 atexit.register(_remove_dir, self._neutral)
         return self._neutral
 
@@ -238,10 +236,32 @@ def _sysctl_proc_translated() -> int | None:  # pragma: no cover - macOS only
         return None
 
 
+def _private_dir(prefix: str) -> str:
+    """tempfile.mkdtemp(prefix=prefix) without importing tempfile (with shutil, random, bz2 and lzma:
+    several ms of every live check): a new folder only this user can enter, under a random name, in
+    the first of $TMPDIR, $TEMP, $TMP (then the platform's usual folder) where one can be made; in
+    any other case tempfile itself decides."""
+    names = [os.environ.get(v, "") for v in ("TMPDIR", "TEMP", "TMP")]
+    names.append(os.path.join(os.environ.get("LOCALAPPDATA", ""), "Temp") if sys.platform == "win32" else "/tmp")
+    for base in names:
+        if base and os.path.isabs(base) and os.path.isdir(base):
+            path = os.path.join(base, prefix + os.urandom(6).hex())
+            try:
+                os.mkdir(path, 0o700)
+                return path
+            except OSError:
+                break  # not writable, or a name taken: let tempfile look further
+    import tempfile
+
+    return tempfile.mkdtemp(prefix=prefix)
+
+
 def _remove_dir(path: str) -> None:
     """Only ever the folder this module created; usually still empty (no shutil import then)."""
     try:
         os.rmdir(path)
+    except FileNotFoundError:
+        return  # removed already (close, then the exit handler)
     except OSError:
         import shutil
 

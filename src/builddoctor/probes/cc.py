@@ -73,11 +73,14 @@ def split_command(machine: Machine, value: str) -> list[str]:
         return []
     if machine.is_file(value.strip('"')):
         return [value.strip('"')]
-    import shlex
+    if any(c in value for c in "\"'\\"):  # quoting: shlex (a plain value splits the same on spaces)
+        import shlex
 
-    try:
-        parts = shlex.split(value, posix=machine.os != "windows")
-    except ValueError:
+        try:
+            parts = shlex.split(value, posix=machine.os != "windows")
+        except ValueError:
+            parts = value.split()
+    else:
         parts = value.split()
     parts = [p.strip('"') for p in parts]
     while len(parts) > 1 and re.split(r"[\\/]", parts[0])[-1].lower().removesuffix(".exe") in _WRAPPERS:
