@@ -12,6 +12,7 @@ from .._data import table
 from .._parallel import map_all
 from ..facts import BinaryFacts, Compiler, CrossFacts, Facts, ToolBinary
 from ..machine import Machine
+from ..proc import ProcResult
 from ._binary import binary_arches
 from .cc import env_get, probe_compiler
 
@@ -43,9 +44,18 @@ def probe_cross(machine: Machine, project: str | None = None) -> CrossFacts:
 def _finds_crt(machine: Machine, gcc: str) -> bool:
     """gcc prints the full path of a startup file it can link with, else just its name."""
     path = machine.which(gcc) or gcc
-    result = machine.run([path, "-print-file-name=crti.o"], timeout=TIMEOUT)
+    result = machine.run_cached([path, "-print-file-name=crti.o"], timeout=TIMEOUT, deps_of=_found_crt)
     out = result.stdout.strip()
     return result.ok and out != "crti.o" and out.endswith("crti.o")
+
+
+def _found_crt(result: ProcResult) -> list[str]:
+    """What a found crti.o depends on: that file (and the compiler, always). A "not found" answer is
+    not kept: installing the libc package would change it without touching the compiler."""
+    found = result.stdout.strip()
+    if found == "crti.o" or not found.endswith("crti.o"):
+        raise ValueError("not found: not cached")
+    return [found]
 
 
 def dist_plat_name(text: str) -> str:
