@@ -19,10 +19,10 @@ runs). Nothing here ever raises into a check.
 """
 from __future__ import annotations
 
+import _thread
 import json
 import os
 import sys
-import threading
 
 from .proc import ProcResult
 
@@ -84,7 +84,7 @@ class Cache:
     def __init__(self, folder: str) -> None:
         self.folder = os.path.join(folder, f"runs-v{FORMAT}")
         self._made = False
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def _path(self, key: str) -> str:
         data = key.encode("utf-8", "surrogatepass")
@@ -118,7 +118,7 @@ class Cache:
         stamps = [stamp(p) for p in dict.fromkeys(deps)]
         entry = {"format": FORMAT, "key": key, "deps": stamps, "result": result.to_json()}
         path = self._path(key)
-        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp = f"{path}.{os.getpid()}.{_thread.get_ident()}.tmp"
         try:
             if not self._made:
                 with self._lock:

@@ -8,6 +8,11 @@ from ..arch import OSName
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 
 
+class CacheMiss(BaseException):
+    """A machine answering from its cache alone (`answer_from_cache_only`) was asked something that
+    needs a process or the network. A BaseException, so no probe's `except Exception` swallows it."""
+
+
 class Machine(ABC):
     """Reads of one machine. Keys of `reads` in a snapshot mirror these method names."""
 
@@ -83,6 +88,11 @@ class Machine(ABC):
         from .redact import home_shape
 
         return home_shape(self.home())
+
+    def answer_from_cache_only(self, on: bool) -> bool:
+        """Answer only what the cache holds (else raise CacheMiss) while `on`; False when this machine
+        has no such mode (no cache: every probe then goes to its own thread)."""
+        return False
 
     def today(self) -> str:
         """The day the machine is looked at (YYYY-MM-DD, UTC): now for a live machine, the day a

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from .. import proc
 from ..arch import OSName
 from ..proc import DEFAULT_TIMEOUT, ProcResult
-from .base import Machine
+from .base import CacheMiss, Machine
 from .redact import allowed_env
 
 TYPE_CHECKING = False
@@ -45,6 +45,7 @@ class LiveMachine(Machine):
         self._cache_env: str | None = None
         self._listings: dict[str, frozenset[str] | None] = {}
         self.index = index
+        self._cache_only = False
 
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
@@ -104,8 +105,16 @@ class LiveMachine(Machine):
                 self._listings[folder] = None
         return self._listings[folder]
 
+    def answer_from_cache_only(self, on: bool) -> bool:
+        if self._cache is None:
+            return False
+        self._cache_only = on
+        return True
+
     def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
             env: Mapping[str, str] | None = None) -> ProcResult:
+        if self._cache_only:
+            raise CacheMiss(argv)
         child_env = dict(os.environ)
         child_env.update(PROBE_ENV)
         if env:
@@ -123,6 +132,8 @@ class LiveMachine(Machine):
         hit = self._cache.get(cache_key)
         if hit is not None:
             return hit
+        if self._cache_only:
+            raise CacheMiss(argv)
         result = self.run(argv, timeout=timeout, key=key)
         if result.ok:
             try:
@@ -171,6 +182,8 @@ class LiveMachine(Machine):
     def index_files(self, name: str) -> list[dict[str, object]] | None:
         if self.index is None:
             return None
+        if self._cache_only:
+            raise CacheMiss(name)
         from ..errors import UserError
 
         try:

@@ -11,6 +11,7 @@ from .._parallel import start
 from .._record import replace
 from ..facts import Facts, InterpreterFacts, ProjectFacts, RustFacts
 from ..machine import Machine
+from ..machine.base import CacheMiss
 from .cc import probe_cc
 from .cmake import probe_cmake
 from .crates import probe_crates
@@ -75,12 +76,39 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
     def run(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
         return start(fn, *args, concurrent=concurrent)
 
-    interp = run(probe_interpreter, machine, python)  # the slowest: started first
-    after = {name: run(lambda fn: fn(machine, project, interp()), fn) for name, fn in AFTER_INTERPRETER.items()}
-    host = run(probe_host, machine)
-    rust = None if skip_rust else run(probe_rust, machine, project)
-    proj = run(probe_project, machine, project) if project and proj_facts is None else None
-    extra = {name: run(fn, machine, project) for name, fn in PROBES.items()}
+    def now(fn: Callable[..., T], *args: Any) -> Callable[[], T] | None:
+        """fn(*args) here and now when the machine answers it from its cache alone, else None (it then
+        runs on its own thread). A warm check starts no process: threads would only cost it time (a
+        third of it, measured), while a probe that needs a process still gets one."""
+        if not concurrent or not machine.answer_from_cache_only(True):
+            return None
+        machine.concurrent = False  # the probe's own map_all runs inline too
+        try:
+            value = fn(*args)
+        except CacheMiss:
+            return None
+        finally:
+            machine.answer_from_cache_only(False)
+            machine.concurrent = True
+        return lambda: value
+
+    # First every probe that the cache can answer, on this thread; then the rest at once on threads,
+    # the interpreter (the slowest) first.
+    interp_now = now(probe_interpreter, machine, python)
+    host_now = now(probe_host, machine)
+    rust_now = None if skip_rust else now(probe_rust, machine, project)
+    proj_now = now(probe_project, machine, project) if project and proj_facts is None else None
+    extra_now = {name: now(fn, machine, project) for name, fn in PROBES.items()}
+    after_now = {name: now(fn, machine, project, interp_now()) if interp_now else None
+                 for name, fn in AFTER_INTERPRETER.items()}
+
+    interp = interp_now or run(probe_interpreter, machine, python)
+    after = {name: after_now[name] or run(lambda fn: fn(machine, project, interp()), fn)
+             for name, fn in AFTER_INTERPRETER.items()}
+    host = host_now or run(probe_host, machine)
+    rust = None if skip_rust else rust_now or run(probe_rust, machine, project)
+    proj = (proj_now or run(probe_project, machine, project)) if project and proj_facts is None else None
+    extra = {name: extra_now[name] or run(fn, machine, project) for name, fn in PROBES.items()}
     facts = Facts(
         os=machine.os,
         interpreter=interp(),
@@ -91,5 +119,6 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
         **{name: join() for name, join in after.items()},
     )
     for name, late in LATE_PROBES.items():
-        facts = replace(facts, **{name: late(machine, project, facts, isolated)})
+        done = now(late, machine, project, facts, isolated)
+        facts = replace(facts, **{name: done() if done else late(machine, project, facts, isolated)})
     return facts
