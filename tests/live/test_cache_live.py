@@ -31,7 +31,7 @@ def test_warm_check_gives_the_same_report_as_a_cold_one(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {"BUILDDOCTOR_CACHE_DIR": str(cache)}
     uncached = run_cli("check", "--python", str(py), "--json", "--no-cache", env=env, cwd=tmp_path)
-    assert not cache.exists()  # --no-cache writes nothing
+    assert not _files(cache)  # --no-cache keeps no program answer (only the parsed data tables, see README)
     cold = run_cli("check", "--python", str(py), "--json", env=env, cwd=tmp_path)
     written = _files(cache)
     assert any(n for n in written)  # the interpreter's description at least
@@ -39,6 +39,37 @@ def test_warm_check_gives_the_same_report_as_a_cold_one(tmp_path: Path) -> None:
     assert warm.returncode == cold.returncode == uncached.returncode
     assert warm.stdout == cold.stdout == uncached.stdout
     assert _files(cache) == written  # every answer came from the cache: nothing rewritten
+
+
+def test_a_warm_check_starts_no_process_and_a_missing_answer_is_asked_again(tmp_path: Path, monkeypatch) -> None:
+    from builddoctor import proc
+    from builddoctor.cache import Cache
+    from builddoctor.probes import probe_all
+
+    py = str(cpython("3.12"))
+    started: list[tuple[str, ...]] = []
+    real_run = proc.run
+
+    def counting_run(argv, **kw):  # type: ignore[no-untyped-def]
+        started.append(tuple(argv))
+        return real_run(argv, **kw)
+
+    monkeypatch.setattr(proc, "run", counting_run)
+    with LiveMachine(Cache(str(tmp_path / "cache"))) as machine:
+        cold = probe_all(machine, py, None)
+    assert started  # the cold check asked the programs
+    started.clear()
+    with LiveMachine(Cache(str(tmp_path / "cache"))) as machine:
+        warm = probe_all(machine, py, None)
+    assert started == []  # every answer came from the cache
+    assert warm == cold
+    for entry in (tmp_path / "cache").rglob("*.json"):  # forget one answer: only that one is asked again
+        if py in entry.read_text():
+            entry.unlink()
+    with LiveMachine(Cache(str(tmp_path / "cache"))) as machine:
+        again = probe_all(machine, py, None)
+    assert [argv[0] for argv in started] == [py]
+    assert again == cold
 
 
 def test_one_rustup_show_says_what_the_five_questions_say() -> None:
