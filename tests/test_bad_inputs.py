@@ -1516,7 +1516,9 @@ def tree(root: Path, skip: Path | None) -> dict[str, tuple[object, ...]]:
     out: dict[str, tuple[object, ...]] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        dirnames[:] = [n for n in dirnames if here / n != skip]
+        # __pycache__: Python itself writes the bytecode of an in-tree backend it imports (as under pip
+        # or uv) unless PYTHONDONTWRITEBYTECODE is set; that is no write of builddoctor's
+        dirnames[:] = [n for n in dirnames if here / n != skip and n != "__pycache__"]
         for name in dirnames + filenames:
             path = here / name
             if path == skip:
