@@ -40,7 +40,9 @@ def test_ci_build_of_the_rust_example_prints_a_heartbeat_at_least_every_15s(tmp_
 
     reader = threading.Thread(target=read)
     reader.start()
-    stdout, _ = proc.communicate(timeout=1800)
+    assert proc.stdout is not None
+    stdout = proc.stdout.read()  # not communicate(): it would read stderr too, racing the reader thread
+    proc.wait(timeout=1800)
     reader.join(timeout=10)
     total = time.monotonic() - start
     text = "\n".join(f"{t:6.1f}s {line}" for t, line in lines)
