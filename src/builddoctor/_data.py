@@ -83,19 +83,15 @@ def _read_kept(path: str, stamp: tuple[int, ...]) -> dict[str, Any] | None:
 
 
 def _keep(path: str, stamp: tuple[int, ...], data: dict[str, Any]) -> None:
-    """Write the parsed table beside a unique temporary name and move it into place (readers see a
-    whole file or none); any failure only means the next run parses the TOML again."""
+    """Keep the parsed table (written whole or not at all, cache.write_whole); any failure only means
+    the next run parses the TOML again."""
     import marshal
 
-    tmp = f"{path}.{os.getpid()}.tmp"
+    from .cache import write_whole
+
     try:
         blob = marshal.dumps((stamp, data))  # ValueError for a type marshal cannot keep (a TOML date)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, path)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        return
+    write_whole(path, blob)

@@ -117,22 +117,35 @@ class Cache:
         """Keep `result` while the `deps` files stay as they are now (best effort, never raises)."""
         stamps = [stamp(p) for p in dict.fromkeys(deps)]
         entry = {"format": FORMAT, "key": key, "deps": stamps, "result": result.to_json()}
-        path = self._path(key)
-        tmp = f"{path}.{os.getpid()}.{_thread.get_ident()}.tmp"
         try:
+            blob = json.dumps(entry, ensure_ascii=False).encode("utf-8")
             if not self._made:
                 with self._lock:
                     os.makedirs(self.folder, mode=0o700, exist_ok=True)
                     self._made = True
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(entry, fh, ensure_ascii=False)
-            os.replace(tmp, path)
         except (OSError, ValueError):
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            return
+        write_whole(self._path(key), blob)
+
+
+def write_whole(path: str, data: bytes, mode: int = 0o600) -> bool:
+    """Write `data` to `path` whole or not at all: into a temporary name unique to this process and
+    thread beside it, then moved over it (readers see the old or the new file, never half of one).
+    False when anything failed, the temporary file removed; never raises: what the caches here keep
+    may always be missing."""
+    tmp = f"{path}.{os.getpid()}.{_thread.get_ident()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
 
 
 def rustup_files(_result: ProcResult | None = None) -> list[str]:

@@ -270,16 +270,21 @@ def _collect(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: fl
         kill_tree(proc)  # a grandchild kept the pipe open: the answer is complete, end the rest
         for reader in (out, err):
             reader.thread.join(timeout=2.0)
-    for pipe in (proc.stdout, proc.stderr):
-        try:
-            pipe.close()
-        except OSError:
-            pass
+    _close_pipes(proc)
     try:
         rc = proc.wait(timeout=2.0)
     except subprocess.TimeoutExpired:
         rc = None
     return ProcResult(argv_t, None if error else rc, out.text(), err.text(), error)
+
+
+def _close_pipes(proc: subprocess.Popen[bytes]) -> None:
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass
 
 
 def _collect_polled(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], timeout: float) -> ProcResult:
@@ -318,8 +323,9 @@ def _collect_polled(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], time
             elif now >= give_up:
                 break
             limit = give_up if give_up is not None else (exited + DRAIN if exited is not None else deadline)
-            # wake at least every 50 ms while the child runs, to notice it exit with a grandchild holding a pipe
-            wait = max(0.0, min(limit - now, 0.05 if exited is None else limit - now))
+            wait = max(0.0, limit - now)
+            if exited is None:  # wake every 50 ms while it runs: to notice it exit while a grandchild holds a pipe
+                wait = min(wait, 0.05)
             for key, _ in sel.select(wait):
                 try:
                     data = os.read(key.fd, 65536)
@@ -333,11 +339,7 @@ def _collect_polled(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], time
                     sel.unregister(key.fileobj)
     finally:
         sel.close()
-        for pipe in (proc.stdout, proc.stderr):
-            try:
-                pipe.close()
-            except OSError:
-                pass
+        _close_pipes(proc)
     try:
         rc = proc.wait(timeout=max(0.0, deadline - time.monotonic()) if error is None else 2.0)
     except subprocess.TimeoutExpired:  # it closed its pipes but kept running

@@ -9,7 +9,6 @@ import base64
 import hashlib
 import http.client
 import json
-import os
 import re
 import socket
 import time
@@ -193,13 +192,14 @@ class Index:
         for field, header in (("etag", "ETag"), ("last_modified", "Last-Modified"), ("content_type", "Content-Type")):
             if headers.get(header):
                 meta[field] = headers.get(header)
+        from ..cache import write_whole
+
         try:
             self.cache.mkdir(parents=True, exist_ok=True)
-            if body is not None:
-                _atomic_write(self.cache / f"{key}.body", body)
-            _atomic_write(self.cache / f"{key}.json", json.dumps(meta).encode())
         except OSError:
-            pass  # a cache that cannot be written is no cache, not an error
+            return  # a cache that cannot be written is no cache, not an error
+        if body is None or write_whole(str(self.cache / f"{key}.body"), body, mode=0o666):
+            write_whole(str(self.cache / f"{key}.json"), json.dumps(meta).encode(), mode=0o666)
 
 
 def _cache_control(value: str) -> dict[str, str | None]:
@@ -224,12 +224,6 @@ def _fresh(meta: Mapping[str, Any]) -> bool:
         return False
     stored = meta.get("stored_at")
     return isinstance(stored, (int, float)) and 0 <= time.time() - stored < max_age
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _read_until(resp: Any, until: float, shown: str, limit: float, option: str) -> bytes:
