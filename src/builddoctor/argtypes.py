@@ -6,7 +6,6 @@ argparse turns an `ArgumentTypeError` into `builddoctor: error: argument --timeo
 from __future__ import annotations
 
 import argparse
-import math
 import os
 
 from .errors import UserError
@@ -19,7 +18,7 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0 or value > MAX_SECONDS:
+    if not 0 < value <= MAX_SECONDS:  # also refuses nan (no comparison holds) and inf
         raise ValueError(f"{text!r} is not a number of seconds between 0 and {MAX_SECONDS:.0f}")
     return value
 

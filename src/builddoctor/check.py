@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from ._record import field, record, replace
 from .facts import Facts
-from .machine import Machine, RecordingMachine, open_machine
+from .machine import Machine, open_machine
 from .probes import probe_all
 from .rules import Diagnosis, diagnose
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from .cache import Cache
     from .machine import Machine
+    from .machine.record import RecordingMachine
 
 JSON_SCHEMA = "builddoctor.check/1"
 
@@ -61,7 +62,11 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
                 shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
                 warnings = (f"{replay} looks damaged, so this report may be wrong: {shown}",)
             return CheckResult(facts, diagnose(facts, target), replay, reads, warnings=warnings)
-        rec = RecordingMachine(machine) if record else None
+        rec: RecordingMachine | None = None
+        if record:
+            from .machine.record import RecordingMachine
+
+            rec = RecordingMachine(machine)
         facts = probe_all(rec or machine, python, _abs(project), rust_if_needed=rust_if_needed, isolated=isolated)
     if wheel_index or find_links or packages:
         facts = with_wheels(facts, wheel_index, find_links, os.environ, packages)
@@ -88,6 +93,8 @@ def record_snapshot(python: str | None, project: str | None, target: str | None 
 def record_machine(inner: Machine, python: str | None, project: str | None,
                    target: str | None = None) -> tuple[dict[str, Any], CheckResult]:
     """Every read of `inner` the probes make, plus (Windows) the dev shell capture for the target."""
+    from .machine.record import RecordingMachine
+
     rec = RecordingMachine(inner)
     facts = probe_all(rec, python, project)
     diagnosis = diagnose(facts, target)

@@ -5,7 +5,6 @@ a glob over ids (`cc.*`).
 """
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable, Sequence
 
 from ._record import replace
@@ -57,6 +56,8 @@ def parse_ignores(values: Sequence[str]) -> list[str]:
     """--ignore values (repeatable, comma-separated), each checked against the known ids."""
     if not values:
         return []
+    import fnmatch
+
     ids = known_ids()
     out: list[str] = []
     for value in values:
@@ -85,6 +86,8 @@ def project_ignores(pyproject_text: str) -> tuple[list[str], list[str]]:
     tool = doc.get("tool", {}).get("builddoctor", {}) if isinstance(doc.get("tool"), dict) else {}
     raw = tool.get("ignore", []) if isinstance(tool, dict) else []
     words = [w.strip() for w in raw if isinstance(w, str) and w.strip()] if isinstance(raw, list) else []
+    import fnmatch
+
     ids = known_ids()
     unknown = [w for w in words if not (fnmatch.filter(ids, w) if _is_glob(w) else w in ids)]
     return [w for w in words if w not in unknown], unknown
@@ -94,6 +97,8 @@ def apply_ignores(result: CheckResult, patterns: Sequence[str]) -> CheckResult:
     """The result without the findings matching `patterns`, their ids kept in `result.ignored`."""
     if not patterns:
         return result
+    import fnmatch
+
     d = result.diagnosis
     keep: list[Finding] = []
     dropped: list[Finding] = []

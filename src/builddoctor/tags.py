@@ -9,6 +9,7 @@ import re
 
 from . import arch as archmod
 from ._data import table
+from ._text import major_minor
 from .facts import InterpreterFacts
 from .target import interpreter_arch
 
@@ -19,13 +20,13 @@ if TYPE_CHECKING:
 
 def _manylinux(a: archmod.Arch, glibc: str) -> list[str]:
     data = table("wheel-tags")["manylinux"]
-    m = re.match(r"(\d+)\.(\d+)", glibc)
-    if not m or int(m.group(1)) != 2 or "linux" not in a.wheel:
+    version = major_minor(glibc)
+    if not version or version[0] != 2 or "linux" not in a.wheel:
         return []
     oldest = int(data["oldest_minor"].get(a.name, data["default_oldest_minor"]))
     wheel_arch = a.wheel["linux"]
     out: list[str] = []
-    for minor in range(int(m.group(2)), oldest - 1, -1):
+    for minor in range(version[1], oldest - 1, -1):
         out.append(f"manylinux_2_{minor}_{wheel_arch}")
         legacy = data["legacy"].get(str(minor))
         if legacy and a.name in legacy["arches"]:
@@ -36,10 +37,10 @@ def _manylinux(a: archmod.Arch, glibc: str) -> list[str]:
 def _musllinux(a: archmod.Arch, version: str) -> list[str]:
     # an unknown musl version (a loader that could not be run): musllinux_1_1, the oldest tag PEP 656
     # defines and the floor every musllinux wheel builder supports
-    m = re.match(r"(\d+)\.(\d+)", version or "1.1")
-    if not m or "linux" not in a.wheel:
+    found = major_minor(version or "1.1")
+    if not found or "linux" not in a.wheel:
         return []
-    return [f"musllinux_{m.group(1)}_{minor}_{a.wheel['linux']}" for minor in range(int(m.group(2)), -1, -1)]
+    return [f"musllinux_{found[0]}_{minor}_{a.wheel['linux']}" for minor in range(found[1], -1, -1)]
 
 
 def platforms(facts: InterpreterFacts) -> list[str]:

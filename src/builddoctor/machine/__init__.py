@@ -21,9 +21,7 @@ _LAZY = {"LiveMachine": "live", "RecordingMachine": "record", "ReplayMachine": "
 def __getattr__(name: str) -> object:
     """Each machine is imported on first use: a replay never loads subprocess code, a check no recorder."""
     if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        return getattr(__import__(f"{__name__}.{_LAZY[name]}", fromlist=[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["LiveMachine", "Machine", "RecordingMachine", "ReplayMachine", "load_snapshot", "open_machine"]

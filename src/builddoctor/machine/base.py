@@ -7,6 +7,16 @@ from collections.abc import Callable, Mapping, Sequence
 from ..arch import OSName
 from ..proc import DEFAULT_TIMEOUT, ProcResult
 
+SCHEMA = "builddoctor.snapshot/1"  # what a snapshot's "schema" says (written by record.py, read by replay.py)
+
+
+def run_key(argv: Sequence[str], key: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The key of a `run` read in a snapshot: `key` when the probe names it, else the argv as JSON."""
+    import json
+
+    base = "run " + (key if key is not None else json.dumps(list(argv), ensure_ascii=False))
+    return base + (" with " + json.dumps(dict(sorted(env.items())), ensure_ascii=False) if env else "")
+
 
 class CacheMiss(BaseException):
     """A machine answering from its cache alone (`answer_from_cache_only`) was asked something that

@@ -1,26 +1,19 @@
 """Record every read the probes make, then write it as one redacted snapshot file."""
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 
 from .. import __version__
 from ..proc import DEFAULT_TIMEOUT, ProcResult
-from .base import Machine
+from .base import SCHEMA, Machine, run_key
 from .redact import Redactor, home_shape, minimize_reads, printable_deep
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-SCHEMA = "builddoctor.snapshot/1"
 HEAD_KEEP = 4096  # machine fields of PE/ELF/Mach-O sit well inside this; strings further on stay out
-
-
-def run_key(argv: Sequence[str], key: str | None, env: Mapping[str, str] | None = None) -> str:
-    base = "run " + (key if key is not None else json.dumps(list(argv), ensure_ascii=False))
-    return base + (" with " + json.dumps(dict(sorted(env.items())), ensure_ascii=False) if env else "")
 
 
 class RecordingMachine(Machine):

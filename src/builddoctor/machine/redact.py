@@ -80,46 +80,57 @@ def allowed_env(environ: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-#: the plain characters a pattern starts with
-_LITERAL_HEAD = re.compile(r"[A-Za-z0-9_-]+")
-#: a leading character class of plain characters ([sr]) or group of plain alternatives ((AKIA|ASIA))
-_LEADING_CHOICE = re.compile(r"\[([A-Za-z0-9_]+)\]|\(((?:[A-Za-z0-9_-]+\|)+[A-Za-z0-9_-]+)\)")
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_PLAIN = _WORD | {"-"}  # characters that stand for themselves in a pattern
+_ESCAPED = frozenset(".-/")  # \\. \\- \\/ stand for themselves too
+_OPTIONAL = ("?", "*", "{")  # after an atom: it may be absent (taken conservatively for {m,n})
 
 
 def literal_heads(pattern: str) -> list[str]:
     """The texts one of which every match of `pattern` starts with (3+ characters each), or [] when
-    the pattern's start is not that plain: `ghp_...` -> ["ghp_"], `[sr]k_(live|test)_...` -> ["sk_",
-    "rk_"], `(AKIA|ASIA)[0-9A-Z]{16}` -> ["AKIA", "ASIA"], `do[opr]_v1_` -> ["doo_v1_", ...]."""
+    the pattern's start is not that plain: `ghp_...` -> ["ghp_"], `[sr]k_(live|test)_...` -> ["sk_live_",
+    ...], `(AKIA|ASIA)[0-9A-Z]{16}` -> ["AKIA", "ASIA"], `SG\\.` -> ["SG."]. Read with string code: it
+    runs for every credential shape the first time a text is scrubbed."""
     heads = [""]
-    rest = pattern
-    while rest:
-        choice = _LEADING_CHOICE.match(rest)
-        plain = _LITERAL_HEAD.match(rest)
-        if choice:
-            options = list(choice.group(1)) if choice.group(1) else choice.group(2).split("|")
-            nxt = rest[choice.end():]
-            if nxt[:1] in ("?", "*", "{") or len(heads) * len(options) > 16:
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c in "[(":
+            close = pattern.find("]" if c == "[" else ")", i + 1)
+            inner = pattern[i + 1:close] if close > i else ""
+            if c == "[":  # [sr]: one of plain letters
+                options = list(inner) if inner and _WORD.issuperset(inner) else []
+            else:  # (AKIA|ASIA): two or more plain alternatives
+                options = inner.split("|") if "|" in inner else []
+                options = options if all(o and _PLAIN.issuperset(o) for o in options) else []
+            nxt = close + 1
+            if not options or pattern[nxt:nxt + 1] in _OPTIONAL or len(heads) * len(options) > 16:
                 break
             heads = [h + o for h in heads for o in options]
-            rest = nxt
-        elif plain:
-            text = plain.group(0)
-            nxt = rest[plain.end():]
-            if nxt[:1] in ("?", "*", "{"):  # "ab?" requires only "a"
-                text = text[:-1]
-                heads = [h + text for h in heads]
+            i = nxt
+            continue
+        text, j = "", i
+        while j < n:
+            if pattern[j] in _PLAIN:
+                text, j = text + pattern[j], j + 1
+            elif pattern[j] == "\\" and pattern[j + 1:j + 2] in _ESCAPED and j + 1 < n:
+                text, j = text + pattern[j + 1], j + 2
+            else:
                 break
-            heads = [h + text for h in heads]
-            rest = nxt
-        else:
+        if not text:
             break
+        if pattern[j:j + 1] in _OPTIONAL:  # "ab?" requires only "a"
+            heads = [h + text[:-1] for h in heads]
+            break
+        heads = [h + text for h in heads]
+        i = j
     return heads if all(len(h) >= 3 for h in heads) else []
 
 
 @functools.lru_cache(maxsize=1)
-def _secret_shapes() -> tuple[tuple[str, ...], str, re.Pattern[str]]:
+def _secret_shapes() -> tuple[tuple[str, ...], str, re.Pattern[str] | None]:
     """The credential shapes of toolchains/secrets.toml as (literal heads, the pattern of the shapes
-    that have them, a compiled pattern of those that do not).
+    that have them, a compiled pattern of those that do not, None when every shape has heads).
 
     One regex of every shape takes 1.5 ms to compile, a tenth of a replayed check's own work, and
     almost no text holds a credential. A shape whose every match starts with one of a few plain
@@ -139,7 +150,7 @@ def _secret_shapes() -> tuple[tuple[str, ...], str, re.Pattern[str]]:
             gated.append(pattern)
         else:
             always.append(pattern)
-    return tuple(heads), _any(gated), re.compile(_any(always))
+    return tuple(heads), _any(gated), re.compile(_any(always)) if always else None
 
 
 def _any(patterns: list[str]) -> str:
@@ -159,7 +170,7 @@ def scrub_secrets(text: str) -> str:
     heads, gated, always = _secret_shapes()
     if any(head in text for head in heads):
         text = re.sub(gated, REDACTED, text)  # compiled on the first text that needs it (re caches it)
-    return always.sub(REDACTED, text)
+    return always.sub(REDACTED, text) if always is not None else text
 
 
 def scrub_config(text: str) -> str:

@@ -13,6 +13,7 @@ from .._compat.tomllib import TOMLDecodeError, loads
 from .._data import table
 from .._parallel import map_all
 from .._regex import lazy
+from .._text import is_dotted, is_posix_absolute, last_path_part
 from ..facts import CMD_LIMIT, CFacts, Compiler
 from ..machine import Machine
 
@@ -54,14 +55,16 @@ def env_get(env: Mapping[str, str], name: str, *, windows: bool) -> str:
 
 
 def compiler_kind(program: str) -> str:
-    base = re.split(r"[\\/]", program)[-1].lower().removesuffix(".exe")
+    base = last_path_part(program).lower().removesuffix(".exe")
     if "clang-cl" in base:
         return "clang-cl"
     if base == "cl":
         return "msvc"
     if "clang" in base:
         return "clang"
-    if re.search(r"(^|-)(gcc|g\+\+|cc|c\+\+)(-\d+(\.\d+)*)?$", base):
+    stem, dash, version = base.rpartition("-")
+    name = (stem if dash and is_dotted(version) else base).rpartition("-")[2]
+    if name in ("gcc", "g++", "cc", "c++"):  # gcc, x86_64-linux-gnu-gcc-12, cc, c++-13.2
         return "gcc"
     return "unknown"
 
@@ -251,9 +254,9 @@ def _cargo_lock_candidates(machine: Machine, project: str) -> list[str]:
 def _path_facts(path: str, windows: bool) -> dict[str, Any]:
     """What about PATH breaks cmd.exe or lets the current folder in; redaction-proof (counts, not lengths)."""
     entries = path.split(";" if windows else ":") if path else []
-    absolute = re.compile(r'^"?([A-Za-z]:[\\/]|\\\\|~)' if windows else r"^[/~]")  # ~: a redacted home
+    absolute = re.compile(r'^"?([A-Za-z]:[\\/]|\\\\|~)').match if windows else is_posix_absolute  # ~: a redacted home
     keys = [e.strip('"').rstrip("\\/").lower() if windows else e.rstrip("/") for e in entries if e]
     return {"path_entries": len(entries), "path_too_long": len(path) > CMD_LIMIT,
-            "path_empty": sum(1 for e in entries if not absolute.match(e.strip())),
+            "path_empty": sum(1 for e in entries if not absolute(e.strip())),
             "path_quoted": tuple(e for e in entries if windows and '"' in e),
             "path_duplicates": len(keys) - len(set(keys))}

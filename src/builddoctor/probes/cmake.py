@@ -43,10 +43,11 @@ def _real_cmake(machine: Machine, path: str) -> str:
 
 
 def _arg_value(args: str, flag: str, define: str) -> str:
-    m = re.search(rf"(?:^|\s){re.escape(flag)}\s*(\S+)", args) if flag else None
+    # each regex only for a text holding its literal (CMAKE_ARGS is usually empty or short)
+    m = re.search(rf"(?:^|\s){re.escape(flag)}\s*(\S+)", args) if flag and flag in args else None
     if m:
         return m.group(1).strip("\"'")
-    m = re.search(rf"-D\s*{define}(?::\w+)?=(\"[^\"]*\"|'[^']*'|\S+)", args)
+    m = re.search(rf"-D\s*{define}(?::\w+)?=(\"[^\"]*\"|'[^']*'|\S+)", args) if define in args else None
     return m.group(1).strip("\"'") if m else ""
 
 

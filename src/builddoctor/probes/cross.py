@@ -5,9 +5,6 @@ Nothing here decides: target.py infers the intended target from these, rules/cro
 """
 from __future__ import annotations
 
-import re
-import struct
-
 from .._data import table
 from .._parallel import map_all
 from ..facts import BinaryFacts, Compiler, CrossFacts, Facts, ToolBinary
@@ -124,7 +121,7 @@ def probe_binaries(machine: Machine, project: str | None, facts: Facts, isolated
 
 def cpuinfo_family(text: str) -> str:
     """The CPU family whose /proc/cpuinfo shape this is (its marker key and one of its keys), or ""."""
-    keys = {m.group(1).strip() for m in re.finditer(r"^([^:\n]+?)\s*:", text, re.M)}
+    keys = {key.strip() for key, colon, _ in (line.partition(":") for line in text.split("\n")) if colon and key}
     for family, row in table("cross")["cpuinfo"].items():
         if row["marker"] in keys and any(k in keys for k in row["keys"]):
             return str(family)
@@ -137,9 +134,10 @@ def auxv_word_bits(data: bytes) -> int:
     The first entries' types are small numbers (AT_SYSINFO_EHDR = 33, AT_HWCAP = 16 ...); read with
     the wrong word size they are not.
     """
-    for bits, fmt in ((64, "<QQ"), (32, "<II")):
-        size = struct.calcsize(fmt)
-        pairs = [struct.unpack_from(fmt, data, i) for i in range(0, min(len(data), size * 4) - size + 1, size)]
-        if len(pairs) >= 3 and all(0 < t < 64 for t, _ in pairs[:3]):
+    for bits in (64, 32):
+        size = bits // 4  # a (type, value) pair of two little-endian words
+        types = [int.from_bytes(data[i:i + size // 2], "little")
+                 for i in range(0, min(len(data), size * 4) - size + 1, size)]
+        if len(types) >= 3 and all(0 < t < 64 for t in types[:3]):
             return bits
     return 0

@@ -7,6 +7,7 @@ import re
 
 from .._record import replace
 from .._regex import lazy
+from .._text import is_dotted
 from ..facts import InterpreterFacts
 from ..machine import Machine
 from ._binary import binary_arches
@@ -24,15 +25,22 @@ def probe_timeout() -> float:
     from ..argtypes import seconds_from_env
 
     return seconds_from_env("BUILDDOCTOR_PROBE_TIMEOUT", PROBE_TIMEOUT)
-_SENTINEL = lazy(r"@@BUILDDOCTOR@@(\{.*\})@@END@@", re.S)
-_VERSION = lazy(r"^\d+(\.\d+){0,2}t?$")
+_SENTINEL, _END = "@@BUILDDOCTOR@@", "}@@END@@"
+
+
+def _is_version(requested: str) -> bool:
+    """3, 3.12, 3.12.1, 3.13t: a version to find, not a program."""
+    return is_dotted(requested.removesuffix("t"), 1, 3)
 
 
 def _payload(stdout: str) -> str | None:
-    """The JSON the probe script printed last: a sitecustomize may print anything before it, even a sentinel."""
-    start = stdout.rfind("@@BUILDDOCTOR@@{")
-    match = _SENTINEL.match(stdout, start) if start >= 0 else None
-    return match.group(1) if match else None
+    """The JSON the probe script printed last: a sitecustomize may print anything before it, even a
+    sentinel. From the last `@@BUILDDOCTOR@@{` to the last `}@@END@@` after it."""
+    start = stdout.rfind(_SENTINEL + "{")
+    end = stdout.rfind(_END)
+    if start < 0 or end < start + len(_SENTINEL) + 1:
+        return None
+    return stdout[start + len(_SENTINEL):end + 1]
 
 
 def _script() -> str:
@@ -123,7 +131,7 @@ def resolve_interpreter(machine: Machine, requested: str | None) -> tuple[str | 
             if found:
                 return found, f"{stale}the first {name} on PATH"
         return None, f"{stale}no {' or '.join(names)} on PATH"
-    if _VERSION.match(requested):
+    if _is_version(requested):
         if machine.os != "windows":
             managed = _managed(machine, requested)
             if managed is not None:
@@ -207,7 +215,7 @@ def _probe_path(machine: Machine, requested: str | None, label: str, path: str |
     return _facts_from(machine, label, raw)
 
 
-_MUSL_LOADER = re.compile(rb"/lib/ld-musl-[A-Za-z0-9_]+\.so\.1")
+_MUSL_LOADER = rb"/lib/ld-musl-[A-Za-z0-9_]+\.so\.1"
 _MUSL_VERSION = lazy(r"^Version (\d+\.\d+(?:\.\d+)?)", re.M)
 
 
@@ -219,7 +227,7 @@ def _musl(machine: Machine, exe: str) -> list[str] | None:
     the loader alone prints "musl libc (x86_64)" and "Version 1.2.5" on stderr.
     """
     head = machine.read_head(exe) if exe else None
-    found = _MUSL_LOADER.search(head or b"")
+    found = re.search(_MUSL_LOADER, head) if head and b"/lib/ld-musl-" in head else None
     if found is None:
         return None
     loader = found.group(0).decode("ascii")

@@ -5,6 +5,7 @@ import re
 
 from .. import arch as archmod
 from .._regex import lazy
+from .._text import is_posix_absolute
 from ..facts import PathFacts, PathProgram
 from ..machine import Machine
 from ._binary import binary_arches
@@ -22,13 +23,13 @@ _MSVC_BIN = lazy(r"[\\/]VC[\\/]Tools[\\/]MSVC[\\/]", re.I)
 def path_entries(machine: Machine) -> list[str]:
     windows = machine.os == "windows"
     raw = env_get(machine.env(), "PATH", windows=windows)
-    absolute = re.compile(r'^([A-Za-z]:[\\/]|\\\\|~)' if windows else r"^[/~]")
+    absolute = re.compile(r'^([A-Za-z]:[\\/]|\\\\|~)').match if windows else is_posix_absolute
     out: list[str] = []
     seen: set[str] = set()
     for raw_entry in raw.split(";" if windows else ":") if raw else []:
         entry = raw_entry.strip().strip('"')
         key = entry.rstrip("\\/").lower() if windows else entry.rstrip("/")
-        if entry and absolute.match(entry) and key not in seen:
+        if entry and absolute(entry) and key not in seen:
             seen.add(key)
             out.append(entry)
     return out

@@ -1,11 +1,8 @@
 """rustup, rustc and cargo: which host, which toolchain and why, which targets are installed."""
 from __future__ import annotations
 
-import re
-
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._parallel import map_all
-from .._regex import lazy
 from ..facts import RustFacts
 from ..machine import Machine
 from ..proc import excerpt as proc_excerpt
@@ -17,7 +14,14 @@ if TYPE_CHECKING:
     from ..proc import ProcResult
 
 TIMEOUT = 15.0
-_TRIPLE = lazy(r"^[a-z0-9_]+(-[a-z0-9_.]+){1,4}$")
+_TRIPLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
+_ENV_TRIPLE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")  # a triple as CARGO_TARGET_<TRIPLE>_LINKER spells it
+
+
+def _is_triple(text: str) -> bool:
+    """`[a-z0-9_]+(-[a-z0-9_.]+){1,4}`, whole: rustup's spelling of a target triple."""
+    parts = text.split("-")
+    return 2 <= len(parts) <= 5 and "." not in parts[0] and all(p and _TRIPLE_CHARS.issuperset(p) for p in parts)
 
 
 def _first(prefix: str, text: str) -> str:
@@ -48,7 +52,7 @@ def _project_toolchain(machine: Machine, project: str | None) -> tuple[str, str]
 
 def _parents(machine: Machine, path: str) -> list[str]:
     sep = machine.path_sep()
-    parts = [p for p in re.split(r"[\\/]", path) if p]
+    parts = [p for p in path.replace("\\", "/").split("/") if p]
     prefix = "" if machine.os == "windows" else "/"
     return [prefix + sep.join(parts[:i]) for i in range(len(parts), 0, -1)]
 
@@ -84,9 +88,11 @@ def _cargo_configs(machine: Machine, project: str | None) -> tuple[list[tuple[st
             if isinstance(table, dict) and table.get("linker"):
                 linkers.append((str(triple), str(table["linker"])))
     for name, value in env.items():
-        m = re.match(r"CARGO_TARGET_([A-Z0-9_]+)_LINKER$", name.upper())
-        if m and value:
-            linkers.append((m.group(1).lower().replace("_", "-"), value))
+        upper = name.upper()
+        triple = upper[len("CARGO_TARGET_"):-len("_LINKER")]
+        if upper.startswith("CARGO_TARGET_") and upper.endswith("_LINKER") and triple and value \
+                and _ENV_TRIPLE.issuperset(triple):
+            linkers.append((triple.lower().replace("_", "-"), value))
     return targets, linkers
 
 
@@ -133,7 +139,7 @@ def parse_show(text: str) -> tuple[tuple[str, ...], str, str, tuple[str, ...]] |
         return None
     reason = "default" if reason == _DEFAULT_REASON else reason
     return (tuple(t.split()[0] for t in toolchains if t.strip()), name, reason,
-            tuple(t for t in targets if _TRIPLE.match(t)))
+            tuple(t for t in targets if _is_triple(t)))
 
 
 def _run_all(machine: Machine, jobs: dict[str, list[str]]) -> dict[str, ProcResult]:
@@ -202,7 +208,7 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
     if targets_result is not None:
         installed = None
         if targets_result.ok:
-            installed = tuple(t for t in targets_result.stdout.split() if _TRIPLE.match(t))
+            installed = tuple(t for t in targets_result.stdout.split() if _is_triple(t))
     rustc_result = out.get("rustc")
     rustc_host = _first("host:", text("rustc"))
     rustc_error = ""
@@ -221,7 +227,7 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
         installed_targets=installed,
         rustc=rustc,
         rustc_version=_first("release:", text("rustc")),
-        rustc_host=rustc_host if _TRIPLE.match(rustc_host or "-") else "",
+        rustc_host=rustc_host if _is_triple(rustc_host or "-") else "",
         rustc_error=rustc_error,
         cargo=cargo,
         cargo_version=_first("cargo ", text("cargo")),

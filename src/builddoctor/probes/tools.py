@@ -20,6 +20,7 @@ import re
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._regex import lazy
+from .._text import is_dotted, squeeze
 from ..facts import Facts, ToolFacts, ToolVersion
 from ..machine import Machine
 
@@ -43,7 +44,7 @@ BACKENDS = {
 CRATES = ("pyo3", "pyo3-ffi", "pyo3-build-config", "cc", "ring", "openssl-sys")
 #: PEP 517's fallback for a project without [build-system]
 LEGACY_REQUIRES = ("setuptools>=40.8.0",)
-_ABI3_PY = re.compile(r"abi3-py3(\d+)")
+_ABI3_PY = lazy(r"abi3-py3(\d+)")
 
 
 def _toml(text: str | None) -> dict[str, Any]:
@@ -57,10 +58,7 @@ def _toml(text: str | None) -> dict[str, Any]:
 
 def canonical(name: str) -> str:
     """PEP 503's normalized project name (what packaging.utils.canonicalize_name returns)."""
-    return _SEPARATORS.sub("-", name).lower()
-
-
-_SEPARATORS = lazy(r"[-_.]+")
+    return squeeze(name, "-_.", "-").lower()
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -367,7 +365,7 @@ def _toolchain(machine: Machine, facts: Facts) -> list[ToolVersion]:
     out: list[ToolVersion] = []
     r = facts.rust
     if r.rustc_version:
-        pinned = r.project_toolchain if re.fullmatch(r"\d+\.\d+(\.\d+)?", r.project_toolchain or "") else ""
+        pinned = r.project_toolchain if is_dotted(r.project_toolchain or "", 2, 3) else ""
         if pinned:
             out.append(ToolVersion("rustc", _full(pinned), f"pinned in {r.project_toolchain_file}", "toolchain"))
         else:
