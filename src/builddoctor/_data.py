@@ -62,7 +62,7 @@ def table(name: str) -> dict[str, Any]:
 def _kept_path(name: str) -> str:
     if os.environ.get("BUILDDOCTOR_NO_CACHE"):
         return ""
-    from .cache import default_dir
+    from .cachedir import default_dir
 
     folder = default_dir()
     tag = sys.implementation.cache_tag or "python"  # marshal's format follows the bytecode version

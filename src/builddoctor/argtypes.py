@@ -1,16 +1,22 @@
 """Argument and setting types that refuse bad values with one line instead of crashing later.
 
 argparse turns an `ArgumentTypeError` into `builddoctor: error: argument --timeout: ...` (exit 2);
-`seconds_from_env` does the same for a variable through UserError.
+`seconds_from_env` does the same for a variable through UserError. argparse is imported only to
+refuse a value: a plain command line is read without it (cliparse.py).
 """
 from __future__ import annotations
 
-import argparse
 import os
 
 from .errors import UserError
 
 MAX_SECONDS = 366 * 24 * 3600.0  # select() and threading refuse timeouts much beyond this
+
+
+def _refused(message: str) -> Exception:
+    import argparse
+
+    return argparse.ArgumentTypeError(message)
 
 
 def _seconds(text: str) -> float:
@@ -28,7 +34,7 @@ def seconds(text: str) -> float:
     try:
         return _seconds(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise _refused(str(exc)) from None
 
 
 def seconds_from_env(name: str, default: float) -> float:
@@ -46,14 +52,14 @@ def count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise _refused(f"{text!r} is not a whole number") from None
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+        raise _refused(f"{text!r} must be 1 or more")
     return value
 
 
 def nonempty(text: str) -> str:
     """A path that is not the empty string (`-o ''` used to mean "the default" without a word)."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path is not a file or folder")
+        raise _refused("an empty path is not a file or folder")
     return text

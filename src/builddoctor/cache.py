@@ -7,7 +7,7 @@ identity (real path, size, mtime, inode) of every file its answer depends on and
 all of them are unchanged; the run's key also holds the environment variables probes may see and
 the OS release, so a different environment or a kernel, libc or OS update is a miss, never stale.
 
-Where (platformdirs' user cache folder, without the dependency): `BUILDDOCTOR_CACHE_DIR` when set,
+Where (cachedir.py: platformdirs' user cache folder, without the dependency): `BUILDDOCTOR_CACHE_DIR` when set,
 else `%LOCALAPPDATA%\\builddoctor\\Cache` on Windows, `~/Library/Caches/builddoctor` on macOS,
 `$XDG_CACHE_HOME/builddoctor` or `~/.cache/builddoctor` elsewhere. `check --no-cache` neither reads
 nor writes it; `snapshot` and `--replay` never use it.
@@ -24,32 +24,13 @@ import json
 import os
 import sys
 
-from .proc import ProcResult
+from .proc_result import ProcResult
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
 FORMAT = 1  # bump when an entry's layout or meaning changes: old entries then simply miss
-ENV_VAR = "BUILDDOCTOR_CACHE_DIR"
-
-
-def default_dir(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str:
-    """The user cache folder for builddoctor (see the module docstring); "" when there is none."""
-    env = os.environ if environ is None else environ
-    plat = sys.platform if platform is None else platform
-    if env.get(ENV_VAR):
-        return env[ENV_VAR]
-    home = env.get("USERPROFILE" if plat == "win32" else "HOME") or ""
-    if plat == "win32":
-        base = env.get("LOCALAPPDATA") or (os.path.join(home, "AppData", "Local") if home else "")
-        return os.path.join(base, "builddoctor", "Cache") if base else ""
-    if plat == "darwin":
-        return os.path.join(home, "Library", "Caches", "builddoctor") if home else ""
-    xdg = env.get("XDG_CACHE_HOME", "")
-    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative value is invalid and ignored
-        return os.path.join(xdg, "builddoctor")
-    return os.path.join(home, ".cache", "builddoctor") if home else ""
 
 
 def stamp(path: str) -> list[object]:

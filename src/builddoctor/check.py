@@ -74,7 +74,8 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
 
 
 def _cache() -> Cache | None:
-    from .cache import Cache, default_dir
+    from .cache import Cache
+    from .cachedir import default_dir
 
     if os.environ.get("BUILDDOCTOR_NO_CACHE"):
         return None

@@ -1,76 +1,55 @@
 """Thin CLI: parse, call one function per command, map errors to one line and an exit code."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
 
 from . import __version__
 from .argtypes import nonempty, seconds
+from .cliparse import REMAINDER, SUPPRESS, Namespace, Options, parse_plain
 from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, UserError
 
-
-class _Parser(argparse.ArgumentParser):
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        return self.formatter_class(prog=self.prog, width=_columns())  # type: ignore[call-arg]
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        from .suggest import did_you_mean
-
-        where = self.prog.partition(" ")[2]  # "why" for "builddoctor why"; main prints "builddoctor: error:"
-        hint = did_you_mean(self, message)
-        raise UserError(f"{where + ': ' if where else ''}{message}{hint}")
-
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
-        parsed, extras = super().parse_known_args(args, namespace)
-        unknown = [a for a in extras if a.startswith("-")]
-        if unknown and self.prog == "builddoctor":
-            from .suggest import unknown_option
-
-            sub = _subparser(self, getattr(parsed, "command", None))
-            raise UserError(unknown_option(sub or self, unknown))
-        return parsed, extras
-
-
-def _columns() -> int:
-    """The terminal's width as shutil.get_terminal_size() gives it ($COLUMNS, else the terminal, else
-    80), without importing shutil (with bz2 and lzma) each time argparse checks an option."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser | None:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
-            found: argparse.ArgumentParser = action.choices[name]
-            return found
-    return None
-
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
 
 TARGET_HELP = ("build for this target instead of the interpreter's: an arch (aarch64, arm64, x64), a Rust triple, a "
                "platform (win-arm64), a wheel platform tag (manylinux_2_17_aarch64) or universal2")
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole parser; with `only` (a command named on the command line), that command alone:
-    building every option of every command was a tenth of a replayed check's time (issue 16). A
-    mistyped command, `--help` or no command at all get the whole parser (its choices, its help)."""
-    p = _Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
+    """The whole argparse parser; with `only` (a command named on the command line), that command
+    alone: building every option of every command was a tenth of a replayed check's time (issue 16).
+    A mistyped command, `--help` or no command at all get the whole parser (its choices, its help)."""
+    from .argparser import Parser
+
+    p = Parser(prog="builddoctor", description="One target for every layer of a native extension build.")
     p.add_argument("--version", action="version", version=f"builddoctor {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, (text, add) in _COMMAND_ARGUMENTS.items():
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for name, (text, _) in _COMMAND_ARGUMENTS.items():
         if only is None or only == name:
-            add(sub.add_parser(name, help=text))
+            _options(name).apply(sub.add_parser(name, help=text))
     return p
+
+
+def _options(command: str) -> Options:
+    """The options of one command, as declared by its `_*_arguments` function."""
+    options = Options()
+    _COMMAND_ARGUMENTS[command][1](options)
+    return options
+
+
+def _parse(argv: Sequence[str]) -> Namespace:
+    """The parsed command line: read directly when it is plain (cliparse.py), else by argparse,
+    which also prints the help and every message about a command line it refuses."""
+    command = _command_in(argv)
+    if command is not None and argv[0] == command:
+        args = parse_plain(_options(command), argv[1:])
+        if args is not None:
+            args.command = command
+            return args
+    return _parser(command).parse_args(argv, namespace=Namespace())
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -81,7 +60,7 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _check_arguments(c: argparse.ArgumentParser) -> None:
+def _check_arguments(c: Options) -> None:
     c.add_argument("--python", help="interpreter: a path or a version such as 3.12 (default: venv or PATH)")
     c.add_argument("--project", help="project folder (default: the current folder if it has a pyproject.toml)")
     c.add_argument("--replay", metavar="FILE", help="diagnose a machine recorded by 'builddoctor snapshot'")
@@ -98,13 +77,13 @@ def _check_arguments(c: argparse.ArgumentParser) -> None:
     c.add_argument("--dry-run", action="store_true", help="with --fix: only show what would run")
     c.add_argument("-y", "--yes", action="store_true", help="with --fix: apply without asking")
     c.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
-    c.add_argument("--index", metavar="URL", help=argparse.SUPPRESS)  # deprecated: --index-url / --resolve
+    c.add_argument("--index", metavar="URL", help=SUPPRESS)  # deprecated: --index-url / --resolve
     c.add_argument("--find-links", metavar="DIR", help="also a folder of wheels and sdists (alone: only that folder)")
     c.add_argument("packages", nargs="*", metavar="PACKAGE",
                    help="ask the index (--index-url, default PyPI) whether these would be built for this Python")
 
 
-def _snapshot_arguments(s: argparse.ArgumentParser) -> None:
+def _snapshot_arguments(s: Options) -> None:
     s.add_argument("-o", "--output", type=nonempty, default="builddoctor-snapshot.json",
                    help="file to write, '-' for stdout")
     s.add_argument("--python")
@@ -115,7 +94,7 @@ def _snapshot_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--target", metavar="SPELLING", help=TARGET_HELP)
 
 
-def _why_arguments(w: argparse.ArgumentParser) -> None:
+def _why_arguments(w: Options) -> None:
     w.add_argument("packages", nargs="*", metavar="PACKAGE", help="only these (default: every dependency built)")
     w.add_argument("--project", default=".", help="project folder, or a uv.lock / pylock.toml / requirements file")
     w.add_argument("--python", help="interpreter: a path or a version (default: venv or PATH)")
@@ -130,29 +109,29 @@ def _why_arguments(w: argparse.ArgumentParser) -> None:
     w.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
 
-def _build_arguments(b: argparse.ArgumentParser) -> None:
+def _build_arguments(b: Options) -> None:
     from .builder import add_arguments as add_build_arguments
 
     add_build_arguments(b)
 
 
-def _verify_arguments(v: argparse.ArgumentParser) -> None:
+def _verify_arguments(v: Options) -> None:
     from .verify.options import add_arguments as add_verify_arguments
 
     add_verify_arguments(v)
 
 
-def _devshell_arguments(d: argparse.ArgumentParser) -> None:
+def _devshell_arguments(d: Options) -> None:
     d.add_argument("--arch", help="x64, arm64 or x86 (default: the interpreter's)")
     d.add_argument("--vs", metavar="VERSION", help="Visual Studio version to use, e.g. 17 or 2022 (default: newest)")
     d.add_argument("--format", dest="fmt", default="cmd", help="cmd, powershell, bash or json (default cmd)")
     d.add_argument("--python", help="interpreter whose arch to use: a path or a version")
     d.add_argument("--replay", metavar="FILE", help="work on a machine recorded by 'builddoctor snapshot'")
     d.add_argument("--target", metavar="SPELLING", help=TARGET_HELP + " (its MSVC arch, like --arch)")
-    d.add_argument("run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
+    d.add_argument("run", nargs=REMAINDER, metavar="-- COMMAND", help="run COMMAND inside the environment")
 
 
-def _diagnose_arguments(g: argparse.ArgumentParser) -> None:
+def _diagnose_arguments(g: Options) -> None:
     g.add_argument("log", metavar="LOG", help="the build's output (a file, or - for standard input)")
     where = g.add_mutually_exclusive_group()
     where.add_argument("--replay", metavar="FILE", help="combine with a machine recorded by 'builddoctor snapshot'")
@@ -162,16 +141,16 @@ def _diagnose_arguments(g: argparse.ArgumentParser) -> None:
     g.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
 
-def _triage_arguments(t: argparse.ArgumentParser) -> None:
+def _triage_arguments(t: Options) -> None:
     t.add_argument("paths", nargs="+", metavar="SNAPSHOT|DIR", help="snapshot files, or folders searched for *.json")
     t.add_argument("--json", action="store_true", help="print the versioned JSON report")
 
 
-def _completion_arguments(k: argparse.ArgumentParser) -> None:
+def _completion_arguments(k: Options) -> None:
     k.add_argument("shell", metavar="SHELL", help="bash, zsh, fish or powershell")
 
 
-def _explain_arguments(e: argparse.ArgumentParser) -> None:
+def _explain_arguments(e: Options) -> None:
     e.add_argument("id", nargs="?", help="finding id; without it, list them all")
 
 
@@ -189,7 +168,7 @@ _COMMAND_ARGUMENTS = {
 }
 
 
-def _resolve_arguments(p: argparse.ArgumentParser, check: bool = False) -> None:
+def _resolve_arguments(p: Options, check: bool = False) -> None:
     also = "; and ask it whether each dependency has a wheel for this Python" if check else ""
     p.add_argument("--resolve", action="store_true",
                    help="resolve the build requirements against the index, as an isolated build would" + also)
@@ -198,7 +177,7 @@ def _resolve_arguments(p: argparse.ArgumentParser, check: bool = False) -> None:
                         "implies --resolve")
 
 
-def _finder(args: argparse.Namespace) -> object | None:
+def _finder(args: Namespace) -> object | None:
     """The index client check/snapshot --resolve read through (None: stay offline)."""
     if not (getattr(args, "resolve", False) or getattr(args, "index_url", None)):
         return None
@@ -207,7 +186,7 @@ def _finder(args: argparse.Namespace) -> object | None:
     return Finder(args.index_url, None, env=os.environ, timeout=15.0, cache_dir=None)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def cmd_check(args: Namespace) -> int:
     from .check import CheckResult, run_check
     from .ids import apply_ignores, parse_ignores, project_ignores
     from .target import check_spelling
@@ -282,7 +261,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK
 
 
-def cmd_snapshot(args: argparse.Namespace) -> int:
+def cmd_snapshot(args: Namespace) -> int:
     import json
 
     from .check import record_snapshot
@@ -334,7 +313,7 @@ def _write_new(path: str, text: str, *, replace: bool) -> None:
             os.unlink(tmp)
 
 
-def cmd_why(args: argparse.Namespace) -> int:
+def cmd_why(args: Namespace) -> int:
     import json
     from pathlib import Path
 
@@ -358,7 +337,7 @@ def cmd_why(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if needs_native_build(report) and not args.packages else EXIT_OK
 
 
-def cmd_devshell(args: argparse.Namespace) -> int:
+def cmd_devshell(args: Namespace) -> int:
     from .devshell import run_devshell
 
     command = args.run[1:] if args.run[:1] == ["--"] else args.run
@@ -380,7 +359,7 @@ def cmd_devshell(args: argparse.Namespace) -> int:
     return rc
 
 
-def cmd_explain(args: argparse.Namespace) -> int:
+def cmd_explain(args: Namespace) -> int:
     from .rules.explain import EXPLAIN
     from .rules.explain_cc import EXPLAIN_CC
     from .rules.explain_classes import EXPLAIN_CLASSES
@@ -409,7 +388,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_diagnose(args: argparse.Namespace) -> int:
+def cmd_diagnose(args: Namespace) -> int:
     from .logs.diagnose import run_diagnose
     from .logs.render import render, render_json
 
@@ -420,27 +399,27 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.diagnosis.has_errors else EXIT_OK
 
 
-def cmd_completion(args: argparse.Namespace) -> int:
+def cmd_completion(args: Namespace) -> int:
     from .completion import script
 
     sys.stdout.write(script(args.shell))
     return EXIT_OK
 
 
-def cmd_triage(args: argparse.Namespace) -> int:
+def cmd_triage(args: Namespace) -> int:
     from .triage import run_triage
 
     sys.stdout.write(run_triage(args.paths, args.json))
     return EXIT_OK
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+def cmd_build(args: Namespace) -> int:
     from .builder.command import run_build
 
     return run_build(args)
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def cmd_verify(args: Namespace) -> int:
     from .verify.command import run_verify
 
     return run_verify(args)
@@ -472,7 +451,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be reported
             raise UserError("standard output is closed; redirect it to a file or /dev/null")
-        args = _parser(_command_in(sys.argv[1:] if argv is None else argv)).parse_args(argv)
+        args = _parse(sys.argv[1:] if argv is None else list(argv))
         code = COMMANDS[args.command](args)
         sys.stdout.flush()
         return code

@@ -13,8 +13,6 @@ import sys
 from collections.abc import Callable
 from types import FrameType
 
-from . import proc
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -42,8 +40,15 @@ _pending: list[int] = []
 _deferring = [0]
 
 
+def _stop_children() -> None:
+    """proc.stop_all(), when proc is loaded: no child can run before it is (a replay never loads it)."""
+    running = sys.modules.get(__name__.rpartition(".")[0] + ".proc")
+    if running is not None:
+        running.stop_all()
+
+
 def _handler(signum: int, frame: FrameType | None) -> None:
-    proc.stop_all()
+    _stop_children()
     if _raised:
         return  # a second signal must not break the cleanup the first one started
     if _deferring[0]:

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builddoctor.cache import Cache, default_dir
+from builddoctor.cache import Cache
+from builddoctor.cachedir import default_dir
 from builddoctor.machine.live import LiveMachine
 from builddoctor.machine.record import RecordingMachine
 from builddoctor.proc import ProcResult

@@ -5,7 +5,6 @@ target's variables and config settings) -> hooks (pypa/build + pyproject-hooks) 
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .._record import field, record
+from ..cliparse import Namespace
 from ..errors import EXIT_BACKEND, EXIT_OK, EXIT_PROJECT, EXIT_USAGE, UserError
 from ..sdist import DEFAULT_LIMITS, Limits
 from .options import add_arguments
@@ -68,7 +68,7 @@ class BuildOptions:
     target: str | None = None
 
 
-def options_from(args: argparse.Namespace) -> BuildOptions:
+def options_from(args: Namespace) -> BuildOptions:
     return BuildOptions(
         source=args.source, python=args.python, outdir=args.outdir, preflight=args.preflight,
         isolation=args.isolation, config=parse_config(args.config), verbose=args.verbose,
@@ -91,7 +91,7 @@ def parse_config(items: list[str]) -> dict[str, ConfigValue]:
     return out
 
 
-def run_build(args: argparse.Namespace | BuildOptions) -> int:
+def run_build(args: Namespace | BuildOptions) -> int:
     """The `build` command: returns the exit code; raises UserError for a one-line failure."""
     opts = args if isinstance(args, BuildOptions) else options_from(args)
     if opts.timeout <= 0 or opts.idle_timeout <= 0:

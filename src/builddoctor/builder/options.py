@@ -1,9 +1,11 @@
 """The `build` command's options and backend kinds: light, so the CLI can list them without the build code."""
 from __future__ import annotations
 
-import argparse
-
 from ..argtypes import count, nonempty, seconds
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..cliparse import Options
 
 #: Backend kinds as builddoctor.probes.project names them, plus plain CMake, and "native" for
 #: "every layer" (a recorded machine without a project).
@@ -13,7 +15,7 @@ CMAKE_KINDS = frozenset({"scikit-build-core", "cmake"})
 KINDS = (*sorted(RUST_KINDS), *sorted(C_KINDS | CMAKE_KINDS), "pure", "native")
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def add_arguments(p: Options) -> None:
     p.add_argument("source", nargs="?", help="an sdist (.tar.gz) or a project folder (default: the current folder)")
     p.add_argument("--python", help="interpreter to build for: a path or a version such as 3.12")
     p.add_argument("--target", metavar="SPELLING",

@@ -5,7 +5,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 
 from ..arch import OSName
-from ..proc import DEFAULT_TIMEOUT, ProcResult
+from ..proc_result import DEFAULT_TIMEOUT, ProcResult
 
 SCHEMA = "builddoctor.snapshot/1"  # what a snapshot's "schema" says (written by record.py, read by replay.py)
 

@@ -5,7 +5,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from .. import __version__
-from ..proc import DEFAULT_TIMEOUT, ProcResult
+from ..proc_result import DEFAULT_TIMEOUT, ProcResult
 from .base import SCHEMA, Machine, run_key
 from .redact import Redactor, home_shape, minimize_reads, printable_deep
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from .._text import is_digits
 from ..arch import OSES
 from ..errors import UserError
-from ..proc import DEFAULT_TIMEOUT, ProcResult
+from ..proc_result import DEFAULT_TIMEOUT, ProcResult
 from .base import SCHEMA, Machine, run_key
 
 TYPE_CHECKING = False

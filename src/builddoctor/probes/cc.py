@@ -111,7 +111,7 @@ def cl_banner(text: str) -> tuple[str, str]:
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
-    from ..proc import excerpt
+    from ..proc_result import excerpt
 
     return excerpt(text, limit)
 

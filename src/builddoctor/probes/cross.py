@@ -9,7 +9,7 @@ from .._data import table
 from .._parallel import map_all
 from ..facts import BinaryFacts, Compiler, CrossFacts, Facts, ToolBinary
 from ..machine import Machine
-from ..proc import ProcResult
+from ..proc_result import ProcResult
 from ._binary import binary_arches
 from .cc import env_get, probe_compiler
 

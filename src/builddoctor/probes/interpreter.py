@@ -14,7 +14,7 @@ from ._binary import binary_arches
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..proc import ProcResult
+    from ..proc_result import ProcResult
 
 # Seconds the interpreter gets to describe itself; BUILDDOCTOR_PROBE_TIMEOUT overrides it.
 PROBE_TIMEOUT = 15.0
@@ -49,7 +49,7 @@ def _script() -> str:
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
-    from ..proc import excerpt
+    from ..proc_result import excerpt
 
     return excerpt(text, limit)
 

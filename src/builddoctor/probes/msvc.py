@@ -92,7 +92,7 @@ def _install(machine: Machine, raw: dict[str, Any]) -> VsInstall | None:
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
-    from ..proc import excerpt
+    from ..proc_result import excerpt
 
     return excerpt(text, limit)
 

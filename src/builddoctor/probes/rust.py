@@ -5,13 +5,13 @@ from .._compat.tomllib import TOMLDecodeError, loads
 from .._parallel import map_all
 from ..facts import RustFacts
 from ..machine import Machine
-from ..proc import excerpt as proc_excerpt
+from ..proc_result import excerpt as proc_excerpt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..proc import ProcResult
+    from ..proc_result import ProcResult
 
 TIMEOUT = 15.0
 _TRIPLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")

@@ -5,7 +5,6 @@ argument); one line per unreadable wheel, never a traceback.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from typing import Any
 from packaging import tags as ptags
 from packaging.tags import Tag
 
+from ..cliparse import Namespace
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UserError
 from ..facts import InterpreterFacts
 from ..rules.model import ERROR, OK, WARNING, Finding, Fix
@@ -201,7 +201,7 @@ def exit_code(reports: list[WheelReport]) -> int:
 # ------------------------------------------------------------------ the command
 
 
-def run_verify(args: argparse.Namespace) -> int:
+def run_verify(args: Namespace) -> int:
     interp: InterpreterFacts | None = None
     supported: list[Tag] = []
     accepted: list[str] = []

@@ -1,12 +1,14 @@
 """The options of `builddoctor verify` (imported by the CLI without loading the audit)."""
 from __future__ import annotations
 
-import argparse
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..cliparse import Options
 
 SCHEMA = "builddoctor.verify/1"
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def add_arguments(p: Options) -> None:
     p.add_argument("wheels", nargs="+", metavar="WHEEL", help="wheel files to audit (a folder: every wheel in it)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--python", help="also check the wheel installs into this interpreter (a path or a version)")
