@@ -8,7 +8,6 @@ from ._record import field, record, replace
 from .facts import Facts
 from .machine import Machine, open_machine
 from .probes import probe_all
-from .rules import Diagnosis, diagnose
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from .cache import Cache
     from .machine import Machine
     from .machine.record import RecordingMachine
+    from .rules import Diagnosis
 
 JSON_SCHEMA = "builddoctor.check/1"
 
@@ -71,6 +71,15 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
     if wheel_index or find_links or packages:
         facts = with_wheels(facts, wheel_index, find_links, os.environ, packages)
     return CheckResult(facts, diagnose(facts, target), "live", dict(rec.reads) if rec else None)
+
+
+def diagnose(facts: Facts, target: str | None) -> Diagnosis:
+    """rules.diagnose, the rules imported once the facts are in: not before the probes' first child
+    starts. (Importing them on this thread while the probes ran was measured slower: the imports
+    hold the GIL the probe threads need to start and read their children.)"""
+    from .rules import diagnose as run_rules
+
+    return run_rules(facts, target)
 
 
 def _cache() -> Cache | None:

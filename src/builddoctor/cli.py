@@ -189,7 +189,6 @@ def _finder(args: Namespace) -> object | None:
 def cmd_check(args: Namespace) -> int:
     from .check import CheckResult, run_check
     from .ids import apply_ignores, parse_ignores, project_ignores
-    from .target import check_spelling
 
     if (args.dry_run or args.yes) and not args.fix:
         raise UserError("--dry-run and --yes go with --fix")
@@ -213,7 +212,10 @@ def cmd_check(args: Namespace) -> int:
             raise UserError(f"not a package name or requirement: {spec!r}") from None
     # the index that resolves the build requirements also says where each dependency's wheel comes from
     wheel_index = args.index_url or ("default" if args.resolve or (args.packages and not args.find_links) else None)
-    check_spelling(args.target)
+    if args.target is not None:  # target.py (with the rules it reads) loads while the probes run otherwise
+        from .target import check_spelling
+
+        check_spelling(args.target)
 
     def check() -> CheckResult:
         result = run_check(args.python, args.project, args.replay, index=None if args.replay else _finder(args),

@@ -88,8 +88,8 @@ class Options:
         marks = {SUPPRESS: argparse.SUPPRESS, REMAINDER: argparse.REMAINDER}
         groups = [parser.add_mutually_exclusive_group(**kw) if exclusive else parser.add_argument_group(*args, **kw)
                   for exclusive, args, kw in self.groups]
-        for group, flags, kwargs in self.calls:
-            kwargs = {k: marks.get(v, v) if k in ("help", "nargs") else v for k, v in kwargs.items()}
+        for group, flags, given in self.calls:
+            kwargs = {k: marks.get(v, v) if k in ("help", "nargs") else v for k, v in given.items()}
             (groups[group] if group >= 0 else parser).add_argument(*flags, **kwargs)
 
 

@@ -108,7 +108,7 @@ def run(
             stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=dict(env) if env is not None else None,
+            env=env if env is None or isinstance(env, dict) else dict(env),
             cwd=cwd,
             start_new_session=_NEW_SESSION,
             creationflags=_CREATIONFLAGS,

@@ -46,6 +46,7 @@ class LiveMachine(Machine):
         self._listings: dict[str, frozenset[str] | None] = {}
         self.index = index
         self._cache_only = False
+        self._child_env = {**os.environ, **PROBE_ENV}  # built once: a dozen runs each copied os.environ
 
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
@@ -116,10 +117,7 @@ class LiveMachine(Machine):
             env: Mapping[str, str] | None = None) -> ProcResult:
         if self._cache_only:
             raise CacheMiss(argv)
-        child_env = dict(os.environ)
-        child_env.update(PROBE_ENV)
-        if env:
-            child_env.update(env)
+        child_env = {**self._child_env, **env} if env else self._child_env
         if argv and os.path.dirname(argv[0]) and not os.path.isabs(argv[0]):
             argv = [os.path.abspath(argv[0]), *argv[1:]]  # relative to the user's folder, not the probe's
         return proc.run(argv, timeout=timeout, env=child_env, cwd=self._cwd())
