@@ -44,6 +44,7 @@ class LiveMachine(Machine):
         self._cache = cache
         self._cache_env: str | None = None
         self._listings: dict[str, frozenset[str] | None] = {}
+        self._found: dict[str, str | None] = {}
         self.index = index
         self._cache_only = False
         self._child_env = {**os.environ, **PROBE_ENV}  # built once: a dozen runs each copied os.environ
@@ -76,6 +77,11 @@ class LiveMachine(Machine):
         return self._env
 
     def which(self, name: str) -> str | None:
+        if name not in self._found:  # probes ask for the same programs (rustc, cc, ...) many times
+            self._found[name] = self._which(name)
+        return self._found[name]
+
+    def _which(self, name: str) -> str | None:
         path = os.environ.get("PATH", "")
         exts = [""]
         if self.os == "windows":  # pragma: no cover - Windows only
