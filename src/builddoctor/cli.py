@@ -453,7 +453,11 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be reported
             raise UserError("standard output is closed; redirect it to a file or /dev/null")
-        args = _parse(sys.argv[1:] if argv is None else list(argv))
+        words = sys.argv[1:] if argv is None else list(argv)
+        if words == ["--version"]:  # what the parser's version action prints, without building the parser
+            print(f"builddoctor {__version__}")
+            return EXIT_OK
+        args = _parse(words)
         code = COMMANDS[args.command](args)
         sys.stdout.flush()
         return code

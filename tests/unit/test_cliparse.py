@@ -98,3 +98,11 @@ def test_a_plain_check_never_imports_argparse(tmp_path) -> None:
     bad = subprocess.run([sys.executable, "-m", "builddoctor", "check", "--jsn"], capture_output=True, text=True,
                          timeout=60)
     assert bad.returncode == 2 and "did you mean --json?" in bad.stderr
+
+
+def test_version_prints_what_the_parsers_version_action_prints(capsys) -> None:
+    assert cli.main(["--version"]) == 0
+    ours = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli._parser().parse_args(["--version"])
+    assert ours == capsys.readouterr().out == f"builddoctor {cli.__version__}\n"
