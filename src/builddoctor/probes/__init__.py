@@ -108,7 +108,9 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
     host = host_now or run(probe_host, machine)
     rust = None if skip_rust else rust_now or run(probe_rust, machine, project)
     proj = (proj_now or run(probe_project, machine, project)) if project and proj_facts is None else None
-    extra = {name: extra_now[name] or run(fn, machine, project) for name, fn in PROBES.items()}
+    last = list(PROBES)[-1]  # run here: this thread would only wait for the others
+    extra = {name: extra_now[name] or start(fn, machine, project, concurrent=concurrent and name != last)
+             for name, fn in PROBES.items()}
     facts = Facts(
         os=machine.os,
         interpreter=interp(),
