@@ -288,6 +288,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
         early = _declared_requires(src) if env is not None else None
         _refuse_cycle(identity, early or ())
         checked.start()
+        _Task(progress.go_live)  # the terminal's status line: rich loads while the installer runs
         if env is not None and early:
             progress.phase("installing the build requirements; preflight")
             _or_preflight(lambda: env.install(early, os.environ), checked, opts)

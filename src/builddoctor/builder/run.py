@@ -190,10 +190,7 @@ class Progress:
 
     def __init__(self, verbose: int = 0, *, quiet: bool = False, heartbeat: float = 10.0) -> None:
         self.rich = not quiet and sys.stderr.isatty()  # rich only where it animates: it costs 70 ms
-        if self.rich:
-            from rich.console import Console
-
-            self.console = Console(stderr=True, highlight=False)
+        self._console: Any = None  # rich's Console, made on first use (see go_live)
         self.verbose = verbose
         self.quiet = quiet
         self.tail: deque[str] = deque(maxlen=200)
@@ -203,6 +200,8 @@ class Progress:
         self._after_error = 0
         self.start = self.phase_start = time.monotonic()
         self._live: object | None = None
+        self._live_lock = threading.Lock()
+        self._closed = False
         self._lock = threading.Lock()
         #: when set (builddoctor.logs.LogScanner), every line of the backend's output is also read for a diagnosis
         self.scanner: Any = None
@@ -237,25 +236,44 @@ class Progress:
             return None
 
     def __enter__(self) -> Progress:
-        if self.rich:
-            from rich.live import Live
-
-            live = Live(get_renderable=self._render, console=self.console, transient=True,
-                        refresh_per_second=8, redirect_stdout=False, redirect_stderr=False)
-            live.start()
-            self._live = live
-        elif not self.quiet and self.heartbeat > 0:
+        if not self.rich and not self.quiet and self.heartbeat > 0:
             self._beat = threading.Thread(target=self._heartbeat, daemon=True)
             self._beat.start()
-        return self
+        return self  # on a terminal the status line starts with go_live()
+
+    def go_live(self) -> None:
+        """Start the terminal's status line (rich; nothing elsewhere). `build` calls it on a thread once
+        the installer runs: rich's imports (~35 ms) on the way there delayed the installer's start."""
+        if not self.rich or self._live is not None or self._closed:
+            return
+        from rich.live import Live
+
+        live = Live(get_renderable=self._render, console=self.console, transient=True,
+                    refresh_per_second=8, redirect_stdout=False, redirect_stderr=False)
+        with self._live_lock:
+            if self._closed or self._live is not None:
+                return
+            live.start()
+            self._live = live
+
+    @property
+    def console(self) -> Any:
+        with self._live_lock:
+            if self._console is None:
+                from rich.console import Console
+
+                self._console = Console(stderr=True, highlight=False)
+            return self._console
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         if self._beat is not None:
             self._beat.join(timeout=1.0)
-        if self._live is not None:
-            self._live.stop()  # type: ignore[attr-defined]
-            self._live = None
+        with self._live_lock:
+            self._closed = True
+            live, self._live = self._live, None
+        if live is not None:
+            live.stop()  # type: ignore[attr-defined]
         if self._log is not None:
             try:
                 self._log.close()
@@ -277,7 +295,7 @@ class Progress:
     def phase(self, name: str) -> None:
         with self._lock:
             self.phase_name, self.phase_start, self.step = name, time.monotonic(), ""
-        if self._live is None and not self.quiet:
+        if not self.rich and not self.quiet:  # on a terminal the status line shows it
             self._print(f"builddoctor: {name}")
 
     def phase_line(self, text: str) -> None:
