@@ -287,11 +287,17 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
             raise refusal
         early = _declared_requires(src) if env is not None else None
         _refuse_cycle(identity, early or ())
-        checked.start()
-        _Task(progress.go_live)  # the terminal's status line: rich loads while the installer runs
+        later: list[_Task[None]] = []
+
+        def then() -> None:  # once the installer runs: started before it, they took the GIL from its start
+            if not later:
+                checked.start()
+                later.append(_Task(progress.go_live))  # the terminal's status line (rich loads meanwhile)
+
         if env is not None and early:
             progress.phase("installing the build requirements; preflight")
-            _or_preflight(lambda: env.install(early, os.environ), checked, opts)
+            _or_preflight(lambda: env.install(early, os.environ, then=then), checked, opts)
+        then()
         builder = _builder(src, env.python_executable if env else python, children.hook_runner(lambda: child_env),
                            checked, opts)
         rest = sorted(set(builder.build_system_requires) - set(early or ()))
@@ -409,6 +415,7 @@ def _requires_python_refusal(unpacked: _Task[Path], created: _Task[None] | None,
     """builder/early.py: the project's Requires-Python against the environment's interpreter, from files."""
     import packaging.specifiers  # noqa: F401 - imported while uv creates the environment, off the critical path
 
+    from .._compat import tomllib  # noqa: F401 - the same: read_declared and _declared_requires parse TOML
     from .early import read_declared, requires_python_error, venv_python_version
 
     declared = read_declared(unpacked.result())

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Group
 
 from ..errors import EXIT_BACKEND, EXIT_OUTPUT, EXIT_PROJECT, EXIT_TIMEOUT, UserError
-from ..proc import follow, stream
+from ..proc import follow, spawn
 from .launch import ENV_PREFIX, env_key, find_uv, installer_env, make_env_folder, remove_tree, uv_venv_argv
 
 if TYPE_CHECKING:
@@ -386,8 +386,9 @@ class Children:
         self.idle_timeout = idle_timeout
 
     def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: str | Path | None = None,
-            started: subprocess.Popen[bytes] | None = None) -> tuple[int, list[str]]:
-        """Run argv, or follow `started` (argv already running: launch.py)."""
+            started: subprocess.Popen[bytes] | None = None,
+            then: Callable[[], None] | None = None) -> tuple[int, list[str]]:
+        """Run argv, or follow `started` (argv already running: launch.py); `then()` once it runs."""
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             if started is not None:
@@ -397,11 +398,24 @@ class Children:
                 started.wait()
                 release(started)
             raise BuildTimeout(f"the build ran past --timeout {self.timeout:g}s")
-        if started is not None:
-            rc, error, tail = follow(started, timeout=remaining, idle_timeout=self.idle_timeout,
-                                     on_line=self.progress.line)
+        child = started if started is not None else spawn(argv, env=env, cwd=cwd)
+        rc: int | None = None
+        error: str | None = None
+        tail: list[str] = []
+        if isinstance(child, str):
+            error = child
         else:
-            rc, error, tail = stream(argv, timeout=remaining, idle_timeout=self.idle_timeout, env=env, cwd=cwd,
+            if then is not None:
+                try:
+                    then()
+                except BaseException:
+                    from ..proc import kill_tree, release
+
+                    kill_tree(child)
+                    child.wait()
+                    release(child)
+                    raise
+            rc, error, tail = follow(child, timeout=remaining, idle_timeout=self.idle_timeout,
                                      on_line=self.progress.line)
         if error == "timeout":
             raise BuildTimeout(f"the build ran past --timeout {self.timeout:g}s; every process it started was ended")
@@ -472,7 +486,9 @@ class BuildEnv:
             argv = [self.base_python, "-m", "venv", str(self.path)]
         self._check(argv, env, "create the build environment")
 
-    def install(self, requirements: Sequence[str], base_env: Mapping[str, str]) -> None:
+    def install(self, requirements: Sequence[str], base_env: Mapping[str, str],
+                then: Callable[[], None] | None = None) -> None:
+        """Install into the environment; `then()` once the installer runs (not when it could not start)."""
         if not requirements:
             return
         env = {**installer_env(base_env), "VIRTUAL_ENV": str(self.path)}
@@ -483,12 +499,12 @@ class BuildEnv:
             reqs.write_text("\n".join(requirements) + "\n", encoding="utf-8")
             argv = [self.python_executable, "-Im", "pip", "install", "--no-input", "--disable-pip-version-check",
                     "--no-warn-script-location", "-r", str(reqs)]
-        self._check(argv, env, f"install the build requirements ({', '.join(sorted(requirements))})")
+        self._check(argv, env, f"install the build requirements ({', '.join(sorted(requirements))})", then=then)
 
     def _check(self, argv: Sequence[str], env: Mapping[str, str], what: str,
-               started: subprocess.Popen[bytes] | None = None) -> None:
+               started: subprocess.Popen[bytes] | None = None, then: Callable[[], None] | None = None) -> None:
         try:
-            rc, tail = self.children.run(argv, env=env, cwd=self.path.parent, started=started)
+            rc, tail = self.children.run(argv, env=env, cwd=self.path.parent, started=started, then=then)
         except OSError as exc:
             raise UserError(f"could not {what}: {exc}", exit_code=EXIT_PROJECT) from None
         if rc != 0:
