@@ -107,3 +107,17 @@ def test_a_child_nobody_followed_is_ended_and_its_folder_removed(tmp_path: Path,
 def test_installer_env_drops_what_would_send_the_install_elsewhere():
     env = launch.installer_env({"PATH": "/bin", "PYTHONPATH": "/x", "PIP_TARGET": "/y", "HOME": os.sep})
     assert env == {"PATH": "/bin", "HOME": os.sep}
+
+
+@posix
+def test_then_runs_once_the_child_runs_and_never_for_a_child_that_could_not_start(tmp_path: Path):
+    from builddoctor.builder.run import Children, Progress
+
+    children = Children(Progress(quiet=True), 30, 30)
+    calls: list[str] = []
+    rc, tail = children.run(["sh", "-c", "echo running"], env=dict(os.environ), then=lambda: calls.append("then"))
+    assert (rc, tail, calls) == (0, ["running"], ["then"])
+    with pytest.raises(OSError, match="not-found"):
+        children.run([str(tmp_path / "missing")], env=dict(os.environ), then=lambda: calls.append("again"))
+    assert calls == ["then"]
+
