@@ -8,7 +8,10 @@ and gets the sdist already unpacked (it does not take an sdist), which only help
 
 Goals (issues 4 and 16): builddoctor build at most 1.05x uv build's wall time, at most 0.6x
 python -m build's.
-Run: python bench/bench_build.py [-n 9] [--python PATH] [--example setuptools-c] [--timeline]
+Run: python bench/bench_build.py [-n 9] [--python PATH] [--example setuptools-c] [--timeline] [--compare EXE]
+
+`--compare EXE` times another builddoctor (e.g. the console script of a checkout of main in its own
+venv) in the same interleaved rounds: a change's before and after under the same load.
 
 `--timeline` first runs each command once under `strace -f` (when installed) and prints when each
 child process started and ended, relative to the command's start (children under 10 ms left out):
@@ -89,8 +92,10 @@ def timeline(argv: list[str], cwd: Path, env: dict[str, str]) -> list[str]:
     if strace is None:
         return ["(strace is not installed: apt-get install strace)"]
     with tempfile.NamedTemporaryFile(suffix=".strace") as trace:
-        subprocess.run([strace, "-f", "-ttt", "-qq", "-e", "trace=execve,exit_group", "-e", "signal=none",
-                        "-o", trace.name, *argv], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+        # --seccomp-bpf (strace >= 5.3): only the traced calls stop the process; without it every system
+        # call of uv's threads did, and the timeline was ~2x slower than a real run
+        subprocess.run([strace, "-f", "--seccomp-bpf", "-ttt", "-qq", "-e", "trace=execve,exit_group",
+                        "-e", "signal=none", "-o", trace.name, *argv], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=False, timeout=900)
         text = Path(trace.name).read_text(errors="replace")
     t0: float | None = None
@@ -133,6 +138,7 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter all three build for (needs 'build')")
     parser.add_argument("--example", help="build an sdist of this folder in examples/ (default: markupsafe 3.0.4)")
     parser.add_argument("--timeline", action="store_true", help="first print each command's children over time")
+    parser.add_argument("--compare", metavar="EXE", help="also time this builddoctor executable (before/after)")
     args = parser.parse_args()
     uv = find_uv()
     exe = shutil.which("builddoctor", path=os.path.dirname(sys.executable)) or "builddoctor"
@@ -152,6 +158,9 @@ def main() -> int:
             "uv build": lambda out: [uv, "build", "--wheel", "-q", "-p", args.python, "-o", str(out), str(sdist)],
             "python -m build": lambda out: [args.python, "-m", "build", "--wheel", "-o", str(out), str(unpacked)],
         }
+        if args.compare:
+            commands["compared build"] = lambda out: [args.compare, "build", str(sdist), "--python", args.python,
+                                                      "-o", str(out)]
         times: dict[str, list[float]] = {name: [] for name in commands}
         if args.timeline:
             for name, argv in commands.items():
@@ -161,7 +170,7 @@ def main() -> int:
                     print(f"  {row}")
                 shutil.rmtree(unpacked / "build", ignore_errors=True)
         for run in range(args.n + 1):  # run 0 warms caches and is not counted
-            order = list(commands)[run % 3:] + list(commands)[:run % 3]
+            order = list(commands)[run % len(commands):] + list(commands)[:run % len(commands)]
             for name in order:
                 out = root / "out" / f"{name.split()[0]}-{run}"
                 elapsed = timed(commands[name](out), cwd=root, env=env)
@@ -171,7 +180,8 @@ def main() -> int:
     med = {name: statistics.median(values) for name, values in times.items()}
     what = args.example or "markupsafe-3.0.4"
     head = f"{'command':<20} {'median':>9} {'min':>9} {'max':>9}  ratio"
-    print(f"{head}   (n={args.n}, {what}, {Path(args.python).name})")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"{head}   (n={args.n}, {what}, {Path(args.python).name}, load average {load})")
     for name, values in times.items():
         ratio = med["builddoctor build"] / med[name]
         print(f"{name:<20} {med[name]:>8.3f}s {min(values):>8.3f}s {max(values):>8.3f}s  {ratio:5.2f}x")

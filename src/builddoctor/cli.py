@@ -416,9 +416,12 @@ def cmd_triage(args: Namespace) -> int:
 
 
 def cmd_build(args: Namespace) -> int:
-    from .builder.command import run_build
+    from .builder.launch import Launch
 
-    return run_build(args)
+    with Launch(args) as early:  # `uv venv` starts before the build's own modules load
+        from .builder.command import run_build
+
+        return run_build(args, early)
 
 
 def cmd_verify(args: Namespace) -> int:

@@ -5,9 +5,11 @@ The package stays cheap to import (the CLI only needs its options); everything e
 """
 from __future__ import annotations
 
-from typing import Any
-
 from .options import add_arguments
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["BuildOptions", "add_arguments", "run_build"]
 

@@ -7,7 +7,6 @@ one subprocess runner with timeouts and whole-tree kills, progress, and the atom
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -25,11 +24,14 @@ if TYPE_CHECKING:
     from rich.console import Group
 
 from ..errors import EXIT_BACKEND, EXIT_OUTPUT, EXIT_PROJECT, EXIT_TIMEOUT, UserError
-from ..proc import stream
+from ..proc import follow, spawn
+from .launch import ENV_PREFIX, env_key, find_uv, installer_env, make_env_folder, remove_tree, uv_venv_argv
+
+if TYPE_CHECKING:
+    from .launch import Launch
 
 STAGING_PREFIX = ".builddoctor-tmp-"
-#: Variables that would send an installer somewhere else than the build environment.
-_INSTALLER_DROP = ("PYTHONPATH", "PYTHONHOME", "PIP_USER", "PIP_TARGET", "PIP_PREFIX", "CONDA_PREFIX")
+__all__ = ["ENV_PREFIX", "find_uv", "installer_env"]
 
 
 class BuildTimeout(Exception):
@@ -79,16 +81,13 @@ def staging(outdir: Path, key: str = "") -> Iterator[Path]:
 
 def _fresh(outdir: Path, key: str, prefix: str = STAGING_PREFIX) -> Path:
     if key:
-        path = outdir / f"{prefix}{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+        path = outdir / env_key(key, prefix)
         try:
             path.mkdir()  # atomic: a concurrent build of the same interpreter gets a random name
             return path
         except FileExistsError:
             pass
     return Path(tempfile.mkdtemp(prefix=prefix, dir=outdir))
-
-
-ENV_PREFIX = "builddoctor-env-"
 
 
 @contextlib.contextmanager
@@ -100,34 +99,23 @@ def env_folder(key: str) -> Iterator[Path | None]:
     environment's python to ask it about itself (~0.1 s, in `uv pip install`). Here its name depends
     only on the interpreter, wherever the wheel goes. None (the staging area is used, as before) when
     the temporary folder's path is not ASCII: toolchains mangle such paths (host.home-non-ascii).
-    Must be entered before `staging`, which points `tempfile` into the output folder.
+    Must be entered before `staging`, which points `tempfile` into the output folder. (launch.py
+    makes the same folder before this module loads, in the common case.)
     """
     from ..interrupts import deferred
 
-    base = tempfile.gettempdir()
-    if not base.isascii():
-        yield None
-        return
     with deferred():  # an interrupt between mkdir and `try` would leave the folder behind
-        try:
-            path: Path | None = _fresh(Path(base), key, ENV_PREFIX)
-        except OSError:
-            path = None  # the staging area then holds it, as before
+        made = make_env_folder(key)  # None: the staging area then holds it, as before
     try:
-        yield path
+        yield Path(made) if made is not None else None
     finally:
-        if path is not None:
+        if made is not None:
             with deferred():
-                _remove_tree(path)
+                remove_tree(made)
 
 
 def _remove_tree(path: Path) -> None:
-    for delay in (0.0, 0.2, 1.0):  # Windows: a virus scanner may hold a file for a moment
-        time.sleep(delay)
-        shutil.rmtree(path, ignore_errors=True)
-        if not path.exists():
-            return
-    print(f"builddoctor: warning: could not remove {path}", file=sys.stderr)
+    remove_tree(str(path))
 
 
 def place_wheel(wheel: Path, outdir: Path, *, overwrite: bool) -> tuple[Path, bool]:
@@ -177,6 +165,8 @@ def _contents(wheel: Path) -> list[tuple[str, int, int]] | None:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib
+
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -200,10 +190,7 @@ class Progress:
 
     def __init__(self, verbose: int = 0, *, quiet: bool = False, heartbeat: float = 10.0) -> None:
         self.rich = not quiet and sys.stderr.isatty()  # rich only where it animates: it costs 70 ms
-        if self.rich:
-            from rich.console import Console
-
-            self.console = Console(stderr=True, highlight=False)
+        self._console: Any = None  # rich's Console, made on first use (see go_live)
         self.verbose = verbose
         self.quiet = quiet
         self.tail: deque[str] = deque(maxlen=200)
@@ -213,6 +200,8 @@ class Progress:
         self._after_error = 0
         self.start = self.phase_start = time.monotonic()
         self._live: object | None = None
+        self._live_lock = threading.Lock()
+        self._closed = False
         self._lock = threading.Lock()
         #: when set (builddoctor.logs.LogScanner), every line of the backend's output is also read for a diagnosis
         self.scanner: Any = None
@@ -247,25 +236,44 @@ class Progress:
             return None
 
     def __enter__(self) -> Progress:
-        if self.rich:
-            from rich.live import Live
-
-            live = Live(get_renderable=self._render, console=self.console, transient=True,
-                        refresh_per_second=8, redirect_stdout=False, redirect_stderr=False)
-            live.start()
-            self._live = live
-        elif not self.quiet and self.heartbeat > 0:
+        if not self.rich and not self.quiet and self.heartbeat > 0:
             self._beat = threading.Thread(target=self._heartbeat, daemon=True)
             self._beat.start()
-        return self
+        return self  # on a terminal the status line starts with go_live()
+
+    def go_live(self) -> None:
+        """Start the terminal's status line (rich; nothing elsewhere). `build` calls it on a thread once
+        the installer runs: rich's imports (~35 ms) on the way there delayed the installer's start."""
+        if not self.rich or self._live is not None or self._closed:
+            return
+        from rich.live import Live
+
+        live = Live(get_renderable=self._render, console=self.console, transient=True,
+                    refresh_per_second=8, redirect_stdout=False, redirect_stderr=False)
+        with self._live_lock:
+            if self._closed or self._live is not None:
+                return
+            live.start()
+            self._live = live
+
+    @property
+    def console(self) -> Any:
+        with self._live_lock:
+            if self._console is None:
+                from rich.console import Console
+
+                self._console = Console(stderr=True, highlight=False)
+            return self._console
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         if self._beat is not None:
             self._beat.join(timeout=1.0)
-        if self._live is not None:
-            self._live.stop()  # type: ignore[attr-defined]
-            self._live = None
+        with self._live_lock:
+            self._closed = True
+            live, self._live = self._live, None
+        if live is not None:
+            live.stop()  # type: ignore[attr-defined]
         if self._log is not None:
             try:
                 self._log.close()
@@ -287,7 +295,7 @@ class Progress:
     def phase(self, name: str) -> None:
         with self._lock:
             self.phase_name, self.phase_start, self.step = name, time.monotonic(), ""
-        if self._live is None and not self.quiet:
+        if not self.rich and not self.quiet:  # on a terminal the status line shows it
             self._print(f"builddoctor: {name}")
 
     def phase_line(self, text: str) -> None:
@@ -377,13 +385,38 @@ class Children:
         self.timeout = timeout
         self.idle_timeout = idle_timeout
 
-    def run(self, argv: Sequence[str], *, env: Mapping[str, str],
-            cwd: str | Path | None = None) -> tuple[int, list[str]]:
+    def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: str | Path | None = None,
+            started: subprocess.Popen[bytes] | None = None,
+            then: Callable[[], None] | None = None) -> tuple[int, list[str]]:
+        """Run argv, or follow `started` (argv already running: launch.py); `then()` once it runs."""
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
+            if started is not None:
+                from ..proc import kill_tree, release
+
+                kill_tree(started)
+                started.wait()
+                release(started)
             raise BuildTimeout(f"the build ran past --timeout {self.timeout:g}s")
-        rc, error, tail = stream(argv, timeout=remaining, idle_timeout=self.idle_timeout, env=env, cwd=cwd,
-                                 on_line=self.progress.line)
+        child = started if started is not None else spawn(argv, env=env, cwd=cwd)
+        rc: int | None = None
+        error: str | None = None
+        tail: list[str] = []
+        if isinstance(child, str):
+            error = child
+        else:
+            if then is not None:
+                try:
+                    then()
+                except BaseException:
+                    from ..proc import kill_tree, release
+
+                    kill_tree(child)
+                    child.wait()
+                    release(child)
+                    raise
+            rc, error, tail = follow(child, timeout=remaining, idle_timeout=self.idle_timeout,
+                                     on_line=self.progress.line)
         if error == "timeout":
             raise BuildTimeout(f"the build ran past --timeout {self.timeout:g}s; every process it started was ended")
         if error == "idle-timeout":
@@ -407,30 +440,21 @@ class Children:
         return runner
 
 
-def installer_env(base: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in base.items() if k not in _INSTALLER_DROP}
-
-
-def find_uv() -> str | None:
-    try:
-        from uv import find_uv_bin
-
-        return str(find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        return shutil.which("uv")
-
-
 class BuildEnv:
     """An isolated environment made from the chosen interpreter (uv when available, else venv + pip).
 
     pypa/build's DefaultIsolatedEnv always uses the interpreter builddoctor itself runs on.
     """
 
-    def __init__(self, path: Path, base_python: str, children: Children, installer: str = "auto") -> None:
+    def __init__(self, path: Path, base_python: str, children: Children, installer: str = "auto",
+                 launch: Launch | None = None) -> None:
         self.path = path
         self.base_python = base_python
         self.children = children
-        self.uv = find_uv() if installer in ("auto", "uv") else None
+        self.launch = launch  # `uv venv` may already run (launch.py)
+        self.uv = None
+        if installer in ("auto", "uv"):
+            self.uv = launch.uv if launch is not None and launch.uv else find_uv()
         if installer == "uv" and self.uv is None:
             raise UserError("--installer uv: uv was not found", tip="pip install uv, or --installer pip")
         windows = os.name == "nt"
@@ -444,9 +468,10 @@ class BuildEnv:
     def create(self, base_env: Mapping[str, str]) -> None:
         env = installer_env(base_env)
         if self.uv:
-            argv = [self.uv, "venv", "--quiet", "--python", self.base_python, str(self.path)]
+            argv = uv_venv_argv(self.uv, self.base_python, str(self.path))
             try:
-                self._check(argv, env, "create the build environment")
+                self._check(argv, env, "create the build environment",
+                            self.launch.take(argv) if self.launch is not None else None)
                 return
             except UserError as exc:
                 # uv asks the interpreter about itself on stdout: a sitecustomize that prints breaks that
@@ -461,7 +486,9 @@ class BuildEnv:
             argv = [self.base_python, "-m", "venv", str(self.path)]
         self._check(argv, env, "create the build environment")
 
-    def install(self, requirements: Sequence[str], base_env: Mapping[str, str]) -> None:
+    def install(self, requirements: Sequence[str], base_env: Mapping[str, str],
+                then: Callable[[], None] | None = None) -> None:
+        """Install into the environment; `then()` once the installer runs (not when it could not start)."""
         if not requirements:
             return
         env = {**installer_env(base_env), "VIRTUAL_ENV": str(self.path)}
@@ -472,11 +499,12 @@ class BuildEnv:
             reqs.write_text("\n".join(requirements) + "\n", encoding="utf-8")
             argv = [self.python_executable, "-Im", "pip", "install", "--no-input", "--disable-pip-version-check",
                     "--no-warn-script-location", "-r", str(reqs)]
-        self._check(argv, env, f"install the build requirements ({', '.join(sorted(requirements))})")
+        self._check(argv, env, f"install the build requirements ({', '.join(sorted(requirements))})", then=then)
 
-    def _check(self, argv: Sequence[str], env: Mapping[str, str], what: str) -> None:
+    def _check(self, argv: Sequence[str], env: Mapping[str, str], what: str,
+               started: subprocess.Popen[bytes] | None = None, then: Callable[[], None] | None = None) -> None:
         try:
-            rc, tail = self.children.run(argv, env=env, cwd=self.path.parent)
+            rc, tail = self.children.run(argv, env=env, cwd=self.path.parent, started=started, then=then)
         except OSError as exc:
             raise UserError(f"could not {what}: {exc}", exit_code=EXIT_PROJECT) from None
         if rc != 0:
