@@ -63,6 +63,10 @@ class BinaryInfo:
     bits: int | None
 
 
+#: enough of a file for every header field read here, in real binaries (a snapshot keeps this much)
+HEAD_BYTES = 4096
+
+
 def _uint(data: bytes, offset: int, size: int, order: _Order, what: str) -> int:
     if offset < 0 or offset + size > len(data):
         raise BinaryFormatError(f"{what} is truncated: {len(data)} bytes, need {offset + size}")

@@ -36,3 +36,20 @@ def test_first_executable_match_wins_and_odd_entries_are_skipped(tmp_path: Path,
         os.makedirs(d)
     monkeypatch.setenv("PATH", os.pathsep.join([*many, str(later)]))
     assert LiveMachine().which("tool") == str(later / "tool")
+
+
+def test_is_file_answers_the_same_from_a_path_folders_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a PATH folder a name is looked up in the folder's listing (the PATH scan asks for a dozen
+    programs in every entry); the answers are what os.path.isfile says, in and out of PATH."""
+    on_path, elsewhere = tmp_path / "bin", tmp_path / "lib"
+    for d in (on_path, elsewhere):
+        d.mkdir()
+        (d / "prog").write_text("x")
+        (d / "sub").mkdir()
+        (d / "dangling").symlink_to(d / "gone")
+        (d / "linked").symlink_to(d / "prog")
+    monkeypatch.setenv("PATH", os.pathsep.join([str(on_path) + "/", "relative"]))
+    m = LiveMachine()
+    for d in (on_path, elsewhere):
+        for name in ("prog", "sub", "dangling", "linked", "absent"):
+            assert m.is_file(str(d / name)) == os.path.isfile(d / name), (d, name)

@@ -45,6 +45,7 @@ class LiveMachine(Machine):
         self._cache_env: str | None = None
         self._listings: dict[str, frozenset[str] | None] = {}
         self._found: dict[str, str | None] = {}
+        self._on_path: frozenset[str] | None = None
         self.index = index
         self._cache_only = False
         self._child_env = {**os.environ, **PROBE_ENV}  # built once: a dozen runs each copied os.environ
@@ -171,7 +172,18 @@ class LiveMachine(Machine):
             return None
 
     def is_file(self, path: str) -> bool:
+        folder, name = os.path.split(path)
+        if folder in self._path_folders():  # a PATH folder's names are listed once (the PATH scan asks
+            listing = self._listing(folder)  # for a dozen programs in each): a name not there is no file
+            if listing is not None and name not in listing:
+                return False
         return os.path.isfile(path)
+
+    def _path_folders(self) -> frozenset[str]:
+        if self._on_path is None:
+            entries = (e.strip().strip('"') for e in os.environ.get("PATH", "").split(os.pathsep))
+            self._on_path = frozenset(os.path.normpath(e) for e in entries if e and os.path.isabs(e))
+        return self._on_path
 
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(path)

@@ -5,6 +5,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from .. import __version__
+from ..binfmt import HEAD_BYTES
 from ..proc_result import DEFAULT_TIMEOUT, ProcResult
 from .base import SCHEMA, Machine, run_key
 from .redact import Redactor, home_shape, minimize_reads, printable_deep
@@ -13,7 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-HEAD_KEEP = 4096  # machine fields of PE/ELF/Mach-O sit well inside this; strings further on stay out
+HEAD_KEEP = HEAD_BYTES  # machine fields of PE/ELF/Mach-O sit well inside this; strings further on stay out
 
 
 class RecordingMachine(Machine):
