@@ -445,9 +445,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             finished()
     except KeyboardInterrupt as exc:  # a signal between _main's own handlers and finished()
-        from . import proc
+        from .interrupts import stop_children
 
-        proc.stop_all()
+        stop_children()
         return int(getattr(exc, "exit_code", EXIT_INTERRUPTED))
 
 
@@ -492,10 +492,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _interrupted(exc: KeyboardInterrupt) -> int:
     """Ctrl-C, TERM or HUP: end every child's process tree, say which signal, exit 130 / 143 / 129."""
-    from . import proc
-    from .interrupts import Interrupted
+    from .interrupts import Interrupted, stop_children
 
-    proc.stop_all()
+    stop_children()
     if isinstance(exc, Interrupted) and exc.signum != 2:
         _say(f"builddoctor: interrupted ({exc.name})")
         return exc.exit_code

@@ -8,8 +8,10 @@ Ctrl-C path removes what it made); the exit status is 128 + the signal number (1
 """
 from __future__ import annotations
 
+import _thread
 import signal
 import sys
+import time
 from collections.abc import Callable
 from types import FrameType
 
@@ -40,15 +42,17 @@ _pending: list[int] = []
 _deferring = [0]
 
 
-def _stop_children() -> None:
-    """proc.stop_all(), when proc is loaded: no child can run before it is (a replay never loads it)."""
+def stop_children() -> None:
+    """proc.stop_all(), once proc has defined it: no child can start before then (a replay never
+    loads proc, and a signal may land while proc itself is being imported)."""
     running = sys.modules.get(__name__.rpartition(".")[0] + ".proc")
-    if running is not None:
-        running.stop_all()
+    stop_all = getattr(running, "stop_all", None)
+    if stop_all is not None:
+        stop_all()
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
-    _stop_children()
+    stop_children()
     if _raised:
         return  # a second signal must not break the cleanup the first one started
     if _deferring[0]:
@@ -63,19 +67,18 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 
 def _again(signum: int) -> None:
     """Deliver `signum` to the main thread again in a few milliseconds (off the code that could not
-    take it); on Python 3.9 as SIGINT, the only signal interrupt_main knows there."""
-    import _thread
-    import threading
+    take it); on Python 3.9 as SIGINT, the only signal interrupt_main knows there. Imports nothing:
+    this runs inside the import system, whose per-thread bookkeeping a nested import breaks (an
+    `import threading` here once ended a check with KeyError in importlib's module lock)."""
 
     def deliver() -> None:
+        time.sleep(0.005)
         if sys.version_info >= (3, 10):
             _thread.interrupt_main(signal.Signals(signum))
         else:  # pragma: no cover - Python 3.9
             _thread.interrupt_main()
 
-    timer = threading.Timer(0.005, deliver)
-    timer.daemon = True
-    timer.start()
+    _thread.start_new_thread(deliver, ())
 
 
 class deferred:
