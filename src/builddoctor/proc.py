@@ -93,6 +93,16 @@ def stop_all() -> None:
         kill_tree(proc)
 
 
+def _popen(argv: Sequence[str], *, stdin: int, stderr: int, env: Mapping[str, str] | None,
+           cwd: str | os.PathLike[str] | None) -> subprocess.Popen[bytes]:
+    """The one way a child starts: stdout piped, its own process group (POSIX) or group (Windows)."""
+    import subprocess
+
+    return subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr,
+                            env=env if env is None or isinstance(env, dict) else dict(env), cwd=cwd,
+                            start_new_session=_NEW_SESSION, creationflags=_CREATIONFLAGS)
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -109,16 +119,8 @@ def run(
 
     argv_t = tuple(str(a) for a in argv)
     try:
-        proc = subprocess.Popen(
-            argv_t,
-            stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env if env is None or isinstance(env, dict) else dict(env),
-            cwd=cwd,
-            start_new_session=_NEW_SESSION,
-            creationflags=_CREATIONFLAGS,
-        )
+        proc = _popen(argv_t, stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
+                      stderr=subprocess.PIPE, env=env, cwd=cwd)
     except FileNotFoundError:
         return ProcResult(argv_t, None, "", "", "not-found")
     except PermissionError:
@@ -305,16 +307,7 @@ def spawn(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
     import subprocess
 
     try:
-        proc = subprocess.Popen(
-            [str(a) for a in argv],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=dict(env) if env is not None else None,
-            cwd=cwd,
-            start_new_session=_NEW_SESSION,
-            creationflags=_CREATIONFLAGS,
-        )
+        proc = _popen([str(a) for a in argv], stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env, cwd=cwd)
     except FileNotFoundError:
         return "not-found"
     except OSError as exc:

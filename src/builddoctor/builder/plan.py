@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from .. import arch as archmod
 from .._record import field, record
+from .._text import last_path_part
 from ..errors import EXIT_PROJECT, UserError
 from .crossenv import BUILD_SYSCONFIG, SysconfigPlan, sysconfig_plan
 from .options import C_KINDS, CMAKE_KINDS, KINDS, RUST_KINDS  # noqa: F401 - re-exported
@@ -329,7 +330,7 @@ def named_arch(value: str) -> archmod.Arch | None:
             return archmod.parse(w.split("=", 1)[1].split("-")[0])
         if w in ("-target", "--target", "-arch") and i + 1 < len(words):
             return archmod.parse(words[i + 1].split("-")[0])
-    prog = re.split(r"[\\/]", words[0])[-1] if words else ""
+    prog = last_path_part(words[0]) if words else ""
     parts = prog.split("-")
     return archmod.parse(parts[0]) if len(parts) >= 3 else None
 

@@ -10,6 +10,7 @@ import re
 from typing import cast
 
 from .. import arch as archmod
+from .._text import last_path_part
 from ..arch import OSName
 from ..facts import (
     CFacts,
@@ -183,7 +184,7 @@ def _os_hint(scanner: LogScanner) -> str | None:
 def _compiler(m: Match) -> Compiler | None:
     g = m.groups
     if "cc" in g:
-        cmd = re.split(r"[\\/]", g["cc"])[-1].removesuffix(".exe")
+        cmd = last_path_part(g["cc"]).removesuffix(".exe")
         kind = "clang" if "clang" in cmd else "gcc"
         prefix = cmd.rsplit("-", 1)[0] if "-" in cmd and not re.match(r"^(?:gcc|clang|cc)-\d", cmd) else ""
         a = _arch(prefix.split("-", 1)[0]) if prefix else None

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from .._regex import lazy
+from .._text import last_path_part
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ def minimize_reads(reads: dict[str, Any]) -> dict[str, Any]:
 
 def home_shape(home: str) -> dict[str, Any]:
     """What about the home folder can break builds, without the folder's name."""
-    tail = re.split(r"[\\/]", home.rstrip("\\/"))[-1] if home else ""
+    tail = last_path_part(home.rstrip("\\/")) if home else ""
     return {
         "has_space": " " in tail,
         "has_parens": "(" in tail or ")" in tail,

@@ -86,7 +86,7 @@ def split_command(machine: Machine, value: str) -> list[str]:
     else:
         parts = value.split()
     parts = [p.strip('"') for p in parts]
-    while len(parts) > 1 and re.split(r"[\\/]", parts[0])[-1].lower().removesuffix(".exe") in _WRAPPERS:
+    while len(parts) > 1 and last_path_part(parts[0]).lower().removesuffix(".exe") in _WRAPPERS:
         parts = parts[1:]
     return parts
 

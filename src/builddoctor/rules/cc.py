@@ -5,6 +5,7 @@ import re
 
 from .. import arch as archmod
 from .._data import table
+from .._text import last_path_part
 from ..errors import UserError
 from ..facts import CMD_LIMIT, CFacts, CMakeFacts, Compiler, Facts, MsvcFacts, VsInstall, has_tools, version_tuple
 from ..target import Target
@@ -276,7 +277,7 @@ def devshell_rules(facts: Facts, target: Target, msvc: MsvcFacts) -> list[Findin
     shell = archmod.parse(ds.target)
     cl = next((c for c in facts.cc.compilers if c.source == "PATH" and c.kind == "msvc"), None) if facts.cc else None
     cl_arch = _get(cl.arch if cl and cl.arch else ds.cl_target)
-    lib = re.split(r"[\\/]", facts.interpreter.import_lib)[-1] or "python3X.lib"
+    lib = last_path_part(facts.interpreter.import_lib) or "python3X.lib"
     if shell is not None and shell != target.arch:
         fixes = devshell_fixes(facts, target)
         host = _get(facts.host.arch)

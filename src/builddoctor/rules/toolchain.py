@@ -6,6 +6,7 @@ import re
 
 from .._data import table
 from .._regex import lazy
+from .._text import last_path_part
 from ..facts import Facts, version_tuple
 from ..target import Target
 from .model import ERROR, WARNING, Finding, Fix, Layer
@@ -29,7 +30,7 @@ def _c_build(facts: Facts) -> bool:
 
 
 def _base(program: str) -> str:
-    return re.split(r"[\\/]", program)[-1].lower().removesuffix(".exe")
+    return last_path_part(program).lower().removesuffix(".exe")
 
 
 def _available(facts: Facts, names: tuple[str, ...]) -> str:
