@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -180,3 +181,15 @@ def test_no_temporary_folder_is_left_behind(tmp_path):
     run_cli("why", "nothing", "--python", py, "--project", str(tmp_path), "--find-links", str(tmp), env=env,
             cwd=tmp_path)
     assert list(tmp.iterdir()) == []
+
+
+def test_rustup_version_is_the_one_rustup_reports_without_running_rustc(tmp_path):
+    """check reads rustup's version from `rustup --help`; it is the version `rustup --version` prints,
+    and the snapshot holds no `rustup --version` run (which would start rustc as well)."""
+    said = subprocess.run(["rustup", "--version"], capture_output=True, text=True, timeout=30, check=True).stdout
+    doc = run_cli("check", "--python", sys.executable, "--json", "--no-cache", cwd=tmp_path).json()
+    assert said.split()[:2] == ["rustup", doc["facts"]["rust"]["rustup_version"]]
+    out = tmp_path / "snap.json"
+    run_cli("snapshot", "--python", sys.executable, "-o", str(out), cwd=tmp_path)
+    runs = [k for k in json.loads(out.read_text())["reads"] if k.startswith("run ") and "rustup" in k]
+    assert any(k.endswith('"--help"]') for k in runs) and not any("--version" in k for k in runs)

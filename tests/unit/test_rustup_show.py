@@ -97,7 +97,15 @@ class CountingReplay(ReplayMachine):
         return super().run(argv, timeout=timeout, key=key)
 
 
-SINGLE = {"--version": "rustup 1.28.2 (e4f3ad6f8 2025-04-28)\n",
+#: the head of `rustup --help` for 1.28 (clap 4, `before_help`) and for 1.24 (clap 2's template, the
+#: program spelled as its file name): https://github.com/rust-lang/rustup/blob/1.28.2/src/cli/rustup_mode.rs,
+#: https://github.com/rust-lang/rustup/blob/1.24.3/src/cli/rustup_mode.rs
+HELP_128 = ("rustup 1.28.2 (e4f3ad6f8 2025-04-28)\n\nThe Rust toolchain installer\n\n"
+            "Usage: rustup[EXE] [OPTIONS] [+toolchain] [COMMAND]\n")
+HELP_124_WINDOWS = ("rustup.exe 1.24.3 (ce5817a94 2021-05-31)\nThe Rust toolchain installer\n\n"
+                    "USAGE:\n    rustup.exe [FLAGS] [+toolchain] <SUBCOMMAND>\n")
+
+SINGLE = {"--help": HELP_128,
           "show active-toolchain": "stable-x86_64-unknown-linux-gnu (default)\n",
           "toolchain list": "stable-x86_64-unknown-linux-gnu (default)\nnightly-x86_64-unknown-linux-gnu\n",
           "target list --installed": "wasm32-unknown-unknown\nx86_64-unknown-linux-gnu\n"}
@@ -106,7 +114,8 @@ SINGLE = {"--version": "rustup 1.28.2 (e4f3ad6f8 2025-04-28)\n",
 def test_new_rustup_is_asked_once() -> None:
     machine = CountingReplay({"show": NEW, **SINGLE})
     facts = probe_rust(machine, None)
-    assert sorted(machine.ran) == ["--version", "show"]
+    assert sorted(machine.ran) == ["--help", "show"]  # never --version: since rustup 1.27 it runs rustc too
+    assert facts.rustup_version == "1.28.2"
     assert facts.default_host == "x86_64-unknown-linux-gnu"
     assert facts.active_toolchain == "stable-x86_64-unknown-linux-gnu" and facts.active_reason == "default"
     assert facts.installed_targets == ("aarch64-unknown-linux-gnu", "wasm32-unknown-unknown",
@@ -118,7 +127,7 @@ def test_old_rustup_falls_back_to_one_question_each() -> None:
     for show in (OLD_MANY, OLD_ONE):
         machine = CountingReplay({"show": show, **SINGLE})
         facts = probe_rust(machine, None)
-        assert sorted(machine.ran) == ["--version", "show", "show active-toolchain", "target list --installed",
+        assert sorted(machine.ran) == ["--help", "show", "show active-toolchain", "target list --installed",
                                        "toolchain list"]
         assert facts.default_host == "x86_64-unknown-linux-gnu"
         assert facts.active_toolchain == "stable-x86_64-unknown-linux-gnu" and facts.active_reason == "default"
@@ -127,7 +136,23 @@ def test_old_rustup_falls_back_to_one_question_each() -> None:
 
 
 def test_no_active_toolchain_falls_back_and_says_unknown() -> None:
-    outputs = {"show": NEW_NONE, "--version": SINGLE["--version"], "toolchain list": SINGLE["toolchain list"]}
+    outputs = {"show": NEW_NONE, "--help": SINGLE["--help"], "toolchain list": SINGLE["toolchain list"]}
     facts = probe_rust(CountingReplay(outputs), None)  # active-toolchain and target list fail: not recorded
     assert facts.active_toolchain == "" and facts.installed_targets is None
     assert facts.default_host == "x86_64-unknown-linux-gnu"
+
+
+def test_rustup_version_from_every_help_spelling() -> None:
+    assert probe_rust(CountingReplay({"show": NEW, "--help": HELP_124_WINDOWS}), None).rustup_version == "1.24.3"
+    for garbage in ("", "error: unexpected argument\n", "rustup\n", "rustup help me\n", "cargo 1.80.0 (x)\n"):
+        assert probe_rust(CountingReplay({"show": NEW, "--help": garbage}), None).rustup_version == ""
+
+
+def test_snapshot_of_an_earlier_builddoctor_answers_with_its_rustup_version_run() -> None:
+    """Snapshots recorded before --help replaced --version hold `rustup --version`: a replay reads
+    the version from it, and does not report the newer run as missing."""
+    machine = CountingReplay({"show": NEW, "--version": "rustup 1.27.1 (54dd3d00f 2024-04-24)\n"})
+    assert probe_rust(machine, None).rustup_version == "1.27.1"
+    assert not [key for key in machine.missing if "rustup" in key]
+    both = CountingReplay({"show": NEW, "--version": "rustup 1.27.1 (x 2024-04-24)\n", "--help": HELP_128})
+    assert probe_rust(both, None).rustup_version == "1.28.2"  # the run asked for wins when it is there

@@ -9,6 +9,14 @@ from ..proc_result import DEFAULT_TIMEOUT, ProcResult
 
 SCHEMA = "builddoctor.snapshot/1"  # what a snapshot's "schema" says (written by record.py, read by replay.py)
 
+#: Runs an earlier builddoctor recorded with other arguments, whose output answers a replay in place
+#: of the run asked for now: (program name without .exe, arguments now) -> arguments then.
+#: `rustup --help` replaced `rustup --version` for rustup's own version: both print
+#: "rustup X.Y.Z (hash date)" first, but since rustup 1.27 `--version` also runs the active rustc
+#: (display_version in https://github.com/rust-lang/rustup/blob/1.29.0/src/cli/rustup_mode.rs),
+#: ~15 ms here; --help has the line through clap's template in every rustup (`before_help` since 1.27).
+EARLIER_ARGS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {("rustup", ("--help",)): ("--version",)}
+
 
 def run_key(argv: Sequence[str], key: str | None, env: Mapping[str, str] | None = None) -> str:
     """The key of a `run` read in a snapshot: `key` when the probe names it, else the argv as JSON."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from .._text import is_digits
+from .._text import is_digits, last_path_part
 from ..arch import OSES
 from ..errors import UserError
 from ..proc_result import DEFAULT_TIMEOUT, ProcResult
-from .base import SCHEMA, Machine, run_key
+from .base import EARLIER_ARGS, SCHEMA, Machine, run_key
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -126,6 +126,11 @@ class ReplayMachine(Machine):
     def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
             env: Mapping[str, str] | None = None) -> ProcResult:
         found = run_key(argv, key, env)
+        if found not in self._reads and argv and key is None and not env:
+            name = last_path_part(argv[0]).removesuffix(".exe").removesuffix(".EXE")
+            then = EARLIER_ARGS.get((name, tuple(argv[1:])))
+            if then is not None and run_key([argv[0], *then], None) in self._reads:
+                found = run_key([argv[0], *then], None)
         value = self._get(found)
         if not self._typed(found, value, dict):
             return ProcResult(tuple(argv), None, "", "", "not-found")

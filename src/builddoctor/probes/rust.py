@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._parallel import map_all
+from .._text import last_path_part
 from ..facts import RustFacts
 from ..machine import Machine
 from ..proc_result import excerpt as proc_excerpt
@@ -31,6 +32,17 @@ def _first(prefix: str, text: str) -> str:
             words = line[len(prefix):].split(None, 1)
             if words:
                 return words[0]
+    return ""
+
+
+def _rustup_version(text: str) -> str:
+    """"1.29.0" from the first line of `rustup --help` (or `--version`, which
+    older snapshots hold). clap 2 and 3 spelled the program as the file name, so the first word may
+    be "rustup.exe"; the version is the second word and must start with a digit."""
+    lines = text.lstrip().splitlines()
+    words = lines[0].split(None, 1) if lines else []
+    if len(words) == 2 and last_path_part(words[0]).lower() in ("rustup", "rustup.exe") and words[1][:1].isdigit():
+        return words[1].split()[0]
     return ""
 
 
@@ -177,7 +189,8 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
     # the targets of a toolchain the project pins are asked separately (show runs from an empty folder).
     jobs: dict[str, list[str]] = {}
     if rustup:
-        jobs |= {"show": [rustup, "show"], "version": [rustup, "--version"]}
+        # rustup's version is the first line of --help: --version also runs the active rustc (rustup >= 1.27)
+        jobs |= {"show": [rustup, "show"], "version": [rustup, "--help"]}
         if pinned:
             jobs["targets"] = [rustup, "target", "list", "--installed", *toolchain_args]
     if rustc:
@@ -219,7 +232,7 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
     config_targets, linkers = _cargo_configs(machine, project)
     return RustFacts(
         rustup=rustup,
-        rustup_version=_first("rustup ", text("version")),
+        rustup_version=_rustup_version(text("version")),
         default_host=_first("Default host:", text("show")),
         active_toolchain=active_name,
         active_reason=reason.strip("() "),
