@@ -193,3 +193,18 @@ def test_rustup_version_is_the_one_rustup_reports_without_running_rustc(tmp_path
     run_cli("snapshot", "--python", sys.executable, "-o", str(out), cwd=tmp_path)
     runs = [k for k in json.loads(out.read_text())["reads"] if k.startswith("run ") and "rustup" in k]
     assert any(k.endswith('"--help"]') for k in runs) and not any("--version" in k for k in runs)
+
+
+def test_rustc_and_cargo_answer_from_the_active_toolchain_as_their_proxies_would(tmp_path):
+    """rustc and cargo on PATH are rustup's proxies here: check runs the active toolchain's own
+    programs (the proxies would start rustup again), and they say what the proxies say."""
+    proxy = {tool: subprocess.run([tool, flag], capture_output=True, text=True, timeout=30, check=True).stdout
+             for tool, flag in (("rustc", "-vV"), ("cargo", "-V"))}
+    out = tmp_path / "snap.json"
+    run_cli("snapshot", "--python", sys.executable, "-o", str(out), cwd=tmp_path)
+    reads = json.loads(out.read_text())["reads"]
+    runs = {json.loads(k[4:])[0]: v for k, v in reads.items() if k.startswith('run ["')}
+    for tool in ("rustc", "cargo"):
+        own = [exe for exe in runs if exe.endswith(f"/bin/{tool}") and "/.rustup/toolchains/" in exe]
+        assert len(own) == 1 and runs[own[0]]["stdout"] == proxy[tool]
+        assert not [exe for exe in runs if exe.endswith(f"/.cargo/bin/{tool}")]

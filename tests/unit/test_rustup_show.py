@@ -156,3 +156,56 @@ def test_snapshot_of_an_earlier_builddoctor_answers_with_its_rustup_version_run(
     assert not [key for key in machine.missing if "rustup" in key]
     both = CountingReplay({"show": NEW, "--version": "rustup 1.27.1 (x 2024-04-24)\n", "--help": HELP_128})
     assert probe_rust(both, None).rustup_version == "1.28.2"  # the run asked for wins when it is there
+
+
+class Recorded(ReplayMachine):
+    """A machine whose runs are given as whole command lines; remembers what was run."""
+    def __init__(self, runs: dict[tuple[str, ...], str], files: Sequence[str] = (), *, which: dict[str, str]) -> None:
+        reads: dict[str, object] = {f"which {k}": v for k, v in which.items()} | {"env": {}, "home": "/home/u"}
+        for argv, out in runs.items():
+            reads[run_key(argv, None)] = {"argv": list(argv), "returncode": 0, "stdout": out, "stderr": "",
+                                          "error": None}
+        reads |= {f"is_file {f}": True for f in files}
+        super().__init__({"schema": SCHEMA, "os": "linux", "reads": reads})
+        self.ran: list[tuple[str, ...]] = []
+
+    def run(self, argv: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT, key: str | None = None,
+            env: object = None) -> ProcResult:
+        self.ran.append(tuple(argv))
+        return super().run(argv, timeout=timeout, key=key)
+
+
+BIN = "/home/u/.cargo/bin"
+TOOLCHAIN = "/home/u/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin"
+RUSTC_VV = "rustc 1.80.0 (051478957 2024-07-21)\nhost: x86_64-unknown-linux-gnu\nrelease: 1.80.0\n"
+CARGO_V = "cargo 1.80.0 (376290515 2024-07-16)\n"
+PROXIES = {"rustup": RUSTUP, "rustc": f"{BIN}/rustc", "cargo": f"{BIN}/cargo"}
+
+
+def test_rustups_proxies_are_answered_by_the_toolchain_show_names() -> None:
+    """rustc and cargo beside rustup are its proxies: once `rustup show` has named the toolchain,
+    its own programs answer (a proxy would start rustup again only to find the same toolchain)."""
+    runs = {(RUSTUP, "show"): NEW, (RUSTUP, "--help"): HELP_128,
+            (f"{TOOLCHAIN}/rustc", "-vV"): RUSTC_VV, (f"{TOOLCHAIN}/cargo", "-V"): CARGO_V}
+    machine = Recorded(runs, [f"{TOOLCHAIN}/rustc", f"{TOOLCHAIN}/cargo"], which=PROXIES)
+    facts = probe_rust(machine, None)
+    assert sorted(machine.ran) == sorted(runs)
+    assert (facts.rustc_version, facts.rustc_host) == ("1.80.0", "x86_64-unknown-linux-gnu")
+    assert facts.cargo_version == "1.80.0"
+    assert facts.rustc == f"{BIN}/rustc" and not facts.rustc_error  # the program on PATH is still what is reported
+
+
+def test_proxies_answer_when_the_toolchain_programs_are_not_there_or_do_not_start() -> None:
+    runs = {(RUSTUP, "show"): NEW, (RUSTUP, "--help"): HELP_128, (f"{BIN}/rustc", "-vV"): RUSTC_VV,
+            (f"{BIN}/cargo", "-V"): CARGO_V}
+    # no toolchain files; then files there but their runs missing, as in a snapshot of an earlier builddoctor
+    for files in ((), (f"{TOOLCHAIN}/rustc", f"{TOOLCHAIN}/cargo")):
+        facts = probe_rust(Recorded(runs, files, which=PROXIES), None)
+        assert (facts.rustc_version, facts.cargo_version, facts.rustc_error) == ("1.80.0", "1.80.0", "")
+
+
+def test_a_rustc_that_is_not_rustups_proxy_is_run_itself() -> None:
+    runs = {(RUSTUP, "show"): NEW, (RUSTUP, "--help"): HELP_128, ("/usr/bin/rustc", "-vV"): RUSTC_VV}
+    machine = Recorded(runs, [f"{TOOLCHAIN}/rustc"], which={"rustup": RUSTUP, "rustc": "/usr/bin/rustc"})
+    assert probe_rust(machine, None).rustc_version == "1.80.0"
+    assert ("/usr/bin/rustc", "-vV") in machine.ran and (f"{TOOLCHAIN}/rustc", "-vV") not in machine.ran
