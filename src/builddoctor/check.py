@@ -67,19 +67,26 @@ def run_check(python: str | None, project: str | None, replay: str | None = None
             from .machine.record import RecordingMachine
 
             rec = RecordingMachine(machine)
-        facts = probe_all(rec or machine, python, _abs(project), rust_if_needed=rust_if_needed, isolated=isolated)
+        facts = probe_all(rec or machine, python, _abs(project), rust_if_needed=rust_if_needed, isolated=isolated,
+                          meanwhile=_load_rules)
     if wheel_index or find_links or packages:
         facts = with_wheels(facts, wheel_index, find_links, os.environ, packages)
     return CheckResult(facts, diagnose(facts, target), "live", dict(rec.reads) if rec else None)
 
 
 def diagnose(facts: Facts, target: str | None) -> Diagnosis:
-    """rules.diagnose, the rules imported once the facts are in: not before the probes' first child
-    starts. (Importing them on this thread while the probes ran was measured slower: the imports
-    hold the GIL the probe threads need to start and read their children.)"""
+    """rules.diagnose, the rules imported once the facts are in (a live check imports them while the
+    last probe waits, _load_rules): not before the probes' first child starts. (Importing them on this
+    thread while the probes ran was measured slower: the imports hold the GIL the probe threads need
+    to start and read their children.)"""
     from .rules import diagnose as run_rules
 
     return run_rules(facts, target)
+
+
+def _load_rules() -> None:
+    """Import the rules while the last probe (Rust's) waits for its children, the other core idle."""
+    from . import rules  # noqa: F401
 
 
 def _cache() -> Cache | None:

@@ -65,10 +65,13 @@ def needs_rust(project: ProjectFacts | None) -> bool:
 
 
 def probe_all(machine: Machine, python: str | None, project: str | None, *, rust_if_needed: bool = False,
-              isolated: bool | None = None, concurrent: bool = True) -> Facts:
+              isolated: bool | None = None, concurrent: bool = True,
+              meanwhile: Callable[[], object] | None = None) -> Facts:
     """Every probe, concurrently (`concurrent=False`: one after the other, for many replays). With
     `rust_if_needed` (builds), the project is read first and the Rust probes (about eight processes)
-    run only for a project that may compile Rust."""
+    run only for a project that may compile Rust. `meanwhile` runs on this thread once every other
+    probe is in, while the Rust probe (rustup show, then the toolchain's rustc and cargo: the longest
+    chain) still runs: the caller's own preparation then uses a core the probes no longer need."""
     proj_facts = probe_project(machine, project) if project and rust_if_needed else None
     skip_rust = rust_if_needed and not needs_rust(proj_facts)
     concurrent = concurrent and machine.concurrent  # a replay answers at once: threads only cost time
@@ -111,15 +114,11 @@ def probe_all(machine: Machine, python: str | None, project: str | None, *, rust
     last = list(PROBES)[-1]  # run here: this thread would only wait for the others
     extra = {name: extra_now[name] or start(fn, machine, project, concurrent=concurrent and name != last)
              for name, fn in PROBES.items()}
-    facts = Facts(
-        os=machine.os,
-        interpreter=interp(),
-        host=host(),
-        rust=rust() if rust else RustFacts(),
-        project=proj() if proj else proj_facts,
-        **{name: join() for name, join in extra.items()},
-        **{name: join() for name, join in after.items()},
-    )
+    joined = {"interpreter": interp(), "host": host(), "project": proj() if proj else proj_facts,
+            **{name: join() for name, join in extra.items()}, **{name: join() for name, join in after.items()}}
+    if meanwhile is not None:
+        meanwhile()
+    facts = Facts(os=machine.os, rust=rust() if rust else RustFacts(), **joined)
     for name, late in LATE_PROBES.items():
         done = now(late, machine, project, facts, isolated)
         facts = replace(facts, **{name: done() if done else late(machine, project, facts, isolated)})

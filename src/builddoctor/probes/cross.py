@@ -12,6 +12,7 @@ from ..machine import Machine
 from ..proc_result import ProcResult
 from ._binary import binary_arches
 from .cc import env_get, probe_compiler
+from .rust import toolchain_bin
 
 TIMEOUT = 10.0
 
@@ -31,8 +32,9 @@ def probe_cross(machine: Machine, project: str | None = None) -> CrossFacts:
     if machine.os == "linux":
         names = [f"{row['gcc_prefix']}-gcc" for row in table("cross")["linux"].values()]
         found = [n for n in names if machine.which(n)]
-        compilers = tuple(map_all(lambda n: probe_compiler(machine, "PATH", n), found, concurrent=machine.concurrent))
-        libc = tuple(map_all(lambda n: (n, _finds_crt(machine, n)), found, concurrent=machine.concurrent))
+        # one after the other: each is a ~1 ms gcc run, less than a thread costs in GIL hand-offs
+        compilers = tuple(probe_compiler(machine, "PATH", n) for n in found)
+        libc = tuple((n, _finds_crt(machine, n)) for n in found)
     else:
         libc = ()
     return CrossFacts(settings=settings, plat_name=plat_name, pyo3=pyo3, compilers=compilers, libc_found=libc)
@@ -92,14 +94,6 @@ def _real_rust_binary(machine: Machine, rustup: str | None, name: str, proxy: st
     return text[0].strip() if result.ok and text else proxy
 
 
-def _toolchain_bin(machine: Machine, active: str) -> str:
-    """The active toolchain's bin folder in the rustup home ($RUSTUP_HOME, else ~/.rustup), or ""."""
-    if not active or "/" in active or "\\" in active:
-        return ""
-    home = machine.env().get("RUSTUP_HOME") or (machine.join(machine.home(), ".rustup") if machine.home() else "")
-    return machine.join(home, "toolchains", active, "bin") if home else ""
-
-
 def probe_binaries(machine: Machine, project: str | None, facts: Facts, isolated: bool | None = None) -> BinaryFacts:
     """Runs after the other probes (LATE_PROBES): it needs rustup's active toolchain."""
     names = ["uv", "ninja", "clang"] + (["cl", "link"] if machine.os == "windows" else [])
@@ -107,11 +101,11 @@ def probe_binaries(machine: Machine, project: str | None, facts: Facts, isolated
     rustup = found.get("rustup")
     jobs = [(n + ".exe" if n in ("cl", "link") else n, found[n]) for n in names if n in found]
     rust = [name for name in ("rustc", "cargo") if name in found]
-    bin_dir = _toolchain_bin(machine, facts.rust.active_toolchain)
+    bin_dir = toolchain_bin(machine, facts.rust.active_toolchain)
     real = map_all(lambda name: _real_rust_binary(machine, rustup, name, found[name], bin_dir), rust,
                    concurrent=machine.concurrent)
     jobs += list(zip(rust, real))
-    tools = tuple(map_all(lambda job: _tool(machine, *job), jobs, concurrent=machine.concurrent))
+    tools = tuple(_tool(machine, *job) for job in jobs)  # reads of program heads: no thread needed
     family, bits = "", 0
     if machine.os == "linux":
         family = cpuinfo_family(machine.read_text("/proc/cpuinfo", 1 << 16) or "")

@@ -185,18 +185,28 @@ def _folder(path: str) -> str:
     return path[:len(path) - len(last_path_part(path))]
 
 
+def toolchain_bin(machine: Machine, active: str, rustup_home: str = "") -> str:
+    """The bin folder of toolchain `active` in the rustup home: `rustup_home` as `rustup show` printed
+    it, else $RUSTUP_HOME, else ~/.rustup (rustup's own default); "" for a path-like name."""
+    if not active or "/" in active or "\\" in active:
+        return ""
+    home = rustup_home or machine.env().get("RUSTUP_HOME") or (
+        machine.join(machine.home(), ".rustup") if machine.home() else "")
+    return machine.join(home, "toolchains", active, "bin") if home else ""
+
+
 def _toolchain_program(machine: Machine, proxy: str, rustup: str, show: str, active: str) -> str:
     """The active toolchain's own rustc or cargo, when `proxy` is rustup's proxy for it (beside
-    rustup, as rustup installs them) and the file is there: `<rustup home>/toolchains/<name>/bin/`.
-    Run directly it prints what the proxy would, without a second rustup start (~10 ms of CPU each
-    here) to resolve the toolchain `rustup show` has already named. "" otherwise: then the proxy runs."""
-    home = _rest("rustup home:", show)
+    rustup, as rustup installs them) and the file is there. Run directly it prints what the proxy
+    would, without a second rustup start (~10 ms of CPU each here) to resolve the toolchain
+    `rustup show` has already named. "" otherwise: then the proxy runs."""
     name = last_path_part(proxy)
-    if not home or not active or _folder(proxy) != _folder(rustup) or name.lower().removesuffix(".exe") not in (
-            "rustc", "cargo") or "/" in active or "\\" in active:
+    home = _rest("rustup home:", show)
+    if not home or _folder(proxy) != _folder(rustup) or name.lower().removesuffix(".exe") not in ("rustc", "cargo"):
         return ""
-    program = machine.join(home, "toolchains", active, "bin", name)
-    return program if machine.is_file(program) else ""
+    folder = toolchain_bin(machine, active, home)
+    program = machine.join(folder, name) if folder else ""
+    return program if program and machine.is_file(program) else ""
 
 
 def _off_path_cargo(machine: Machine) -> str:
