@@ -160,8 +160,10 @@ def test_snapshot_of_an_earlier_builddoctor_answers_with_its_rustup_version_run(
 
 class Recorded(ReplayMachine):
     """A machine whose runs are given as whole command lines; remembers what was run."""
-    def __init__(self, runs: dict[tuple[str, ...], str], files: Sequence[str] = (), *, which: dict[str, str]) -> None:
-        reads: dict[str, object] = {f"which {k}": v for k, v in which.items()} | {"env": {}, "home": "/home/u"}
+    def __init__(self, runs: dict[tuple[str, ...], str], files: Sequence[str] = (), *, which: dict[str, str],
+                 texts: dict[str, str] | None = None, env: dict[str, str] | None = None) -> None:
+        reads: dict[str, object] = {f"which {k}": v for k, v in which.items()} | {"env": env or {}, "home": "/home/u"}
+        reads |= {f"read_text {path}": text for path, text in (texts or {}).items()}
         for argv, out in runs.items():
             reads[run_key(argv, None)] = {"argv": list(argv), "returncode": 0, "stdout": out, "stderr": "",
                                           "error": None}
@@ -209,3 +211,24 @@ def test_a_rustc_that_is_not_rustups_proxy_is_run_itself() -> None:
     machine = Recorded(runs, [f"{TOOLCHAIN}/rustc"], which={"rustup": RUSTUP, "rustc": "/usr/bin/rustc"})
     assert probe_rust(machine, None).rustc_version == "1.80.0"
     assert ("/usr/bin/rustc", "-vV") in machine.ran and (f"{TOOLCHAIN}/rustc", "-vV") not in machine.ran
+
+
+SETTINGS = "/home/u/.rustup/settings.toml"
+
+
+def _settings(default: str) -> dict[str, str]:
+    return {SETTINGS: f'version = "12"\ndefault_toolchain = "{default}"\nprofile = "default"\n'}
+
+
+def test_a_pinned_toolchain_is_asked_through_the_proxy() -> None:
+    """A project's rust-toolchain file: `rustc +<channel>` through the proxy (rustup resolves the
+    channel name), never the default toolchain's own rustc."""
+    project = "/home/u/proj"
+    runs = {(RUSTUP, "show"): NEW, (RUSTUP, "--help"): HELP_128,
+            (RUSTUP, "target", "list", "--installed", "--toolchain", "1.79"): "x86_64-unknown-linux-gnu\n",
+            (f"{BIN}/rustc", "+1.79", "-vV"): RUSTC_VV.replace("1.80.0", "1.79.0"), (f"{BIN}/cargo", "-V"): CARGO_V}
+    machine = Recorded(runs, [f"{TOOLCHAIN}/rustc", f"{TOOLCHAIN}/cargo"], which=PROXIES,
+                       texts={**_settings("stable-x86_64-unknown-linux-gnu"), f"{project}/rust-toolchain": "1.79\n"})
+    facts = probe_rust(machine, project)
+    assert facts.rustc_version == "1.79.0" and facts.project_toolchain == "1.79"
+    assert not [argv for argv in machine.ran if "/toolchains/" in argv[0]]
