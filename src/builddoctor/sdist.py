@@ -65,7 +65,7 @@ try:
 except ImportError:  # pragma: no cover - CPython built without lzma
     _LZMA_ERRORS = ()
 
-__all__ = ["DEFAULT_LIMITS", "MAX_PATH_CHARS", "Limits", "SdistInfo", "inspect_sdist", "unpack_sdist"]
+__all__ = ["DEFAULT_LIMITS", "MAX_PATH_CHARS", "Limits", "SdistInfo", "inspect_sdist", "peek_sdist", "unpack_sdist"]
 
 MAX_PATH_CHARS = 240
 _MAX_COMPONENT_BYTES = 255
@@ -805,6 +805,50 @@ def inspect_sdist(archive: Path, limits: Limits = DEFAULT_LIMITS) -> SdistInfo:
     archive = Path(archive)
     with _user_errors(_label(archive.name)), _open_validated(archive, limits) as opened:
         return opened.info
+
+
+PEEK_FILE_BYTES = 1024 * 1024
+
+
+def peek_sdist(archive: Path, names: tuple[str, ...] = ("PKG-INFO", "pyproject.toml"), *,
+               max_bytes: int = 64 * 1024 * 1024, max_members: int = 5000) -> dict[str, str] | None:
+    """The texts of `names` in a .tar.gz sdist's top folder, read without validating or extracting it.
+
+    `build` starts installing the declared build requirements from them while `unpack_sdist` (which
+    checks every member first) runs: a peek, not a replacement; everything after the install reads
+    the unpacked copy, and a refused archive still ends the build. Reads at most `max_members`
+    headers, `max_bytes` decompressed and PEEK_FILE_BYTES of each file, and stops once all are found.
+    None when the archive is not a .tar.gz, is unreadable, holds more than one top folder before
+    the files, exceeds a bound, or has no PKG-INFO (not an sdist).
+    """
+    if not archive.name.lower().endswith((".tar.gz", ".tgz")):
+        return None
+    found: dict[str, str] = {}
+    try:
+        with open(archive, "rb") as f, gzip.GzipFile(fileobj=f, mode="rb") as gz:
+            tar = tarfile.TarFile(fileobj=cast("IO[bytes]", _CappedStream(gz, max_bytes)), mode="r",
+                                  encoding="utf-8", errors="surrogateescape")
+            top = ""
+            for _ in range(max_members):
+                ti = tar.next()
+                if ti is None:
+                    break
+                first, _, rest = ti.name.partition("/")
+                top = top or first
+                if first != top:
+                    return None
+                if rest in names and rest not in found and ti.isreg() and ti.size <= PEEK_FILE_BYTES:
+                    member = tar.extractfile(ti)
+                    if member is None:
+                        return None
+                    found[rest] = member.read(PEEK_FILE_BYTES).decode("utf-8", errors="replace")
+                    if len(found) == len(names):
+                        break
+            else:
+                return None
+    except (OSError, EOFError, ValueError, tarfile.TarError, zlib.error, _Refused):
+        return None
+    return found if "PKG-INFO" in found else None
 
 
 def _check_dest(dest: Path, label: str) -> None:

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from builddoctor import sdist as sdist_mod
 from builddoctor.errors import EXIT_OUTPUT, EXIT_UNSAFE_SDIST, EXIT_USAGE, UserError
-from builddoctor.sdist import Limits, SdistInfo, inspect_sdist, unpack_sdist
+from builddoctor.sdist import Limits, SdistInfo, inspect_sdist, peek_sdist, unpack_sdist
 
 POSIX = os.name == "posix"
 PKG_INFO = b"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n"
@@ -712,3 +712,49 @@ def test_fuzz_never_writes_outside_dest(with_pkg_info: bool, spec: list[tuple[st
                 for name in dirnames + filenames:
                     resolved = os.path.realpath(os.path.join(dirpath, name))
                     assert resolved.startswith(real_dest + os.sep)
+
+
+# --------------------------------------------------------------------------- peek (build's early read)
+
+PYPROJECT = b'[build-system]\nrequires = ["setuptools>=70"]\nbuild-backend = "setuptools.build_meta"\n'
+
+
+def _peek(tmp_path: Path, data: bytes, fname: str = "pkg-1.0.tar.gz", **kw: int) -> dict[str, str] | None:
+    archive = tmp_path / fname
+    archive.write_bytes(data)
+    return peek_sdist(archive, **kw)  # type: ignore[arg-type]
+
+
+def test_peek_reads_pkg_info_and_pyproject_without_writing(tmp_path: Path) -> None:
+    before = sorted(p.name for p in tmp_path.iterdir())
+    texts = _peek(tmp_path, tgz(good(F("pkg-1.0/pyproject.toml", PYPROJECT))))
+    assert texts == {"PKG-INFO": PKG_INFO.decode(), "pyproject.toml": PYPROJECT.decode()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "pkg-1.0.tar.gz"])  # nothing extracted
+
+
+def test_peek_without_pyproject_still_gives_pkg_info(tmp_path: Path) -> None:
+    assert _peek(tmp_path, tgz(good())) == {"PKG-INFO": PKG_INFO.decode()}
+
+
+@pytest.mark.parametrize("data, fname", [
+    (tgz([D("pkg-1.0"), F("pkg-1.0/pyproject.toml", PYPROJECT)]), "pkg-1.0.tar.gz"),  # no PKG-INFO: not an sdist
+    (tgz([D("a"), F("b/PKG-INFO", PKG_INFO), F("a/PKG-INFO", PKG_INFO)]), "pkg-1.0.tar.gz"),  # two top folders
+    (tgz([D("pkg-1.0"), S("pkg-1.0/PKG-INFO", "/etc/passwd")]), "pkg-1.0.tar.gz"),  # a link, not a file
+    (zip_bytes({"pkg-1.0/PKG-INFO": PKG_INFO}), "pkg-1.0.zip"),  # only .tar.gz is peeked
+    (b"\x1f\x8b" + os.urandom(200), "pkg-1.0.tar.gz"),  # gzip magic, then garbage
+    (html_page(), "pkg-1.0.tar.gz"),
+])
+def test_peek_gives_up_on_anything_but_a_plain_sdist(tmp_path: Path, data: bytes, fname: str) -> None:
+    assert _peek(tmp_path, data, fname) is None
+
+
+def test_peek_is_bounded(tmp_path: Path) -> None:
+    late = tgz([D("pkg-1.0"), *(F(f"pkg-1.0/f{i}.txt") for i in range(50)), F("pkg-1.0/PKG-INFO", PKG_INFO)])
+    assert _peek(tmp_path, late, max_members=20) is None  # PKG-INFO past the member bound
+    assert _peek(tmp_path, late, max_members=100) == {"PKG-INFO": PKG_INFO.decode()}
+    big = tgz(good(F("pkg-1.0/blob.bin", os.urandom(300_000)), F("pkg-1.0/pyproject.toml", PYPROJECT)))
+    assert _peek(tmp_path, big, max_bytes=100_000) is None  # decompressed past the byte bound
+    huge = tgz(good(F("pkg-1.0/pyproject.toml", b"#" * (2 * 1024 * 1024))))
+    assert _peek(tmp_path, huge) == {"PKG-INFO": PKG_INFO.decode()}  # a file over 1 MiB is not read
+    # 20 GiB declared after PKG-INFO (still looking for pyproject.toml): the byte bound, never a 20 GiB read
+    assert _peek(tmp_path, huge_member()) is None

@@ -15,6 +15,7 @@ grammar and PEP 503 normalisation, so it needs no `packaging` import on the way 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from .._record import record
@@ -43,21 +44,40 @@ class Declared:
     requires_python: str = ""
 
 
-def read_declared(src: Path) -> Declared:
+#: a source folder, or the texts of its files by name (sdist.peek_sdist: read from the archive itself)
+Source = Path | Mapping[str, str]
+
+
+def source_text(src: Source, name: str, errors: str = "strict") -> str | None:
+    """The text of `name` in the source, None when it is not there or not readable."""
+    if isinstance(src, Mapping):
+        return src.get(name)
+    try:
+        return (src / name).read_text(encoding="utf-8", errors=errors)
+    except (OSError, ValueError):
+        return None
+
+
+def pkg_info_fields(src: Source) -> dict[str, str] | None:
+    """The header fields of an sdist's PKG-INFO (lower-case names), None without one."""
+    text = source_text(src, "PKG-INFO", errors="replace")
+    if text is None:
+        return None
+    head = text.split("\n\n", 1)[0]
+    return {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head.splitlines())}
+
+
+def read_declared(src: Source) -> Declared:
     """pyproject's static [project] first, PKG-INFO (an sdist) for what it leaves out."""
     from .._compat.tomllib import loads
 
     project: dict[str, object] = {}
     try:
-        found = loads((src / "pyproject.toml").read_text(encoding="utf-8")).get("project")
+        found = loads(source_text(src, "pyproject.toml") or "").get("project")
         project = found if isinstance(found, dict) else {}
-    except (OSError, ValueError):
+    except ValueError:
         pass
-    try:
-        head = (src / "PKG-INFO").read_text(encoding="utf-8", errors="replace").split("\n\n", 1)[0]
-        info = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head.splitlines())}
-    except OSError:
-        info = {}
+    info = pkg_info_fields(src) or {}
     name = project.get("name") if isinstance(project.get("name"), str) else info.get("name") or None
     dynamic = project.get("dynamic")
     version = project.get("version")
