@@ -1244,7 +1244,7 @@ CASES: list[Case] = [
     # A: sdists (build <archive> -o OUT with small limits)
     Case("A1", "member ../../evil.txt", refused(lambda: tgz(good(F("pkg-1.0/../../evil.txt")))), 3,
          "'..' path component"),
-    Case("A1b", "member ../../evil.txt after a pyproject.toml that declares build requirements (their install "
+    Case("A21", "member ../../evil.txt after a pyproject.toml that declares build requirements (their install "
                 "starts from the archive's own texts, before the unpack has checked every member)",
          refused(lambda: tgz(good(F("pkg-1.0/pyproject.toml", b'[build-system]\nrequires = ["setuptools>=40.8"]\n'
                                                             b'build-backend = "setuptools.build_meta"\n'),
