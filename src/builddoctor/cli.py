@@ -435,8 +435,25 @@ COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "why": cmd_why, "build
             "completion": cmd_completion, "verify": cmd_verify}
 
 
+_FREEZE_AT_EXIT: list[object] = []
+
+
+def _freeze_at_exit() -> None:
+    """Python's last collection at exit walks every object a command made (the modules, the facts,
+    a build's check): ~30 ms after a wheel is written, ~6 ms after a replayed check (measured). Frozen
+    objects are skipped; the process ends anyway. atexit: a command run inside another program, such
+    as a test, only freezes at that program's exit."""
+    if not _FREEZE_AT_EXIT:
+        import atexit
+        import gc
+
+        _FREEZE_AT_EXIT.append(atexit.register(gc.freeze))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .interrupts import finished, install
+
+    _freeze_at_exit()
 
     try:
         try:

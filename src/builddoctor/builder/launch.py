@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from ..cliparse import Namespace
 
 ENV_PREFIX = "builddoctor-env-"
-_FREEZE_AT_EXIT: list[object] = []
 #: Variables that would send an installer somewhere else than the build environment.
 INSTALLER_DROP = ("PYTHONPATH", "PYTHONHOME", "PIP_USER", "PIP_TARGET", "PIP_PREFIX", "CONDA_PREFIX")
 
@@ -127,16 +126,7 @@ class Launch:
         self.cwd = ""
 
     def __enter__(self) -> Launch:
-        import atexit
-        import gc
-
         from ..interrupts import deferred
-
-        # Python's last collection at exit walks every object a build made (the check's facts, the
-        # modules): ~30 ms after the wheel is written. Frozen objects are skipped; the process ends.
-        # (atexit: a build run inside another program, such as a test, only freezes at its exit.)
-        if not _FREEZE_AT_EXIT:
-            _FREEZE_AT_EXIT.append(atexit.register(gc.freeze))
 
         try:
             with deferred():  # an interrupt between mkdir and the child's start would leave either behind
