@@ -74,9 +74,16 @@ def interrupted_run(argv: list[str], tmp: Path, cwd: Path, delay: float, sig: in
         time.sleep(0.1)
     assert not left, f"{signal.Signals(sig).name} after {delay:.2f}s left processes: {left}"
     assert proc.returncode in ALLOWED, (proc.returncode, stderr)
-    assert "Traceback" not in stderr or proc.returncode < 0, stderr
+    assert "Traceback" not in stderr or proc.returncode < 0 or _before_builddoctor(stderr), stderr
     assert list(tmpdir.iterdir()) == [], f"left in TMPDIR: {list(tmpdir.iterdir())}"
     return proc.returncode, stderr, token
+
+
+def _before_builddoctor(stderr: str) -> bool:
+    """A KeyboardInterrupt while Python itself was still starting (site, runpy): the runtime's own
+    message, every frame Python's, none of builddoctor's. On a loaded machine a signal sent after
+    startup()'s best time can still land there; nothing of builddoctor's exists yet to clean up."""
+    return stderr.rstrip().endswith("KeyboardInterrupt") and "builddoctor" not in stderr
 
 
 def startup() -> float:
@@ -100,10 +107,12 @@ def test_200_interrupted_checks_leave_no_process_and_no_temp_folder(tmp_path):
     early = startup()
     argv = [sys.executable, "-m", "builddoctor", "check", "--python", sys.executable]
     subprocess.run(argv, cwd=cwd, capture_output=True, timeout=120)  # fills the cache: the runs below are warm
-    started = time.monotonic()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=120)
-    assert done.returncode in (0, 1), done.stderr
-    typical = time.monotonic() - started
+    typical = 10.0
+    for _ in range(3):  # the fastest of three, as startup(): one slow moment made most signals land too late
+        started = time.monotonic()
+        done = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=120)
+        assert done.returncode in (0, 1), done.stderr
+        typical = min(typical, time.monotonic() - started)
     outcomes: dict[int, int] = {}
     for i in range(runs):
         sig = SIGNALS[i % 3]
