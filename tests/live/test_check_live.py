@@ -208,3 +208,16 @@ def test_rustc_and_cargo_answer_from_the_active_toolchain_as_their_proxies_would
         own = [exe for exe in runs if exe.endswith(f"/bin/{tool}") and "/.rustup/toolchains/" in exe]
         assert len(own) == 1 and runs[own[0]]["stdout"] == proxy[tool]
         assert not [exe for exe in runs if exe.endswith(f"/.cargo/bin/{tool}")]
+
+
+def test_rustup_forced_into_colour_by_the_user_gives_the_same_rust_facts(tmp_path):
+    """RUSTUP_TERM_COLOR=always (set for coloured CI logs) made `rustup show` print escape codes that
+    hid the default host and the active toolchain; the probes ask rustup for no colour."""
+    said = subprocess.run(["rustup", "show"], capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "RUSTUP_TERM_COLOR": "always"}).stdout
+    assert "\x1b[" in said  # the setting really colours rustup's output here
+    plain = run_cli("check", "--python", sys.executable, "--json", "--no-cache", cwd=tmp_path).json()
+    coloured = run_cli("check", "--python", sys.executable, "--json", "--no-cache", cwd=tmp_path,
+                       env={"RUSTUP_TERM_COLOR": "always", "CLICOLOR_FORCE": "1"}).json()
+    assert coloured["facts"]["rust"] == plain["facts"]["rust"]
+    assert plain["facts"]["rust"]["default_host"] == "x86_64-unknown-linux-gnu"

@@ -232,3 +232,26 @@ def test_a_pinned_toolchain_is_asked_through_the_proxy() -> None:
     facts = probe_rust(machine, project)
     assert facts.rustc_version == "1.79.0" and facts.project_toolchain == "1.79"
     assert not [argv for argv in machine.ran if "/toolchains/" in argv[0]]
+
+
+def _coloured(text: str) -> str:
+    """`rustup show` as RUSTUP_TERM_COLOR=always prints it (bold green headers, as rustup 1.29 does)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        head, colon, rest = line.partition(": ")
+        if colon and not line.startswith(" "):
+            out.append(f"\x1b[1m\x1b[92m{head}:\x1b[0m {rest}")
+        elif line.strip() in ("installed toolchains", "active toolchain"):
+            out.append(f"\x1b[1m{line.rstrip()}\x1b[0m\n")
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def test_rustup_output_in_colour_gives_the_same_facts() -> None:
+    """A snapshot of a machine where the user set RUSTUP_TERM_COLOR=always (a live check now asks
+    rustup for no colour; older snapshots hold the escape codes)."""
+    plain = probe_rust(CountingReplay({"show": NEW, **SINGLE}), None)
+    assert _coloured(NEW) != NEW
+    coloured = probe_rust(CountingReplay({"show": _coloured(NEW), **SINGLE}), None)
+    assert coloured == plain and coloured.default_host == "x86_64-unknown-linux-gnu"

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
     from ..cache import Cache
 
 # Probes must never download a toolchain, whatever the cwd or the user's rustup settings say.
-PROBE_ENV = {"RUSTUP_AUTO_INSTALL": "0", "LC_ALL": "C", "VSLANG": "1033"}
+#: What every probe child sees on top of the user's environment: no toolchain installs, English
+#: messages, and no colour codes in what builddoctor parses (a user's RUSTUP_TERM_COLOR=always put
+#: escape sequences into `rustup show`; https://rust-lang.github.io/rustup/environment-variables.html,
+#: https://doc.rust-lang.org/cargo/reference/config.html#termcolor).
+PROBE_ENV = {"RUSTUP_AUTO_INSTALL": "0", "LC_ALL": "C", "VSLANG": "1033", "RUSTUP_TERM_COLOR": "never",
+             "CARGO_TERM_COLOR": "never"}
 
 
 def _current_os() -> OSName:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._parallel import map_all
-from .._text import last_path_part
+from .._text import last_path_part, strip_csi
 from ..facts import RustFacts
 from ..machine import Machine
 from ..proc_result import excerpt as proc_excerpt
@@ -241,9 +241,9 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
         (later if after_show else first)["cargo"] = [cargo, "-V"]
     out = _run_all(machine, first)
 
-    def text(key: str) -> str:
+    def text(key: str) -> str:  # a snapshot may hold rustup's output in colour (RUSTUP_TERM_COLOR=always)
         r = out.get(key)
-        return r.stdout if r is not None and r.ok else ""
+        return strip_csi(r.stdout) if r is not None and r.ok else ""
 
     shown = parse_show(text("show")) if rustup else None
     if rustup and shown is None:  # rustup <= 1.27, or no usable active toolchain: ask one thing at a time
