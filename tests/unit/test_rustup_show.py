@@ -8,6 +8,7 @@ https://github.com/rust-lang/rustup/blob/1.28.2/src/cli/rustup_mode.rs, fn show)
 """
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 
 from builddoctor.machine.record import SCHEMA, run_key
@@ -161,9 +162,15 @@ def test_snapshot_of_an_earlier_builddoctor_answers_with_its_rustup_version_run(
 class Recorded(ReplayMachine):
     """A machine whose runs are given as whole command lines; remembers what was run."""
     def __init__(self, runs: dict[tuple[str, ...], str], files: Sequence[str] = (), *, which: dict[str, str],
-                 texts: dict[str, str] | None = None, env: dict[str, str] | None = None) -> None:
+                 texts: dict[str, str] | None = None, env: dict[str, str] | None = None,
+                 heads: dict[str, bytes] | None = None) -> None:
         reads: dict[str, object] = {f"which {k}": v for k, v in which.items()} | {"env": env or {}, "home": "/home/u"}
         reads |= {f"read_text {path}": text for path, text in (texts or {}).items()}
+        # rustup's proxies are rustup itself (a hard link or a symlink): the same head of the file
+        if heads is None:  # every rustc or cargo in ~/.cargo/bin is rustup's proxy
+            heads = {p: RUSTUP_HEAD for p in which.values() if p == RUSTUP or p.startswith(BIN + "/")}
+        proxies = heads
+        reads |= {f"read_head {path}": base64.b64encode(head).decode() for path, head in proxies.items()}
         for argv, out in runs.items():
             reads[run_key(argv, None)] = {"argv": list(argv), "returncode": 0, "stdout": out, "stderr": "",
                                           "error": None}
@@ -178,6 +185,7 @@ class Recorded(ReplayMachine):
 
 
 BIN = "/home/u/.cargo/bin"
+RUSTUP_HEAD = b"\x7fELF\x02\x01\x01" + b"rustup's own header" * 20
 TOOLCHAIN = "/home/u/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin"
 RUSTC_VV = "rustc 1.80.0 (051478957 2024-07-21)\nhost: x86_64-unknown-linux-gnu\nrelease: 1.80.0\n"
 CARGO_V = "cargo 1.80.0 (376290515 2024-07-16)\n"
@@ -255,3 +263,19 @@ def test_rustup_output_in_colour_gives_the_same_facts() -> None:
     assert _coloured(NEW) != NEW
     coloured = probe_rust(CountingReplay({"show": _coloured(NEW), **SINGLE}), None)
     assert coloured == plain and coloured.default_host == "x86_64-unknown-linux-gnu"
+
+
+def test_a_distro_rustc_beside_a_packaged_rustup_is_run_itself() -> None:
+    """/usr/bin/rustc from the distro and /usr/bin/rustup from a package in the same folder: rustc
+    is not rustup's proxy (another binary), so its own answer is the one reported."""
+    runs = {("/usr/bin/rustup", "show"): NEW.replace("/home/u/.rustup", "/home/u/.rustup"),
+            ("/usr/bin/rustup", "--help"): HELP_128, ("/usr/bin/rustc", "-vV"): RUSTC_VV.replace("1.80.0", "1.75.0")}
+    heads = {"/usr/bin/rustup": RUSTUP_HEAD, "/usr/bin/rustc": b"\x7fELF\x02\x01\x01" + b"rustc driver" * 30}
+    machine = Recorded(runs, [f"{TOOLCHAIN}/rustc"], which={"rustup": "/usr/bin/rustup", "rustc": "/usr/bin/rustc"},
+                       heads=heads)
+    assert probe_rust(machine, None).rustc_version == "1.75.0"
+    assert ("/usr/bin/rustc", "-vV") in machine.ran and (f"{TOOLCHAIN}/rustc", "-vV") not in machine.ran
+    proxied = Recorded({**runs, (f"{TOOLCHAIN}/rustc", "-vV"): RUSTC_VV}, [f"{TOOLCHAIN}/rustc"],
+                       which={"rustup": "/usr/bin/rustup", "rustc": "/usr/bin/rustc"},
+                       heads={"/usr/bin/rustup": RUSTUP_HEAD, "/usr/bin/rustc": RUSTUP_HEAD})
+    assert probe_rust(proxied, None).rustc_version == "1.80.0"  # a proxy there: the toolchain's own rustc

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._parallel import map_all
 from .._text import last_path_part, strip_csi
+from ..binfmt import HEAD_BYTES
 from ..facts import RustFacts
 from ..machine import Machine
 from ..proc_result import excerpt as proc_excerpt
@@ -195,17 +196,27 @@ def toolchain_bin(machine: Machine, active: str, rustup_home: str = "") -> str:
     return machine.join(home, "toolchains", active, "bin") if home else ""
 
 
+def _is_proxy(machine: Machine, program: str, rustup: str) -> bool:
+    """Whether `program` is rustup's proxy for rustc or cargo: beside rustup (where rustup installs its
+    proxies) and the same binary as rustup (a hard link, or a symlink since rustup 1.28). A distro's
+    own rustc in the same folder (/usr/bin beside a packaged rustup) is a different binary."""
+    name = last_path_part(program).lower().removesuffix(".exe")
+    if name not in ("rustc", "cargo") or _folder(program) != _folder(rustup):
+        return False
+    head = machine.read_head(program, HEAD_BYTES)
+    return head is not None and head == machine.read_head(rustup, HEAD_BYTES)
+
+
 def _toolchain_program(machine: Machine, proxy: str, rustup: str, show: str, active: str) -> str:
-    """The active toolchain's own rustc or cargo, when `proxy` is rustup's proxy for it (beside
-    rustup, as rustup installs them) and the file is there. Run directly it prints what the proxy
-    would, without a second rustup start (~10 ms of CPU each here) to resolve the toolchain
-    `rustup show` has already named. "" otherwise: then the proxy runs."""
-    name = last_path_part(proxy)
+    """The active toolchain's own rustc or cargo, when `proxy` is rustup's proxy for it and the file
+    is there. Run directly it prints what the proxy would, without a second rustup start (~10 ms of
+    CPU each here) to resolve the toolchain `rustup show` has already named. "" otherwise: then the
+    proxy runs."""
     home = _rest("rustup home:", show)
-    if not home or _folder(proxy) != _folder(rustup) or name.lower().removesuffix(".exe") not in ("rustc", "cargo"):
+    if not home or not _is_proxy(machine, proxy, rustup):
         return ""
     folder = toolchain_bin(machine, active, home)
-    program = machine.join(folder, name) if folder else ""
+    program = machine.join(folder, last_path_part(proxy)) if folder else ""
     return program if program and machine.is_file(program) else ""
 
 
