@@ -61,28 +61,3 @@ def squeeze(text: str, separators: str, into: str) -> str:
             run = False
     return "".join(out)
 
-
-def strip_csi(text: str) -> str:
-    """`re.sub(r"\\x1b\\[[0-?]*[ -/]*[@-~]", "", text)`: ANSI colour and cursor sequences removed, as a
-    program forced into colour prints them (RUSTUP_TERM_COLOR=always, CLICOLOR_FORCE=1)."""
-    if "\x1b[" not in text:
-        return text
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        start = text.find("\x1b[", i)
-        if start < 0:
-            out.append(text[i:])
-            break
-        out.append(text[i:start])
-        j = start + 2
-        while j < n and "0" <= text[j] <= "?":  # parameter bytes
-            j += 1
-        while j < n and " " <= text[j] <= "/":  # intermediate bytes
-            j += 1
-        if j < n and "@" <= text[j] <= "~":  # the final byte ends the sequence
-            i = j + 1
-        else:  # not a complete sequence: kept as it is
-            out.append(text[start:start + 2])
-            i = start + 2
-    return "".join(out)

@@ -85,10 +85,3 @@ def test_cpuinfo_keys_as_the_regex_said() -> None:
 def test_escaped_literals_extend_a_credential_shapes_heads(pattern: str, heads: list[str]) -> None:
     assert literal_heads(pattern) == heads
 
-
-def test_colour_codes_removed_as_the_regex_removes_them() -> None:
-    """What a program forced into colour prints: CSI sequences among ordinary text, cut-off ones too."""
-    for w in words("\x1b[\x1b[0;1m9~ -/@?ab:\n", n=5000, longest=16):
-        assert _text.strip_csi(w) == re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", w), repr(w)
-    shown = "\x1b[1m\x1b[92mDefault host: \x1b[0mx86_64-unknown-linux-gnu\n"  # RUSTUP_TERM_COLOR=always
-    assert _text.strip_csi(shown) == "Default host: x86_64-unknown-linux-gnu\n"

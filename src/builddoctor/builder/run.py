@@ -23,7 +23,6 @@ from typing import IO, TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     from rich.console import Group
 
-from .._text import strip_csi
 from ..errors import EXIT_BACKEND, EXIT_OUTPUT, EXIT_PROJECT, EXIT_TIMEOUT, UserError
 from ..proc import follow, spawn
 from .launch import ENV_PREFIX, env_key, find_uv, installer_env, make_env_folder, remove_tree, uv_venv_argv
@@ -526,7 +525,9 @@ def installer_explanation(tail: Sequence[str], limit: int = 700) -> str:
     several lines (`\u00d7 No solution found` / `╰─▶ Because the current Python version (3.9) does not
     satisfy Python>=3.11 and ...` / `hint:`), pip's over `ERROR:` lines; the last line alone is often a
     hint that hides the cause."""
-    lines = [t.strip() for t in map(strip_csi, tail) if t.strip()]  # FORCE_COLOR=1 colours uv's output
+    from ..logs.reader import strip_ansi  # FORCE_COLOR=1 colours uv's output
+
+    lines = [t.strip() for t in map(strip_ansi, tail) if t.strip()]
     start = next((i for i, t in enumerate(lines) if _INSTALLER_ERROR.match(t)), max(0, len(lines) - 1))
     text = " ".join(t.lstrip("\u00d7\u2570\u2500\u25b6\u2502 ").strip() for t in lines[start:])
     text = " ".join(text.split())

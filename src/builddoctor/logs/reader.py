@@ -32,6 +32,12 @@ class ReadStats:
     replaced: int = 0  # lines with bytes that are not UTF-8
 
 
+def strip_ansi(text: str) -> str:
+    """`text` without CSI (colours, cursor moves) and OSC (titles, hyperlinks) sequences or lone
+    escapes: what a program forced into colour (FORCE_COLOR=1, RUSTUP_TERM_COLOR=always) prints."""
+    return _ANSI.sub("", text) if "\x1b" in text else text
+
+
 def repair_mojibake(text: str) -> str:
     """Undo one round of UTF-8-read-as-Mac-Roman or -as-Windows-1252; `text` unchanged otherwise.
 
@@ -54,8 +60,7 @@ def clean(raw: bytes, stats: ReadStats | None = None) -> str:
     text = raw.decode("utf-8", errors="replace")
     if stats is not None and "\ufffd" in text:
         stats.replaced += 1
-    if "\x1b" in text:
-        text = _ANSI.sub("", text)
+    text = strip_ansi(text)
     fixed = repair_mojibake(text)
     if stats is not None and fixed is not text and fixed != text:
         stats.repaired += 1
@@ -97,5 +102,4 @@ def text_lines(lines: Iterable[str]) -> Iterator[str]:
     """Already-decoded lines (a build's own output) through the same cleaning, bounded too."""
     for line in lines:
         for part in line.split("\r"):
-            text = _ANSI.sub("", part) if "\x1b" in part else part
-            yield _CONTROL.sub("", text)[:MAX_LINE]
+            yield _CONTROL.sub("", strip_ansi(part))[:MAX_LINE]

@@ -127,7 +127,7 @@ class ReplayMachine(Machine):
             env: Mapping[str, str] | None = None) -> ProcResult:
         found = run_key(argv, key, env)
         if found not in self._reads and argv and key is None and not env:
-            name = last_path_part(argv[0]).removesuffix(".exe").removesuffix(".EXE")
+            name = last_path_part(argv[0]).lower().removesuffix(".exe")
             then = EARLIER_ARGS.get((name, tuple(argv[1:])))
             if then is not None and run_key([argv[0], *then], None) in self._reads:
                 found = run_key([argv[0], *then], None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._parallel import map_all
-from .._text import last_path_part, strip_csi
+from .._text import last_path_part
 from ..binfmt import HEAD_BYTES
 from ..facts import RustFacts
 from ..machine import Machine
@@ -26,14 +26,14 @@ def _is_triple(text: str) -> bool:
     return 2 <= len(parts) <= 5 and "." not in parts[0] and all(p and _TRIPLE_CHARS.issuperset(p) for p in parts)
 
 
+def _after(prefix: str, text: str) -> list[str]:
+    """What follows `prefix` on each line that starts with it."""
+    return [line[len(prefix):] for line in text.splitlines() if line.startswith(prefix)]
+
+
 def _first(prefix: str, text: str) -> str:
     """The first word after `prefix` at the start of a line: "rustup " needs its space, "host:" none."""
-    for line in text.splitlines():
-        if line.startswith(prefix):
-            words = line[len(prefix):].split(None, 1)
-            if words:
-                return words[0]
-    return ""
+    return next((rest.split(None, 1)[0] for rest in _after(prefix, text) if rest.split()), "")
 
 
 def _rustup_version(text: str) -> str:
@@ -176,10 +176,7 @@ def _run_all(machine: Machine, jobs: dict[str, list[str]],
 
 def _rest(prefix: str, text: str) -> str:
     """The rest of the first line that starts with `prefix`, stripped (a path may hold spaces)."""
-    for line in text.splitlines():
-        if line.startswith(prefix):
-            return line[len(prefix):].strip()
-    return ""
+    return next(iter(_after(prefix, text)), "").strip()
 
 
 def _folder(path: str) -> str:
@@ -196,28 +193,26 @@ def toolchain_bin(machine: Machine, active: str, rustup_home: str = "") -> str:
     return machine.join(home, "toolchains", active, "bin") if home else ""
 
 
-def _is_proxy(machine: Machine, program: str, rustup: str) -> bool:
+def _is_proxy(machine: Machine, program: str, rustup: str, rustup_head: bytes | None) -> bool:
     """Whether `program` is rustup's proxy for rustc or cargo: beside rustup (where rustup installs its
-    proxies) and the same binary as rustup (a hard link, or a symlink since rustup 1.28). A distro's
-    own rustc in the same folder (/usr/bin beside a packaged rustup) is a different binary."""
+    proxies) and the same binary as rustup (`rustup_head`, its first bytes: a hard link, or a symlink
+    since rustup 1.28). A distro's own rustc in the same folder (/usr/bin beside a packaged rustup) is
+    a different binary."""
     name = last_path_part(program).lower().removesuffix(".exe")
-    if name not in ("rustc", "cargo") or _folder(program) != _folder(rustup):
+    if name not in ("rustc", "cargo") or _folder(program) != _folder(rustup) or rustup_head is None:
         return False
-    head = machine.read_head(program, HEAD_BYTES)
-    return head is not None and head == machine.read_head(rustup, HEAD_BYTES)
+    return machine.read_head(program, HEAD_BYTES) == rustup_head
 
 
-def _toolchain_program(machine: Machine, proxy: str, rustup: str, show: str, active: str) -> str:
-    """The active toolchain's own rustc or cargo, when `proxy` is rustup's proxy for it and the file
-    is there. Run directly it prints what the proxy would, without a second rustup start (~10 ms of
-    CPU each here) to resolve the toolchain `rustup show` has already named. "" otherwise: then the
-    proxy runs."""
-    home = _rest("rustup home:", show)
-    if not home or not _is_proxy(machine, proxy, rustup):
+def _toolchain_program(machine: Machine, proxy: str, rustup: str, rustup_head: bytes | None, folder: str) -> str:
+    """The active toolchain's own rustc or cargo (in `folder`, its bin folder), when `proxy` is
+    rustup's proxy for it and the file is there. Run directly it prints what the proxy would, without
+    a second rustup start (~10 ms of CPU each here) to resolve the toolchain `rustup show` has already
+    named. "" otherwise: then the proxy runs."""
+    if not folder or not _is_proxy(machine, proxy, rustup, rustup_head):
         return ""
-    folder = toolchain_bin(machine, active, home)
-    program = machine.join(folder, last_path_part(proxy)) if folder else ""
-    return program if program and machine.is_file(program) else ""
+    program = machine.join(folder, last_path_part(proxy))
+    return program if machine.is_file(program) else ""
 
 
 def _off_path_cargo(machine: Machine) -> str:
@@ -252,9 +247,15 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
         (later if after_show else first)["cargo"] = [cargo, "-V"]
     out = _run_all(machine, first)
 
-    def text(key: str) -> str:  # a snapshot may hold rustup's output in colour (RUSTUP_TERM_COLOR=always)
+    def text(key: str) -> str:
         r = out.get(key)
-        return strip_csi(r.stdout) if r is not None and r.ok else ""
+        if r is None or not r.ok:
+            return ""
+        if "\x1b" in r.stdout:  # a snapshot may hold rustup's output in colour (RUSTUP_TERM_COLOR=always)
+            from ..logs.reader import strip_ansi
+
+            return strip_ansi(r.stdout)
+        return r.stdout
 
     shown = parse_show(text("show")) if rustup else None
     if rustup and shown is None:  # rustup <= 1.27, or no usable active toolchain: ask one thing at a time
@@ -264,9 +265,13 @@ def probe_rust(machine: Machine, project: str | None) -> RustFacts:
             **({} if pinned else {"targets": [rustup, "target", "list", "--installed"]}),
         }
     direct: set[str] = set()
-    if shown is not None and rustup:
-        for key in ("rustc", "cargo"):
-            own = _toolchain_program(machine, later[key][0], rustup, text("show"), shown[1]) if key in later else ""
+    proxied = [key for key in ("rustc", "cargo") if key in later]
+    if shown is not None and rustup and proxied:
+        home = _rest("rustup home:", text("show"))  # as rustup printed it; the toolchain show names
+        folder = toolchain_bin(machine, shown[1], home) if home else ""
+        head = machine.read_head(rustup, HEAD_BYTES) if folder else None
+        for key in proxied:
+            own = _toolchain_program(machine, later[key][0], rustup, head, folder)
             if own:
                 later[key] = [own, *later[key][1:]]
                 direct.add(key)
