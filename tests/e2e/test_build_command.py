@@ -172,6 +172,37 @@ def test_without_uv_pip_fills_the_environment_and_no_isolation_uses_the_interpre
     no_staging_left(tmp_path)
 
 
+def test_the_next_build_runs_the_backend_from_the_bytecode_the_last_one_compiled(work: Path, tmp_path: Path) -> None:
+    """builder/bytecode.py: the second build's hooks use the setuptools bytecode the first one wrote (had
+    they compiled it again, its files would be new ones); --no-cache neither reads nor writes it."""
+    sdist, python = sdist_of(work, "setuptools-c"), cpython("3.13")
+    env = {**clean_env(work), "BUILDDOCTOR_CACHE_DIR": str(tmp_path / "cache")}
+    env["PYTHONDONTWRITEBYTECODE"] = ""  # empty is unset for Python: bytecode is written, as most users run it
+
+    def stored() -> dict[str, tuple[int, int]]:
+        return {str(p.relative_to(tmp_path / "cache")): (p.stat().st_ino, p.stat().st_mtime_ns)
+                for p in (tmp_path / "cache").glob("build-bytecode/*/**/setuptools/**/*.pyc")}
+
+    first = build(str(sdist), "--python", str(python), "-o", str(tmp_path / "one"), env=env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    kept = stored()
+    assert any(name.endswith("setuptools/__pycache__/build_meta.cpython-313.pyc") for name in kept), sorted(kept)[:5]
+
+    second = build(str(sdist), "--python", str(python), "-o", str(tmp_path / "two"), env=env)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert stored() == kept  # used as they were: not one of them compiled again
+    assert len(list((tmp_path / "cache" / "build-bytecode").iterdir())) == 1
+
+    (tmp_path / "empty").mkdir()
+    cold = build(str(sdist), "--python", str(python), "-o", str(tmp_path / "three"), "--no-cache",
+                 env={**env, "BUILDDOCTOR_CACHE_DIR": str(tmp_path / "empty")})
+    assert cold.returncode == 0, cold.stderr[-3000:]
+    # no bytecode and no program answers (the parsed tables of builddoctor's own data are not about the machine)
+    assert {p.name for p in (tmp_path / "empty").iterdir()} <= {"tables"}
+    [a], [b], [c] = (list((tmp_path / d).glob("*.whl")) for d in ("one", "two", "three"))
+    assert a.name == b.name == c.name
+
+
 # --- broken projects -----------------------------------------------------------------------------------
 
 def project(tmp_path: Path, pyproject: str, backend: str | None = None) -> Path:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..facts import Facts
     from ..machine import Machine
     from ..rules.model import Finding
+    from .bytecode import Kept
     from .early import Source
     from .launch import Launch
     from .plan import BuildPlan, ConfigValue
@@ -66,6 +67,7 @@ class BuildOptions:
     limits: Limits = DEFAULT_LIMITS
     pass_env: tuple[str, ...] = ()
     target: str | None = None
+    cache: bool = True
 
 
 def options_from(args: Namespace) -> BuildOptions:
@@ -76,7 +78,7 @@ def options_from(args: Namespace) -> BuildOptions:
         idle_timeout=args.idle_timeout, overwrite=args.overwrite, installer=args.installer,
         limits=Limits(max_total_bytes=args.max_extract_bytes, max_member_bytes=args.max_member_bytes,
                       max_members=args.max_members, allow_zip=args.allow_zip),
-        pass_env=tuple(args.pass_env), target=getattr(args, "target", None))
+        pass_env=tuple(args.pass_env), target=getattr(args, "target", None), cache=getattr(args, "cache", True))
 
 
 def parse_config(items: list[str]) -> dict[str, ConfigValue]:
@@ -282,7 +284,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     # The preflight (~0.2 s of CPU, most of it imports) starts once the installer runs: started with
     # the others, it took the GIL from the steps above and the installer started ~50 ms later.
     checked: _Task[CheckResult] = _Task(lambda: _check(opts.python, str(unpacked.result()), opts.target,
-                                                       resolve=opts.isolation), start=False)
+                                                       resolve=opts.isolation, cache=opts.cache), start=False)
     try:
         if python is None:
             _stop_if_blocked(checked.result(), opts)
@@ -327,6 +329,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
         _refuse_cycle(identity, rest)
         if env is not None and rest:
             _or_preflight(lambda: env.install(rest, os.environ), checked, opts)
+        kept = _kept_bytecode(opts, env) if env is not None else None  # before the preflight's wait
         progress.phase("preflight: checking every layer against the interpreter")
         result = checked.result()
     finally:
@@ -357,6 +360,8 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
                        written_platform=result.facts.interpreter.platform)
     except UserError as exc:
         if exc.exit_code == EXIT_BACKEND:
+            if kept is not None:  # what the backend compiled before it failed helps the next attempt
+                kept.keep()
             _diagnose_own_log(progress, result, plan, src)
         raise
     finally:
@@ -364,7 +369,7 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
     # The environment and the unpacked sdist are done with: each removed on its own thread while the
     # wheel is verified (their owners then find little left to remove; one thread for both took
     # ~40 ms after the last hook, twice the verify).
-    cleared = [_Task(_clear, [folder]) for folder in (env.path if env is not None else None, stage / "src")]
+    cleared = [_Task(_clear, [env.path if env is not None else None], kept), _Task(_clear, [stage / "src"])]
     try:
         progress.phase("verifying the wheel's tags and binaries")
         _verify(wheel, plan, result, identity)
@@ -376,13 +381,32 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
             task.wait()
 
 
-def _clear(folders: list[Path | None]) -> None:
-    """Remove what builddoctor made (best effort: the folder's owner removes what is left)."""
+def _clear(folders: list[Path | None], kept: Kept | None = None) -> None:
+    """Remove what builddoctor made (best effort: the folder's owner removes what is left), once the
+    bytecode the backend wrote in the environment is kept for the next build (bytecode.py)."""
     import shutil
+
+    if kept is not None:
+        kept.keep()
 
     for folder in folders:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _kept_bytecode(opts: BuildOptions, env: BuildEnv) -> Kept | None:
+    """The environment's bytecode store (bytecode.py), moved into the environment before the first hook."""
+    if not opts.cache or os.environ.get("BUILDDOCTOR_NO_CACHE"):
+        return None
+    from ..cachedir import default_dir
+    from .bytecode import Kept
+
+    folder = default_dir()
+    if not folder:
+        return None
+    kept = Kept(folder, env.base_python, str(env.path))
+    kept.restore()
+    return kept
 
 
 _T = TypeVar("_T")
@@ -497,7 +521,8 @@ def _planned(plan: BuildPlan, name: str) -> str:
     return next((c.value or "" for c in plan.env if c.name.upper() == name and c.action == "set"), "")
 
 
-def _check(python: str | None, project: str, target: str | None = None, *, resolve: bool = False) -> CheckResult:
+def _check(python: str | None, project: str, target: str | None = None, *, resolve: bool = False,
+           cache: bool = True) -> CheckResult:
     """check's result; a project that compiles no Rust skips the Rust probes. `resolve` (isolated builds,
     which go to the configured index anyway): the build requirements are resolved against that index,
     so known tool problems are judged on the versions the build environment really gets."""
@@ -517,7 +542,7 @@ def _check(python: str | None, project: str, target: str | None = None, *, resol
     from ..probes import probe_all
     from ..rules import diagnose
 
-    with open_machine(None, index=finder, cache=_cache()) as (machine, _):
+    with open_machine(None, index=finder, cache=_cache() if cache else None) as (machine, _):
         facts = probe_all(machine, python, _abs(project), rust_if_needed=True, isolated=resolve)
     if facts.project is not None and facts.project.uv_lock_text:
         facts = replace(facts, project=replace(facts.project, uv_lock_text=""))

@@ -51,5 +51,8 @@ def add_arguments(p: Options) -> None:
     g.add_argument("--max-members", type=count, default=200_000, metavar="N",
                    help="files and folders an sdist may hold (default 200000)")
     g.add_argument("--allow-zip", action="store_true", help="accept .zip sdists (refused by default, PEP 625)")
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="neither read nor write the user cache (the preflight's program answers, the build "
+                        "environment's bytecode; see README)")
     p.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto",
                    help="fills the isolated environment (default: uv when available, else pip)")

@@ -1,0 +1,125 @@
+"""builder/bytecode.py: the build environment's `__pycache__` folders, kept from one build to the next.
+
+Real folders laid out as uv makes an environment (lib/pythonX.Y/site-packages with dist-info folders);
+the end-to-end check that a second real build does not compile its backend again is in
+tests/e2e/test_build_command.py.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from builddoctor.builder.bytecode import KEEP, STORE, Kept, prune, site_packages
+
+PY = "/opt/python3.11/bin/python3.11"
+
+
+def make_env(root: Path, dists: tuple[str, ...] = ("setuptools-80.9.0",), pyc: bytes | None = b"compiled") -> Path:
+    """An environment with a package `setuptools` (and `_distutils_hack`), bytecode written when `pyc`."""
+    site = root / "lib" / "python3.11" / "site-packages"
+    for pkg in ("setuptools", "setuptools/command", "_distutils_hack"):
+        (site / pkg).mkdir(parents=True, exist_ok=True)
+        (site / pkg / "__init__.py").write_text("x = 1\n", encoding="utf-8")
+        if pyc is not None:
+            (site / pkg / "__pycache__").mkdir()
+            (site / pkg / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(pyc)
+    for dist in dists:
+        (site / f"{dist}.dist-info").mkdir()
+    return site
+
+
+def pycs(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*.pyc"))}
+
+
+def test_what_one_build_compiled_is_in_the_next_builds_environment(tmp_path: Path) -> None:
+    first = make_env(tmp_path / "env1")
+    written = pycs(first)
+    assert len(written) == 3
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep() == 3
+    assert pycs(first) == {}  # moved, not copied: the environment is removed right after
+
+    second = make_env(tmp_path / "env2", pyc=None)
+    kept = Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2"))
+    assert kept.restore() == 3
+    assert pycs(second) == written
+
+
+def test_another_version_of_a_distribution_or_interpreter_gets_nothing(tmp_path: Path) -> None:
+    make_env(tmp_path / "env1")
+    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+
+    newer = make_env(tmp_path / "env2", dists=("setuptools-80.9.1",), pyc=None)
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2")).restore() == 0
+    assert pycs(newer) == {}
+    more = make_env(tmp_path / "env3", dists=("setuptools-80.9.0", "wheel-0.45.1"), pyc=None)
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env3")).restore() == 0
+    assert pycs(more) == {}
+    other_python = make_env(tmp_path / "env4", pyc=None)
+    assert Kept(str(tmp_path / "cache"), "/usr/bin/python3.11", str(tmp_path / "env4")).restore() == 0
+    assert pycs(other_python) == {}
+
+
+def test_bytecode_the_new_environment_already_has_is_left_as_it_is(tmp_path: Path) -> None:
+    make_env(tmp_path / "env1", pyc=b"old")
+    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+    shipped = make_env(tmp_path / "env2", pyc=b"shipped with the wheel")
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2")).restore() == 0
+    assert set(pycs(shipped).values()) == {b"shipped with the wheel"}
+
+
+def test_a_package_the_new_environment_lacks_gets_no_folder(tmp_path: Path) -> None:
+    make_env(tmp_path / "env1")
+    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+    site = make_env(tmp_path / "env2", pyc=None)
+    import shutil
+
+    shutil.rmtree(site / "_distutils_hack")
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2")).restore() == 2
+    assert not (site / "_distutils_hack").exists()
+
+
+def test_a_second_keep_of_the_same_key_replaces_the_first(tmp_path: Path) -> None:
+    make_env(tmp_path / "env1", pyc=b"first")
+    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+    make_env(tmp_path / "env2", pyc=b"second")  # a concurrent build that found the store empty
+    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2")).keep()
+    third = make_env(tmp_path / "env3", pyc=None)
+    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env3")).restore()
+    assert set(pycs(third).values()) == {b"second"}
+
+
+def test_an_environment_without_site_packages_or_distributions_keeps_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert site_packages(str(tmp_path / "empty")) is None
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "empty")).keep() == 0
+    make_env(tmp_path / "nodists", dists=())
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "nodists")).keep() == 0
+    assert not (tmp_path / "cache").exists()
+
+
+def test_only_the_most_recently_used_stores_are_kept(tmp_path: Path) -> None:
+    for i in range(KEEP + 3):
+        make_env(tmp_path / f"env{i}", dists=(f"setuptools-80.{i}",))
+        Kept(str(tmp_path / "cache"), PY, str(tmp_path / f"env{i}")).keep()
+        store = tmp_path / "cache" / STORE
+        os.utime(max(store.iterdir(), key=lambda p: p.stat().st_mtime_ns), (1_000_000 + i, 1_000_000 + i))
+    prune(str(tmp_path / "cache" / STORE), KEEP)
+    assert len(list((tmp_path / "cache" / STORE).iterdir())) == KEEP
+    newest = make_env(tmp_path / "again", dists=(f"setuptools-80.{KEEP + 2}",), pyc=None)
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "again")).restore() == 3
+    oldest = make_env(tmp_path / "again0", dists=("setuptools-80.0",), pyc=None)
+    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "again0")).restore() == 0
+    assert pycs(newest) and not pycs(oldest)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_the_store_is_the_users_own(tmp_path: Path) -> None:
+    make_env(tmp_path / "env1")
+    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+    store = next((tmp_path / "cache" / STORE).iterdir())
+    assert store.stat().st_mode & 0o077 == 0
+    assert store.parent.stat().st_mode & 0o077 == 0
