@@ -15,6 +15,7 @@ import pytest
 from builddoctor.builder.bytecode import KEEP, STORE, Kept, prune, site_packages
 
 PY = "/opt/python3.11/bin/python3.11"
+REQS = ["setuptools>=77"]
 
 
 def make_env(root: Path, dists: tuple[str, ...] = ("setuptools-80.9.0",), pyc: bytes | None = b"compiled") -> Path:
@@ -39,87 +40,105 @@ def test_what_one_build_compiled_is_in_the_next_builds_environment(tmp_path: Pat
     first = make_env(tmp_path / "env1")
     written = pycs(first)
     assert len(written) == 3
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep() == 3
+    assert Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1")) == 3
     assert pycs(first) == {}  # moved, not copied: the environment is removed right after
 
     second = make_env(tmp_path / "env2", pyc=None)
-    kept = Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2"))
-    assert kept.restore() == 3
+    kept = Kept(str(tmp_path / "cache"), PY, REQS)
+    assert kept.known()
+    assert kept.restore(str(tmp_path / "env2")) == 3
     assert pycs(second) == written
 
 
 def test_another_version_of_a_distribution_or_interpreter_gets_nothing(tmp_path: Path) -> None:
     make_env(tmp_path / "env1")
-    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1"))
 
     newer = make_env(tmp_path / "env2", dists=("setuptools-80.9.1",), pyc=None)
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2")).restore() == 0
+    assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env2")) == 0
     assert pycs(newer) == {}
     more = make_env(tmp_path / "env3", dists=("setuptools-80.9.0", "wheel-0.45.1"), pyc=None)
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env3")).restore() == 0
+    assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env3")) == 0
     assert pycs(more) == {}
     other_python = make_env(tmp_path / "env4", pyc=None)
-    assert Kept(str(tmp_path / "cache"), "/usr/bin/python3.11", str(tmp_path / "env4")).restore() == 0
+    assert Kept(str(tmp_path / "cache"), "/usr/bin/python3.11", REQS).restore(str(tmp_path / "env4")) == 0
     assert pycs(other_python) == {}
 
 
 def test_bytecode_the_new_environment_already_has_is_left_as_it_is(tmp_path: Path) -> None:
     make_env(tmp_path / "env1", pyc=b"old")
-    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1"))
     shipped = make_env(tmp_path / "env2", pyc=b"shipped with the wheel")
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2")).restore() == 0
+    assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env2")) == 0
     assert set(pycs(shipped).values()) == {b"shipped with the wheel"}
 
 
 def test_a_package_the_new_environment_lacks_gets_no_folder(tmp_path: Path) -> None:
     make_env(tmp_path / "env1")
-    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1"))
     site = make_env(tmp_path / "env2", pyc=None)
     import shutil
 
     shutil.rmtree(site / "_distutils_hack")
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2")).restore() == 2
+    assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env2")) == 2
     assert not (site / "_distutils_hack").exists()
 
 
 def test_a_second_keep_of_the_same_key_replaces_the_first(tmp_path: Path) -> None:
     make_env(tmp_path / "env1", pyc=b"first")
-    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1"))
     make_env(tmp_path / "env2", pyc=b"second")  # a concurrent build that found the store empty
-    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env2")).keep()
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env2"))
     third = make_env(tmp_path / "env3", pyc=None)
-    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env3")).restore()
+    Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env3"))
     assert set(pycs(third).values()) == {b"second"}
 
 
 def test_an_environment_without_site_packages_or_distributions_keeps_nothing(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert site_packages(str(tmp_path / "empty")) is None
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "empty")).keep() == 0
+    assert Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "empty")) == 0
     make_env(tmp_path / "nodists", dists=())
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "nodists")).keep() == 0
+    assert Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "nodists")) == 0
     assert not (tmp_path / "cache").exists()
 
 
 def test_only_the_most_recently_used_stores_are_kept(tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
     for i in range(KEEP + 3):
-        make_env(tmp_path / f"env{i}", dists=(f"setuptools-80.{i}",))
-        Kept(str(tmp_path / "cache"), PY, str(tmp_path / f"env{i}")).keep()
-        store = tmp_path / "cache" / STORE
-        os.utime(max(store.iterdir(), key=lambda p: p.stat().st_mtime_ns), (1_000_000 + i, 1_000_000 + i))
+        make_env(tmp_path / f"env{i}")
+        Kept(cache, PY, [f"setuptools>={i}"]).keep(str(tmp_path / f"env{i}"))
+        os.utime(Kept(cache, PY, [f"setuptools>={i}"]).folder, (1_000_000 + i, 1_000_000 + i))
     prune(str(tmp_path / "cache" / STORE), KEEP)
     assert len(list((tmp_path / "cache" / STORE).iterdir())) == KEEP
-    newest = make_env(tmp_path / "again", dists=(f"setuptools-80.{KEEP + 2}",), pyc=None)
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "again")).restore() == 3
-    oldest = make_env(tmp_path / "again0", dists=("setuptools-80.0",), pyc=None)
-    assert Kept(str(tmp_path / "cache"), PY, str(tmp_path / "again0")).restore() == 0
-    assert pycs(newest) and not pycs(oldest)
+    assert Kept(cache, PY, [f"setuptools>={KEEP + 2}"]).known()
+    assert not Kept(cache, PY, ["setuptools>=0"]).known()
+    newest = make_env(tmp_path / "again", pyc=None)
+    assert Kept(cache, PY, [f"setuptools>={KEEP + 2}"]).restore(str(tmp_path / "again")) == 3
+    assert pycs(newest)
+
+
+def test_a_new_resolution_of_the_same_requirements_replaces_the_old_store(tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    assert not Kept(cache, PY, REQS).known()
+    make_env(tmp_path / "env1", dists=("setuptools-80.9.0",))
+    Kept(cache, PY, REQS).keep(str(tmp_path / "env1"))
+    assert Kept(cache, PY, REQS).known()
+    make_env(tmp_path / "env2", dists=("setuptools-81.0.0",), pyc=b"81")  # a release since
+    Kept(cache, PY, REQS).keep(str(tmp_path / "env2"))
+    assert len(list(Path(Kept(cache, PY, REQS).folder).iterdir())) == 1
+    old = make_env(tmp_path / "env3", dists=("setuptools-80.9.0",), pyc=None)
+    assert Kept(cache, PY, REQS).restore(str(tmp_path / "env3")) == 0 and not pycs(old)
+    new = make_env(tmp_path / "env4", dists=("setuptools-81.0.0",), pyc=None)
+    assert Kept(cache, PY, REQS).restore(str(tmp_path / "env4")) == 3
+    assert set(pycs(new).values()) == {b"81"}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_the_store_is_the_users_own(tmp_path: Path) -> None:
     make_env(tmp_path / "env1")
-    Kept(str(tmp_path / "cache"), PY, str(tmp_path / "env1")).keep()
-    store = next((tmp_path / "cache" / STORE).iterdir())
-    assert store.stat().st_mode & 0o077 == 0
-    assert store.parent.stat().st_mode & 0o077 == 0
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1"))
+    folder = next((tmp_path / "cache" / STORE).iterdir())
+    store = next(folder.iterdir())
+    for made in (store.parent.parent, folder, store):
+        assert made.stat().st_mode & 0o077 == 0, made

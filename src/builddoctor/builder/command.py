@@ -313,6 +313,11 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
                 if env is not None:
                     rechecked.start()
 
+        kept = _bytecode_store(opts, env, early) if env is not None else None
+        if env is not None and (kept is None or not kept.known()):
+            from .bytecode import can_compile_faster
+
+            env.compile_bytecode = can_compile_faster()  # nothing kept to move in: uv compiles, a worker a core
         if env is not None and early:
             progress.phase("installing the build requirements; preflight")
             _or_preflight(lambda: env.install(early, os.environ, then=then), checked, opts)
@@ -329,7 +334,8 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
         _refuse_cycle(identity, rest)
         if env is not None and rest:
             _or_preflight(lambda: env.install(rest, os.environ), checked, opts)
-        kept = _kept_bytecode(opts, env) if env is not None else None  # before the preflight's wait
+        if kept is not None and env is not None:  # before the preflight's wait
+            kept.restore(str(env.path))
         progress.phase("preflight: checking every layer against the interpreter")
         result = checked.result()
     finally:
@@ -360,8 +366,8 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
                        written_platform=result.facts.interpreter.platform)
     except UserError as exc:
         if exc.exit_code == EXIT_BACKEND:
-            if kept is not None:  # what the backend compiled before it failed helps the next attempt
-                kept.keep()
+            if kept is not None and env is not None:  # what the backend compiled helps the next attempt
+                kept.keep(str(env.path))
             _diagnose_own_log(progress, result, plan, src)
         raise
     finally:
@@ -386,27 +392,23 @@ def _clear(folders: list[Path | None], kept: Kept | None = None) -> None:
     bytecode the backend wrote in the environment is kept for the next build (bytecode.py)."""
     import shutil
 
-    if kept is not None:
-        kept.keep()
+    if kept is not None and folders[0] is not None:
+        kept.keep(str(folders[0]))
 
     for folder in folders:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _kept_bytecode(opts: BuildOptions, env: BuildEnv) -> Kept | None:
-    """The environment's bytecode store (bytecode.py), moved into the environment before the first hook."""
+def _bytecode_store(opts: BuildOptions, env: BuildEnv, requirements: Iterable[str] | None) -> Kept | None:
+    """The build environment's bytecode store (bytecode.py); None with --no-cache."""
     if not opts.cache or os.environ.get("BUILDDOCTOR_NO_CACHE"):
         return None
     from ..cachedir import default_dir
     from .bytecode import Kept
 
     folder = default_dir()
-    if not folder:
-        return None
-    kept = Kept(folder, env.base_python, str(env.path))
-    kept.restore()
-    return kept
+    return Kept(folder, env.base_python, list(requirements or ())) if folder else None
 
 
 _T = TypeVar("_T")

@@ -452,6 +452,7 @@ class BuildEnv:
         self.base_python = base_python
         self.children = children
         self.launch = launch  # `uv venv` may already run (launch.py)
+        self.compile_bytecode = False  # uv compiles what it installs (bytecode.py decides)
         self.uv = None
         if installer in ("auto", "uv"):
             self.uv = launch.uv if launch is not None and launch.uv else find_uv()
@@ -493,7 +494,8 @@ class BuildEnv:
             return
         env = {**installer_env(base_env), "VIRTUAL_ENV": str(self.path)}
         if self.uv:
-            argv = [self.uv, "pip", "install", "--quiet", "--python", self.python_executable, *requirements]
+            argv = [self.uv, "pip", "install", "--quiet", *(["--compile-bytecode"] if self.compile_bytecode else []),
+                    "--python", self.python_executable, *requirements]
         else:  # pip ignores markers on the command line, but honours them in a requirements file
             reqs = self.path.parent / f"requirements-{len(list(self.path.parent.glob('requirements-*')))}.txt"
             reqs.write_text("\n".join(requirements) + "\n", encoding="utf-8")
