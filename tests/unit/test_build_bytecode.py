@@ -142,3 +142,59 @@ def test_the_store_is_the_users_own(tmp_path: Path) -> None:
     store = next(folder.iterdir())
     for made in (store.parent.parent, folder, store):
         assert made.stat().st_mode & 0o077 == 0, made
+
+
+def test_a_restore_leaves_the_store_whole_for_the_next_or_a_concurrent_build(tmp_path: Path) -> None:
+    first = make_env(tmp_path / "env1")
+    written = pycs(first)
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1"))
+    for name in ("env2", "env3"):  # the second finds what the first was given
+        site = make_env(tmp_path / name, pyc=None)
+        assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / name)) == 3
+        assert pycs(site) == written
+    # the interpreter replaces a stale .pyc with a new file: the store's copy is not written through
+    site2 = tmp_path / "env2" / "lib" / "python3.11" / "site-packages"
+    stale = site2 / "setuptools" / "__pycache__" / "__init__.cpython-311.pyc"
+    tmp = stale.with_name("tmp.pyc")
+    tmp.write_bytes(b"recompiled")
+    os.replace(tmp, stale)
+    fourth = make_env(tmp_path / "env4", pyc=None)
+    assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env4")) == 3
+    assert set(pycs(fourth).values()) == {b"compiled"}
+
+
+def test_where_hard_links_fail_the_folders_are_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_env(tmp_path / "env1")
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1"))
+
+    def no_links(src: str, dst: str) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    site = make_env(tmp_path / "env2", pyc=None)
+    assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env2")) == 3
+    assert set(pycs(site).values()) == {b"compiled"}
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_nothing_but_speed(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the cache folder should be\n", encoding="utf-8")
+    site = make_env(tmp_path / "env1")
+    kept = Kept(str(tmp_path / "cache"), PY, REQS)
+    assert not kept.known()
+    assert kept.restore(str(tmp_path / "env1")) == 0
+    assert kept.keep(str(tmp_path / "env1")) == 0
+    assert len(pycs(site)) == 3  # left where they were (removed with the environment)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_a_symlinked_pycache_in_the_environment_is_not_kept(tmp_path: Path) -> None:
+    site = make_env(tmp_path / "env1", pyc=None)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.cpython-311.pyc").write_bytes(b"planted")
+    (site / "setuptools" / "__pycache__").symlink_to(tmp_path / "elsewhere")
+    (site / "_distutils_hack" / "__pycache__").mkdir()
+    (site / "_distutils_hack" / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"compiled")
+    assert Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1")) == 1
+    fresh = make_env(tmp_path / "env2", pyc=None)
+    assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env2")) == 1
+    assert set(pycs(fresh).values()) == {b"compiled"}
