@@ -698,6 +698,22 @@ def d10_machine_state(tmp: Path) -> Plan:
                 run=check_then_snapshot)
 
 
+def d11_cache_is_a_file(tmp: Path) -> Plan:
+    """The user cache folder (program answers, kept bytecode) is a file: the build neither fails nor
+    replaces it; bytecode is written (PYTHONDONTWRITEBYTECODE empty), so there is something to keep."""
+    cache = tmp / "cache"
+    cache.write_text("not a folder\n", encoding="utf-8")
+    example = ROOT / "examples" / "setuptools-c"
+    files = {rel: (example / rel).read_bytes() for rel in ("pyproject.toml", "setup.py", "README.md", "src/hello_c.c")}
+
+    def unchanged(run: Run) -> None:
+        assert cache.read_text(encoding="utf-8") == "not a folder\n"
+
+    (tmp / "src").mkdir()
+    return build_plan(tmp, sdist_of(tmp / "src", files, top="hello_c-0.1.0"),
+                      env={"BUILDDOCTOR_CACHE_DIR": str(cache), "PYTHONDONTWRITEBYTECODE": ""}, after=unchanged)
+
+
 def v_wheel(members: list[tuple[zipfile.ZipInfo | str, bytes]], patch: Callable[[bytes], bytes] | None = None):
     """A `builddoctor verify` row: one hostile wheel, verified in place (nothing may change)."""
 
@@ -1389,6 +1405,8 @@ CASES: list[Case] = [
          WHEEL_NAME, wheels=1),
     Case("D9", "snapshot -o an existing file", d9_report_exists, 2, "already exists"),
     Case("D10", "check then snapshot leave the machine as it was", d10_machine_state, 0, "wrote "),
+    Case("D11", "the user cache folder is a file (BUILDDOCTOR_CACHE_DIR): no program answers and no bytecode can be "
+                "kept", d11_cache_is_a_file, 0, " built in ", wheels=1),
     # E: trust (snapshots that leak nothing and replay true, signals, deadlines, no internal errors)
     Case("E1", "cargo config tokens, URL query secrets, NAME=VALUE in flag variables", e1_config_secrets, 0, "wrote ",
          why="a snapshot is attached to public bug reports: registry tokens and signed URLs must not travel with it"),
