@@ -317,7 +317,8 @@ def _build_in(opts: BuildOptions, python: str | None, source: Path, *, outdir: P
         if env is not None and (kept is None or not kept.known()):
             from .bytecode import can_compile_faster
 
-            env.compile_bytecode = can_compile_faster()  # nothing kept to move in: uv compiles, a worker a core
+            # nothing kept to move in: uv compiles, a worker a core
+            env.compile_bytecode = can_compile_faster() and not env.prints_at_start
         if env is not None and early:
             progress.phase("installing the build requirements; preflight")
             _or_preflight(lambda: env.install(early, os.environ, then=then), checked, opts)

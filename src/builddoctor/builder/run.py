@@ -453,6 +453,7 @@ class BuildEnv:
         self.children = children
         self.launch = launch  # `uv venv` may already run (launch.py)
         self.compile_bytecode = False  # uv compiles what it installs (bytecode.py decides)
+        self.prints_at_start = False
         self.uv = None
         if installer in ("auto", "uv"):
             self.uv = launch.uv if launch is not None and launch.uv else find_uv()
@@ -480,6 +481,7 @@ class BuildEnv:
                 if "invalid response" not in exc.message:
                     raise
             shutil.rmtree(self.path, ignore_errors=True)
+            self.prints_at_start = True  # uv's bytecode workers would read that output too: no --compile-bytecode
             self.children.progress.phase("the interpreter prints at start-up (a sitecustomize?): creating the "
                                          "build environment with python -m venv instead")
             argv = [self.base_python, "-I", "-B", "-m", "venv", "--without-pip", str(self.path)]
