@@ -198,3 +198,48 @@ def test_a_symlinked_pycache_in_the_environment_is_not_kept(tmp_path: Path) -> N
     fresh = make_env(tmp_path / "env2", pyc=None)
     assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env2")) == 1
     assert set(pycs(fresh).values()) == {b"compiled"}
+
+
+def timestamped(site: Path) -> None:
+    """Give every .pyc under `site` the header Python writes: its source's mtime and size (PEP 552)."""
+    import importlib.util
+
+    for pyc in site.rglob("__pycache__/*.pyc"):
+        st = (pyc.parent.parent / (pyc.name.split(".", 1)[0] + ".py")).stat()
+        mtime = (int(st.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little")
+        pyc.write_bytes(importlib.util.MAGIC_NUMBER + b"\0\0\0\0" + mtime + st.st_size.to_bytes(4, "little") + b"code")
+
+
+def test_sources_with_their_mtimes_kept_get_the_bytecode(tmp_path: Path) -> None:
+    """What uv's hard links give: the next environment's sources have the kept .pyc's mtime and size."""
+    first = make_env(tmp_path / "env1")
+    for source in first.rglob("*.py"):
+        os.utime(source, (1_700_000_000, 1_700_000_000))
+    timestamped(first)
+    Kept(str(tmp_path / "cache"), PY, REQS).keep(str(tmp_path / "env1"))
+    second = make_env(tmp_path / "env2", pyc=None)
+    for source in second.rglob("*.py"):
+        os.utime(source, (1_700_000_000, 1_700_000_000))
+    assert Kept(str(tmp_path / "cache"), PY, REQS).restore(str(tmp_path / "env2")) == 3
+    assert len(pycs(second)) == 3
+
+
+def test_environments_that_get_copies_of_their_sources_keep_nothing_and_compile(tmp_path: Path) -> None:
+    """UV_LINK_MODE=copy: every install gives the sources a new mtime, so no kept .pyc would ever be
+    used; the store is dropped, nothing is kept again, and `known()` says False (uv compiles instead)."""
+    first = make_env(tmp_path / "env1")
+    for source in first.rglob("*.py"):
+        os.utime(source, (1_700_000_000, 1_700_000_000))
+    timestamped(first)
+    cache = str(tmp_path / "cache")
+    Kept(cache, PY, REQS).keep(str(tmp_path / "env1"))
+    assert Kept(cache, PY, REQS).known()
+
+    copied = make_env(tmp_path / "env2", pyc=None)  # written now: another mtime
+    kept = Kept(cache, PY, REQS)
+    assert kept.restore(str(tmp_path / "env2")) == 0
+    assert pycs(copied) == {}
+    assert not Kept(cache, PY, REQS).known()
+    again = make_env(tmp_path / "env3")
+    assert Kept(cache, PY, REQS).keep(str(tmp_path / "env3")) == 0
+    assert len(pycs(again)) == 3  # left in the environment, removed with it

@@ -22,8 +22,12 @@ start from nothing each time, as builddoctor did. Now:
 The environment is still made new and removed each time, and the backend gets only what the
 resolution of its requirements installs. Python checks every `.pyc` against its source's size and
 mtime before using it and rewrites it when they differ (uv hard-links installed files from its
-cache, so a file keeps its mtime from one environment to the next; a copied install gets new mtimes
-and is compiled again). A folder the new environment already has (a wheel that ships bytecode, or
+cache, so a file keeps its mtime from one environment to the next). Where the installer copies
+instead (`UV_LINK_MODE=copy`), every install gives the sources new mtimes and no kept `.pyc` could
+be used: the first restore that finds one that does not match drops the store and marks its
+requirements (`copies`), and from then on nothing is kept for them and uv compiles each install.
+Where the environment and the cache folder are on different filesystems (a tmpfs /tmp), nothing can
+be moved into the store and uv compiles each install too. A folder the new environment already has (a wheel that ships bytecode, or
 pip's install) is left as it is. Every step is best effort: a failed rename costs speed, never the
 build.
 
@@ -39,6 +43,8 @@ STORE = "build-bytecode"
 #: How many keys (interpreter + installed distributions) are kept; the least recently used go first.
 KEEP = 8
 _PYCACHE = "__pycache__"
+#: In a requirements folder: the environments get copies, whose new mtimes no kept .pyc matches.
+COPIES = "copies"
 
 
 def site_packages(env: str) -> str | None:
@@ -98,9 +104,11 @@ class Kept:
         self.store: str | None = None
 
     def known(self) -> bool:
-        """Whether an earlier build kept bytecode for this interpreter and these requirements."""
+        """Whether an earlier build kept bytecode for this interpreter and these requirements (that
+        its environments do not get copies of)."""
         try:
-            return any(e.is_dir() for e in os.scandir(self.folder))
+            return (not os.path.lexists(os.path.join(self.folder, COPIES))
+                    and any(e.is_dir() for e in os.scandir(self.folder)))
         except OSError:
             return False
 
@@ -129,13 +137,29 @@ class Kept:
             dest, kept = os.path.join(into, _PYCACHE), os.path.join(top, _PYCACHE)
             if os.path.islink(kept) or not os.path.isdir(into) or os.path.lexists(dest):
                 continue
+            if not done and _stale(kept, into):  # the installer copied the sources: no .pyc of theirs can hold
+                self._mark_copies()
+                return 0
             if _link_tree(kept, dest) or _move(kept, dest):
                 done += 1
         return done
 
+    def _mark_copies(self) -> None:
+        """Environments of this interpreter and these requirements get copies (uv's link mode `copy`):
+        from now on nothing is kept for them and uv compiles each install (`known()` is False)."""
+        import shutil
+
+        if self.store is not None:
+            shutil.rmtree(self.store, ignore_errors=True)
+        try:
+            with open(os.path.join(self.folder, COPIES), "w", encoding="utf-8") as f:
+                f.write("the environments' files are copies: their bytecode is compiled by uv each time\n")
+        except OSError:
+            pass
+
     def keep(self, env: str) -> int:
         """Move the environment's `__pycache__` folders into the store; how many were moved."""
-        if not self._locate(env):
+        if os.path.lexists(os.path.join(self.folder, COPIES)) or not self._locate(env):
             return 0
         import shutil
 
@@ -168,6 +192,29 @@ class Kept:
                 pass
             prune(self.root, KEEP)
         return moved
+
+
+def _stale(pycache: str, sources: str) -> bool:
+    """Whether one kept `.pyc` in `pycache` (its header: PEP 552, timestamp based) names another mtime or
+    size than its source in `sources` has now. False when that cannot be told."""
+    try:
+        for entry in os.scandir(pycache):
+            name = entry.name
+            if not name.endswith(".pyc") or name.count(".") != 2:  # NAME.TAG.pyc, not .opt-1
+                continue
+            try:
+                source = os.stat(os.path.join(sources, name.split(".", 1)[0] + ".py"))
+            except OSError:
+                continue
+            with open(entry.path, "rb") as f:
+                head = f.read(16)
+            if len(head) < 16 or int.from_bytes(head[4:8], "little") != 0:
+                return False  # not timestamp based: Python checks it by hash, or never
+            mtime, size = int.from_bytes(head[8:12], "little"), int.from_bytes(head[12:16], "little")
+            return (mtime, size) != (int(source.st_mtime) & 0xFFFFFFFF, source.st_size & 0xFFFFFFFF)
+    except OSError:
+        pass
+    return False
 
 
 def _link_tree(src: str, dest: str) -> bool:
