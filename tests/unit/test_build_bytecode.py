@@ -224,22 +224,54 @@ def test_sources_with_their_mtimes_kept_get_the_bytecode(tmp_path: Path) -> None
     assert len(pycs(second)) == 3
 
 
+def aged(site: Path, when: int = 1_700_000_000) -> Path:
+    for source in site.rglob("*.py"):
+        os.utime(source, (when, when))
+    timestamped(site)
+    return site
+
+
 def test_environments_that_get_copies_of_their_sources_keep_nothing_and_compile(tmp_path: Path) -> None:
     """UV_LINK_MODE=copy: every install gives the sources a new mtime, so no kept .pyc would ever be
-    used; the store is dropped, nothing is kept again, and `known()` says False (uv compiles instead)."""
-    first = make_env(tmp_path / "env1")
-    for source in first.rglob("*.py"):
-        os.utime(source, (1_700_000_000, 1_700_000_000))
-    timestamped(first)
+    used. The first mismatch drops the store; the second in a row marks the requirements: nothing is
+    kept for them again, and `known()` says False (uv compiles instead)."""
     cache = str(tmp_path / "cache")
+    aged(make_env(tmp_path / "env1"))
     Kept(cache, PY, REQS).keep(str(tmp_path / "env1"))
     assert Kept(cache, PY, REQS).known()
 
-    copied = make_env(tmp_path / "env2", pyc=None)  # written now: another mtime
-    kept = Kept(cache, PY, REQS)
-    assert kept.restore(str(tmp_path / "env2")) == 0
+    copied = make_env(tmp_path / "env2", pyc=None)  # written now: another mtime than the kept .pyc name
+    assert Kept(cache, PY, REQS).restore(str(tmp_path / "env2")) == 0
     assert pycs(copied) == {}
+    for init in copied.rglob("__init__.py"):  # what the hooks then compile, kept as before
+        (init.parent / "__pycache__").mkdir()
+        (init.parent / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"compiled")
+    timestamped(copied)
+    assert Kept(cache, PY, REQS).keep(str(tmp_path / "env2")) == 3
+    assert Kept(cache, PY, REQS).known()
+
+    aged(make_env(tmp_path / "env3", pyc=None), 1_600_000_000)  # copies again: a second mismatch in a row
+    assert Kept(cache, PY, REQS).restore(str(tmp_path / "env3")) == 0
     assert not Kept(cache, PY, REQS).known()
-    again = make_env(tmp_path / "env3")
-    assert Kept(cache, PY, REQS).keep(str(tmp_path / "env3")) == 0
+    again = make_env(tmp_path / "env4")
+    assert Kept(cache, PY, REQS).keep(str(tmp_path / "env4")) == 0
     assert len(pycs(again)) == 3  # left in the environment, removed with it
+
+
+def test_one_mismatch_as_after_uv_cache_clean_is_forgotten_when_the_bytecode_matches_again(tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+
+    def env(name: str, when: int, pyc: bytes | None = b"compiled") -> str:
+        aged(make_env(tmp_path / name, pyc=pyc), when)
+        return str(tmp_path / name)
+
+    Kept(cache, PY, REQS).keep(env("env1", 1_600_000_000))
+    # uv's cache cleaned: its wheels unpacked again, every environment from now on has the new mtimes
+    assert Kept(cache, PY, REQS).restore(env("env2", 1_700_000_000, pyc=None)) == 0
+    assert Kept(cache, PY, REQS).keep(env("env3", 1_700_000_000)) == 3
+    assert Kept(cache, PY, REQS).restore(env("env4", 1_700_000_000, pyc=None)) == 3
+    assert len(pycs(tmp_path / "env4" / "lib" / "python3.11" / "site-packages")) == 3
+    # the mark is gone with that match: one more mismatch is again only a first one
+    assert Kept(cache, PY, REQS).restore(env("env5", 1_500_000_000, pyc=None)) == 0
+    assert Kept(cache, PY, REQS).keep(env("env6", 1_500_000_000)) == 3
+    assert Kept(cache, PY, REQS).known()

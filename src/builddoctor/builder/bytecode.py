@@ -24,12 +24,14 @@ resolution of its requirements installs. Python checks every `.pyc` against its 
 mtime before using it and rewrites it when they differ (uv hard-links installed files from its
 cache, so a file keeps its mtime from one environment to the next). Where the installer copies
 instead (`UV_LINK_MODE=copy`), every install gives the sources new mtimes and no kept `.pyc` could
-be used: the first restore that finds one that does not match drops the store and marks its
-requirements (`copies`), and from then on nothing is kept for them and uv compiles each install.
+be used: a restore that finds one that does not match drops the store; the second time in a row
+it marks the requirements (`stale` holds "copies"), and from then on nothing is kept for them and
+uv compiles each install. (Once is also what `uv cache clean` causes: the wheels are unpacked anew
+with new mtimes, and the next build keeps bytecode that matches them.)
 Where the environment and the cache folder are on different filesystems (a tmpfs /tmp), nothing can
-be moved into the store and uv compiles each install too. A folder the new environment already has (a wheel that ships bytecode, or
-pip's install) is left as it is. Every step is best effort: a failed rename costs speed, never the
-build.
+be moved into the store and uv compiles each install too. A folder the new environment already has
+(a wheel that ships bytecode, or pip's install) is left as it is. Every step is best effort: a
+failed rename costs speed, never the build.
 
 Where: `<user cache folder>/build-bytecode/`, the 8 requirement sets used last (a few MB each:
 markupsafe's setuptools keeps ~4 MB), folders of mode 0700 (a kept `.pyc` is code the next build
@@ -44,7 +46,9 @@ STORE = "build-bytecode"
 KEEP = 8
 _PYCACHE = "__pycache__"
 #: In a requirements folder: the environments get copies, whose new mtimes no kept .pyc matches.
-COPIES = "copies"
+#: In a requirements folder: a kept .pyc did not match its source ("suspect": once, as after uv's cache
+#: was cleaned and its wheels unpacked again; "copies": twice in a row, the installer copies).
+STALE = "stale"
 
 
 def site_packages(env: str) -> str | None:
@@ -107,8 +111,7 @@ class Kept:
         """Whether an earlier build kept bytecode for this interpreter and these requirements (that
         its environments do not get copies of)."""
         try:
-            return (not os.path.lexists(os.path.join(self.folder, COPIES))
-                    and any(e.is_dir() for e in os.scandir(self.folder)))
+            return self._stale_mark() != "copies" and any(e.is_dir() for e in os.scandir(self.folder))
         except OSError:
             return False
 
@@ -138,28 +141,40 @@ class Kept:
             if os.path.islink(kept) or not os.path.isdir(into) or os.path.lexists(dest):
                 continue
             if not done and _stale(kept, into):  # the installer copied the sources: no .pyc of theirs can hold
-                self._mark_copies()
+                self._mark_stale()
                 return 0
             if _link_tree(kept, dest) or _move(kept, dest):
                 done += 1
+        if done and self._stale_mark():
+            _remove(os.path.join(self.folder, STALE))  # it matched again: uv's cache was unpacked anew
         return done
 
-    def _mark_copies(self) -> None:
-        """Environments of this interpreter and these requirements get copies (uv's link mode `copy`):
-        from now on nothing is kept for them and uv compiles each install (`known()` is False)."""
+    def _stale_mark(self) -> str:
+        try:
+            with open(os.path.join(self.folder, STALE), encoding="utf-8") as f:
+                return f.read(16).strip()
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    def _mark_stale(self) -> None:
+        """A kept .pyc did not match its source: the store goes. Once may be uv's cache unpacked anew
+        (the next build keeps bytecode that matches again); twice in a row, the environments get
+        copies (uv's link mode `copy`), and from then on nothing is kept for these requirements and
+        uv compiles each install (`known()` is False)."""
         import shutil
 
         if self.store is not None:
             shutil.rmtree(self.store, ignore_errors=True)
+        mark = "copies" if self._stale_mark() else "suspect"
         try:
-            with open(os.path.join(self.folder, COPIES), "w", encoding="utf-8") as f:
-                f.write("the environments' files are copies: their bytecode is compiled by uv each time\n")
+            with open(os.path.join(self.folder, STALE), "w", encoding="utf-8") as f:
+                f.write(mark + "\n")
         except OSError:
             pass
 
     def keep(self, env: str) -> int:
         """Move the environment's `__pycache__` folders into the store; how many were moved."""
-        if os.path.lexists(os.path.join(self.folder, COPIES)) or not self._locate(env):
+        if self._stale_mark() == "copies" or not self._locate(env):
             return 0
         import shutil
 
@@ -233,6 +248,13 @@ def _link_tree(src: str, dest: str) -> bool:
 
         shutil.rmtree(dest, ignore_errors=True)
         return False
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
 
 
 def _move(src: str, dest: str) -> bool:
