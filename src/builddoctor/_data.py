@@ -60,13 +60,23 @@ def table(name: str) -> dict[str, Any]:
 
 
 def _kept_path(name: str) -> str:
+    """`tables/<name>-<the toolchains folder's hash>.<bytecode tag>.marshal`: two installations (a
+    tool's own venv and a project's, a checkout) keep their own copies instead of replacing each
+    other's at every alternate run (a TOML file's inode differs between them)."""
     if os.environ.get("BUILDDOCTOR_NO_CACHE"):
         return ""
     from .cachedir import default_dir
 
     folder = default_dir()
     tag = sys.implementation.cache_tag or "python"  # marshal's format follows the bytecode version
-    return os.path.join(folder, "tables", f"{name}.{tag}.marshal") if folder else ""
+    return os.path.join(folder, "tables", f"{name}-{_install_key()}.{tag}.marshal") if folder else ""
+
+
+@functools.cache
+def _install_key() -> str:
+    import zlib
+
+    return f"{zlib.crc32(_toolchains_path().encode('utf-8', 'surrogatepass')):08x}"
 
 
 def _read_kept(path: str, stamp: tuple[int, ...]) -> dict[str, Any] | None:

@@ -17,7 +17,9 @@ def tables(tmp_path, monkeypatch):
     monkeypatch.setenv("BUILDDOCTOR_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("BUILDDOCTOR_NO_CACHE", raising=False)
     monkeypatch.setattr("sys.dont_write_bytecode", False)
-    return folder
+    _data._install_key.cache_clear()
+    yield folder
+    _data._install_key.cache_clear()
 
 
 def load(name):
@@ -74,3 +76,26 @@ def test_the_shipped_tables_read_the_same_from_the_cache(monkeypatch, tmp_path):
         first, second = load(name), load(name)
         assert first == second and first
     assert len(kept(tmp_path)) == 4
+
+
+def test_two_installations_keep_their_own_tables(tmp_path, monkeypatch):
+    """A tool's own venv and a project's checkout share one user cache: each keeps its parsed tables
+    instead of replacing the other's at every alternate run (their TOML files' inodes differ)."""
+    monkeypatch.setenv("BUILDDOCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("BUILDDOCTOR_NO_CACHE", raising=False)
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    parsed = []
+    from builddoctor._compat import tomllib
+
+    real = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parsed.append(text) or real(text))
+    for install in ("a", "b"):
+        (tmp_path / install / "toolchains").mkdir(parents=True)
+        (tmp_path / install / "toolchains" / "arches.toml").write_text(f'[x]\nname = "{install}"\n')
+    for install in ("a", "b", "a", "b"):
+        monkeypatch.setattr(_data, "_toolchains_path", lambda i=install: str(tmp_path / i / "toolchains"))
+        _data._install_key.cache_clear()
+        assert load("arches") == {"x": {"name": install}}
+    assert len(parsed) == 2  # each installation's file parsed once, then read from its kept copy
+    assert len(kept(tmp_path)) == 2
+    _data._install_key.cache_clear()
