@@ -80,10 +80,12 @@ def interrupted_run(argv: list[str], tmp: Path, cwd: Path, delay: float, sig: in
 
 
 def _before_builddoctor(stderr: str) -> bool:
-    """A KeyboardInterrupt while Python itself was still starting (site, runpy): the runtime's own
-    message, every frame Python's, none of builddoctor's. On a loaded machine a signal sent after
-    startup()'s best time can still land there; nothing of builddoctor's exists yet to clean up."""
-    return stderr.rstrip().endswith("KeyboardInterrupt") and "builddoctor" not in stderr
+    """A KeyboardInterrupt while Python itself was still starting (site, runpy, the first imports):
+    the runtime's own message, every frame Python's, none of builddoctor's. On a loaded machine a
+    signal sent after startup()'s best time can still land there; nothing of builddoctor's exists
+    yet to clean up. Landing in a weakref callback of the import system (`_get_module_lock`), Python
+    prints it as "Exception ignored ... KeyboardInterrupt:" and goes on: the run then ends as usual."""
+    return stderr.rstrip().endswith(("KeyboardInterrupt", "KeyboardInterrupt:")) and "builddoctor" not in stderr
 
 
 def startup() -> float:
@@ -136,6 +138,11 @@ def test_20_interrupted_builds_leave_no_process_no_staging_and_no_partial_wheel(
     if done.returncode != 0:
         pytest.skip(f"examples/setuptools-c does not build here (run scripts/setup-test-machine): {done.stderr}")
     typical = time.monotonic() - started
+    for again in range(2):  # a later build is faster (bytecode.py kept what the first compiled): its time
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "builddoctor", "build", str(src), "-o", str(tmp_path / f"warm{again}"),
+                        "--python", sys.executable], capture_output=True, text=True, timeout=600)
+        typical = min(typical, time.monotonic() - started)
     outcomes: dict[int, int] = {}
     for i in range(runs):
         sig = SIGNALS[i % 3]
