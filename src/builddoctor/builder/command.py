@@ -404,8 +404,9 @@ def _clear(folders: list[Path | None], kept: Kept | None = None) -> None:
 
 
 def _bytecode_store(opts: BuildOptions, env: BuildEnv, requirements: Iterable[str] | None) -> Kept | None:
-    """The build environment's bytecode store (bytecode.py); None with --no-cache."""
-    if not opts.cache or os.environ.get("BUILDDOCTOR_NO_CACHE"):
+    """The build environment's bytecode store (bytecode.py); None with --no-cache, and with pip (which
+    compiles what it installs itself)."""
+    if not opts.cache or os.environ.get("BUILDDOCTOR_NO_CACHE") or env.installer != "uv":
         return None
     from ..cachedir import default_dir
     from .bytecode import Kept
