@@ -30,7 +30,8 @@ uv compiles each install. (Once is also what `uv cache clean` causes: the wheels
 with new mtimes, and the next build keeps bytecode that matches them.)
 Where the environment and the cache folder are on different filesystems (a tmpfs /tmp), nothing can
 be moved into the store and uv compiles each install too. A folder the new environment already has
-(a wheel that ships bytecode, or pip's install) is left as it is. Every step is best effort: a
+(a wheel that ships bytecode) is left as it is; with pip as the installer nothing is kept at all
+(pip compiles what it installs). Every step is best effort: a
 failed rename costs speed, never the build.
 
 Where: `<user cache folder>/build-bytecode/`, the 8 requirement sets used last (a few MB each:
