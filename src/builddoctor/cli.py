@@ -187,6 +187,11 @@ def _finder(args: Namespace) -> object | None:
 
 
 def cmd_check(args: Namespace) -> int:
+    if not args.replay and (not args.cache or os.environ.get("BUILDDOCTOR_NO_CACHE")):
+        # no cache to answer it: the longest chain's first program starts before the check's modules load
+        from .machine.live import start_early
+
+        start_early("rustup", "show")
     from .check import CheckResult, run_check
     from .ids import apply_ignores, parse_ignores, project_ignores
 

@@ -137,6 +137,42 @@ def run(
         _untrack(proc)
 
 
+def start(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
+          cwd: str | os.PathLike[str] | None = None) -> subprocess.Popen[bytes] | None:
+    """Start argv the way `run` does (both streams piped, tracked for an interrupt) and return at once;
+    `collect` reads it later, `end` stops it when nobody will. None when it could not start (`run`
+    then starts it again and reports why)."""
+    import subprocess
+
+    try:
+        proc = _popen([str(a) for a in argv], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    except OSError:
+        return None
+    _track(proc)
+    return proc
+
+
+def collect(proc: subprocess.Popen[bytes], argv: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> ProcResult:
+    """What `run` returns, for a child `start` started."""
+    try:
+        return _collect(proc, tuple(str(a) for a in argv), timeout, None)
+    except BaseException:
+        kill_tree(proc)
+        raise
+    finally:
+        _untrack(proc)
+
+
+def end(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a child `start` started that nobody will read: its tree ended, reaped, pipes closed, untracked."""
+    kill_tree(proc)
+    try:
+        proc.wait(timeout=5.0)
+    except Exception:  # the tree was killed: a zombie is not worth an error
+        pass
+    release(proc)
+
+
 class _Bounded:
     """Keeps the first and last MAX_CAPTURE/2 bytes of a stream (memory stays bounded)."""
 
