@@ -302,13 +302,14 @@ def start_early(name: str, *args: str) -> None:
         return
     argv = (path, *args)
     env = {**os.environ, **PROBE_ENV}
-    from ..interrupts import deferred
+    if not _EARLY_DIR:  # one probe folder for every early child, as for the probes
+        from ..interrupts import deferred
 
-    with deferred():  # made and registered for removal as one step, as LiveMachine._cwd does
-        folder = _private_dir("builddoctor-probe-")
-        atexit.register(_remove_dir, folder)
-        atexit.register(_end_early)  # runs first: a check that stops before its machine exists
-    _EARLY_DIR.append(folder)
+        with deferred():  # made and registered for removal as one step, as LiveMachine._cwd does
+            _EARLY_DIR.append(_private_dir("builddoctor-probe-"))
+            atexit.register(_remove_dir, _EARLY_DIR[0])
+            atexit.register(_end_early)  # runs first: a check that stops before its machine exists
+    folder = _EARLY_DIR[0]
     child = proc.start(argv, env=env, cwd=folder)
     if child is not None:
         _EARLY[argv] = (child, env, folder)
