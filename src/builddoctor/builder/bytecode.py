@@ -42,6 +42,10 @@ from __future__ import annotations
 
 import os
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 STORE = "build-bytecode"
 #: How many keys (interpreter + installed distributions) are kept; the least recently used go first.
 KEEP = 8
@@ -131,14 +135,8 @@ class Kept:
         (another filesystem, no hard links) the folder is moved instead."""
         if not self._locate(env):
             return 0
-        store, site = str(self.store), str(self.site)
         done = 0
-        for top, dirs, _files in os.walk(store):
-            if _PYCACHE not in dirs:
-                continue
-            dirs.remove(_PYCACHE)
-            into = os.path.normpath(os.path.join(site, os.path.relpath(top, store)))
-            dest, kept = os.path.join(into, _PYCACHE), os.path.join(top, _PYCACHE)
+        for kept, into, dest in _pycaches(str(self.store), str(self.site)):
             if os.path.islink(kept) or not os.path.isdir(into) or os.path.lexists(dest):
                 continue
             if not done and _stale(kept, into):  # the installer copied the sources: no .pyc of theirs can hold
@@ -179,15 +177,10 @@ class Kept:
             return 0
         import shutil
 
-        store, site = str(self.store), str(self.site)
+        store = str(self.store)
         moved = 0
-        for top, dirs, _files in os.walk(site):
-            if _PYCACHE not in dirs:
-                continue
-            dirs.remove(_PYCACHE)
-            into = os.path.normpath(os.path.join(store, os.path.relpath(top, site)))
-            dest = os.path.join(into, _PYCACHE)
-            if os.path.islink(os.path.join(top, _PYCACHE)):  # only folders the interpreter wrote
+        for found, into, dest in _pycaches(str(self.site), store):
+            if os.path.islink(found):  # only folders the interpreter wrote
                 continue
             try:
                 if not moved:  # the user's own (a kept .pyc is code the next build runs); what is below inherits it
@@ -196,7 +189,7 @@ class Kept:
                 os.makedirs(into, exist_ok=True)
                 if os.path.lexists(dest):  # a concurrent build of the same key kept its own: the newer wins
                     shutil.rmtree(dest, ignore_errors=True)
-                os.rename(os.path.join(top, _PYCACHE), dest)
+                os.rename(found, dest)
                 moved += 1
             except OSError:
                 pass
@@ -208,6 +201,16 @@ class Kept:
                 pass
             prune(self.root, KEEP)
         return moved
+
+
+def _pycaches(source: str, mirror: str) -> Iterator[tuple[str, str, str]]:
+    """Each `__pycache__` folder under `source` (never descending into one), with the folder at the
+    same place under `mirror` and that folder's `__pycache__`."""
+    for top, dirs, _files in os.walk(source):
+        if _PYCACHE in dirs:
+            dirs.remove(_PYCACHE)
+            into = os.path.normpath(os.path.join(mirror, os.path.relpath(top, source)))
+            yield os.path.join(top, _PYCACHE), into, os.path.join(into, _PYCACHE)
 
 
 def _stale(pycache: str, sources: str) -> bool:
