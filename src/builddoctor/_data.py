@@ -74,9 +74,9 @@ def _kept_path(name: str) -> str:
 
 @functools.cache
 def _install_key() -> str:
-    import zlib
+    from ._text import short_hash
 
-    return f"{zlib.crc32(_toolchains_path().encode('utf-8', 'surrogatepass')):08x}"
+    return short_hash(_toolchains_path())
 
 
 def _read_kept(path: str, stamp: tuple[int, ...]) -> dict[str, Any] | None:

@@ -40,6 +40,19 @@ def last_path_part(path: str) -> str:
     return path.replace("\\", "/").rpartition("/")[2]
 
 
+def short_hash(text: str) -> str:
+    """8 hex digits naming `text` in a file or folder name (CRC-32 of its UTF-8): stable from one run
+    to the next, not a security property; a clash only shares or misses a cache entry."""
+    import zlib
+
+    return f"{zlib.crc32(text.encode('utf-8', 'surrogatepass')):08x}"
+
+
+def program_name(path: str) -> str:
+    """A program's name as PATH lookups compare it: the last path part, lower case, without `.exe`."""
+    return last_path_part(path).lower().removesuffix(".exe")
+
+
 def is_posix_absolute(entry: str) -> bool:
     """`^[/~]`: an absolute POSIX path, or one under a home folder redacted as ~."""
     return entry.startswith(("/", "~"))
@@ -60,4 +73,3 @@ def squeeze(text: str, separators: str, into: str) -> str:
             out.append(c)
             run = False
     return "".join(out)
-

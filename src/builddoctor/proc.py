@@ -128,34 +128,15 @@ def run(
     except OSError as exc:
         return ProcResult(argv_t, None, "", "", f"os-error: {exc.strerror or exc}")
     _track(proc)
+    return collect(proc, argv_t, timeout, stdin_data)
+
+
+def collect(proc: subprocess.Popen[bytes], argv: Sequence[str], timeout: float = DEFAULT_TIMEOUT,
+            stdin_data: bytes | None = None) -> ProcResult:
+    """What `run` returns, for a tracked child (`run`'s own, or one `spawn(..., merge_stderr=False)`
+    started earlier); its tree is ended if reading it is interrupted."""
     try:
-        return _collect(proc, argv_t, timeout, stdin_data)
-    except BaseException:
-        kill_tree(proc)
-        raise
-    finally:
-        _untrack(proc)
-
-
-def start(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
-          cwd: str | os.PathLike[str] | None = None) -> subprocess.Popen[bytes] | None:
-    """Start argv the way `run` does (both streams piped, tracked for an interrupt) and return at once;
-    `collect` reads it later, `end` stops it when nobody will. None when it could not start (`run`
-    then starts it again and reports why)."""
-    import subprocess
-
-    try:
-        proc = _popen([str(a) for a in argv], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
-    except OSError:
-        return None
-    _track(proc)
-    return proc
-
-
-def collect(proc: subprocess.Popen[bytes], argv: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> ProcResult:
-    """What `run` returns, for a child `start` started."""
-    try:
-        return _collect(proc, tuple(str(a) for a in argv), timeout, None)
+        return _collect(proc, tuple(str(a) for a in argv), timeout, stdin_data)
     except BaseException:
         kill_tree(proc)
         raise
@@ -164,7 +145,7 @@ def collect(proc: subprocess.Popen[bytes], argv: Sequence[str], timeout: float =
 
 
 def end(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a child `start` started that nobody will read: its tree ended, reaped, pipes closed, untracked."""
+    """Stop a child `spawn` started that nobody will read: its tree ended, reaped, pipes closed, untracked."""
     kill_tree(proc)
     try:
         proc.wait(timeout=5.0)
@@ -336,14 +317,16 @@ def _collect_polled(proc: subprocess.Popen[bytes], argv_t: tuple[str, ...], time
 
 
 def spawn(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
-          cwd: str | os.PathLike[str] | None = None) -> subprocess.Popen[bytes] | str:
-    """Start a long child the way `stream` does (its own process group, stdout and stderr merged into
-    one pipe, tracked for an interrupt); its output waits in the pipe until `follow` reads it. Returns
-    the process, or the error ("not-found", "os-error: ...") when it could not start."""
+          cwd: str | os.PathLike[str] | None = None, merge_stderr: bool = True) -> subprocess.Popen[bytes] | str:
+    """Start a child and return at once (its own process group, tracked for an interrupt): a long one
+    the way `stream` does, stdout and stderr merged into one pipe that `follow` reads; with
+    `merge_stderr=False` the way `run` does, both streams apart, for `collect` (or `end`). Returns the
+    process, or the error ("not-found", "os-error: ...") when it could not start."""
     import subprocess
 
+    stderr = subprocess.STDOUT if merge_stderr else subprocess.PIPE
     try:
-        proc = _popen([str(a) for a in argv], stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        proc = _popen([str(a) for a in argv], stdin=subprocess.DEVNULL, stderr=stderr, env=env, cwd=cwd)
     except FileNotFoundError:
         return "not-found"
     except OSError as exc:

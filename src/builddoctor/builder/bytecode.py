@@ -47,10 +47,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 STORE = "build-bytecode"
-#: How many keys (interpreter + installed distributions) are kept; the least recently used go first.
+#: How many requirement sets (each with its interpreter) are kept; the least recently used go first.
 KEEP = 8
 _PYCACHE = "__pycache__"
-#: In a requirements folder: the environments get copies, whose new mtimes no kept .pyc matches.
 #: In a requirements folder: a kept .pyc did not match its source ("suspect": once, as after uv's cache
 #: was cleaned and its wheels unpacked again; "copies": twice in a row, the installer copies).
 STALE = "stale"
@@ -74,9 +73,9 @@ def site_packages(env: str) -> str | None:
 
 
 def _crc(parts: list[str]) -> str:
-    import zlib
+    from .._text import short_hash
 
-    return f"{zlib.crc32(chr(10).join(parts).encode('utf-8', 'surrogatepass')):08x}"
+    return short_hash(chr(10).join(parts))
 
 
 def dists_key(site: str) -> str | None:

@@ -57,9 +57,9 @@ def env_key(key: str, prefix: str = ENV_PREFIX) -> str:
     """The environment folder's name for an interpreter: the same from one build to the next (uv
     caches what it learns about an interpreter by its path). zlib, not hashlib: no OpenSSL to load
     before the first child; the name only has to be stable, a clash falls back to a random name."""
-    import zlib
+    from .._text import short_hash
 
-    return f"{prefix}{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}"
+    return prefix + short_hash(key)
 
 
 def make_env_folder(key: str) -> str | None:
@@ -170,12 +170,7 @@ class Launch:
     def close(self) -> None:
         child, self.child = self.child, None
         if child is not None:  # never followed: the build stopped before it needed the environment
-            proc.kill_tree(child)
-            try:
-                child.wait(timeout=5.0)
-            except Exception:  # the tree was killed: a zombie is not worth an error
-                pass
-            proc.release(child)
+            proc.end(child)
         folder, self.folder = self.folder, None
         if folder is not None:
             remove_tree(folder)

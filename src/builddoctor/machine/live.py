@@ -53,18 +53,12 @@ class LiveMachine(Machine):
         self._on_path: frozenset[str] | None = None
         self.index = index
         self._cache_only = False
-        self._child_env = {**os.environ, **PROBE_ENV}  # built once: a dozen runs each copied os.environ
+        self._child_env = _probe_env()  # built once: a dozen runs each copied os.environ
 
     def _cwd(self) -> str:
         """A fresh empty folder to run probes from, made on first use and removed on close/exit."""
-        if self._neutral is None and _EARLY_DIR:
-            self._neutral = _EARLY_DIR.pop()  # made (and registered for removal) by start_early
         if self._neutral is None:
-            from ..interrupts import deferred
-
-            with deferred():  # made and registered for removal as one step
-                self._neutral = _private_dir("builddoctor-probe-")
-                atexit.register(_remove_dir, self._neutral)
+            self._neutral = _EARLY_DIR.pop() if _EARLY_DIR else _probe_dir()  # start_early's, if it made one
         return self._neutral
 
     def close(self) -> None:
@@ -91,22 +85,7 @@ class LiveMachine(Machine):
         return self._found[name]
 
     def _which(self, name: str) -> str | None:
-        path = os.environ.get("PATH", "")
-        exts = [""]
-        if self.os == "windows":  # pragma: no cover - Windows only
-            exts = [""] + [e.lower() for e in os.environ.get("PATHEXT", ".COM;.EXE;.BAT;.CMD").split(";") if e]
-        for raw in path.split(os.pathsep):
-            entry = raw.strip().strip('"')
-            if not entry or not os.path.isabs(entry):
-                continue  # an empty or relative entry would mean "the current folder"
-            listing = self._listing(entry)
-            for ext in exts:
-                if listing is not None and name + ext not in listing:
-                    continue
-                candidate = os.path.join(entry, name + ext)
-                if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-                    return candidate
-        return None
+        return _search_path(name, self.os == "windows", self._listing)
 
     def _listing(self, folder: str) -> frozenset[str] | None:
         """A PATH folder's names, read once per check: a dozen lookups through a PATH of thousands of
@@ -297,35 +276,48 @@ def start_early(name: str, *args: str) -> None:
     (cli.cmd_check decides): there, this child would be wasted work. Whatever no probe asks for, or
     asks for otherwise (another environment, another folder, another program of that name), is
     ended at close(), unread: the probe runs its own."""
-    path = _on_path(name)
+    path = _search_path(name, sys.platform == "win32", lambda folder: None)  # as LiveMachine.which, unlisted
     if path is None:
         return
     argv = (path, *args)
-    env = {**os.environ, **PROBE_ENV}
+    env = _probe_env()
     if not _EARLY_DIR:  # one probe folder for every early child, as for the probes
-        from ..interrupts import deferred
-
-        with deferred():  # made and registered for removal as one step, as LiveMachine._cwd does
-            _EARLY_DIR.append(_private_dir("builddoctor-probe-"))
-            atexit.register(_remove_dir, _EARLY_DIR[0])
-            atexit.register(_end_early)  # runs first: a check that stops before its machine exists
-    folder = _EARLY_DIR[0]
-    child = proc.start(argv, env=env, cwd=folder)
-    if child is not None:
-        _EARLY[argv] = (child, env, folder)
+        _EARLY_DIR.append(_probe_dir())
+        atexit.register(_end_early)  # runs before the folder's removal: a check that stops before probing
+    child = proc.spawn(argv, env=env, cwd=_EARLY_DIR[0], merge_stderr=False)
+    if not isinstance(child, str):
+        _EARLY[argv] = (child, env, _EARLY_DIR[0])
 
 
-def _on_path(name: str) -> str | None:
-    """The first executable `name` in an absolute PATH entry, as LiveMachine.which finds it (a
-    disagreement only means the early child is ended unread)."""
+def _probe_env() -> dict[str, str]:
+    """The environment every probe child gets: the user's, plus PROBE_ENV."""
+    return {**os.environ, **PROBE_ENV}
+
+
+def _probe_dir() -> str:
+    """A fresh empty folder to run probes from, removed at exit (and by LiveMachine.close)."""
+    from ..interrupts import deferred
+
+    with deferred():  # made and registered for removal as one step
+        folder = _private_dir("builddoctor-probe-")
+        atexit.register(_remove_dir, folder)
+    return folder
+
+
+def _search_path(name: str, windows: bool, listing: Callable[[str], frozenset[str] | None]) -> str | None:
+    """The first executable `name` (with a PATHEXT extension on Windows) in an absolute PATH entry;
+    `listing` gives a folder's names when known (None: look with stat)."""
     exts = [""]
-    if sys.platform == "win32":  # pragma: no cover - Windows only
+    if windows:  # pragma: no cover - Windows only
         exts = [""] + [e.lower() for e in os.environ.get("PATHEXT", ".COM;.EXE;.BAT;.CMD").split(";") if e]
     for raw in os.environ.get("PATH", "").split(os.pathsep):
         entry = raw.strip().strip('"')
         if not entry or not os.path.isabs(entry):
-            continue
+            continue  # an empty or relative entry would mean "the current folder"
+        names = listing(entry)
         for ext in exts:
+            if names is not None and name + ext not in names:
+                continue
             candidate = os.path.join(entry, name + ext)
             if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
                 return candidate

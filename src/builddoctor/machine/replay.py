@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from .._text import is_digits, last_path_part
+from .._text import is_digits, program_name
 from ..arch import OSES
 from ..errors import UserError
 from ..proc_result import DEFAULT_TIMEOUT, ProcResult
@@ -127,7 +127,7 @@ class ReplayMachine(Machine):
             env: Mapping[str, str] | None = None) -> ProcResult:
         found = run_key(argv, key, env)
         if found not in self._reads and argv and key is None and not env:
-            name = last_path_part(argv[0]).lower().removesuffix(".exe")
+            name = program_name(argv[0])
             then = EARLIER_ARGS.get((name, tuple(argv[1:])))
             if then is not None and run_key([argv[0], *then], None) in self._reads:
                 found = run_key([argv[0], *then], None)

@@ -13,7 +13,7 @@ from .._compat.tomllib import TOMLDecodeError, loads
 from .._data import table
 from .._parallel import map_all
 from .._regex import lazy
-from .._text import is_dotted, is_posix_absolute, last_path_part
+from .._text import is_dotted, is_posix_absolute, program_name
 from ..facts import CMD_LIMIT, CFacts, Compiler
 from ..machine import Machine
 
@@ -55,7 +55,7 @@ def env_get(env: Mapping[str, str], name: str, *, windows: bool) -> str:
 
 
 def compiler_kind(program: str) -> str:
-    base = last_path_part(program).lower().removesuffix(".exe")
+    base = program_name(program)
     if "clang-cl" in base:
         return "clang-cl"
     if base == "cl":
@@ -86,7 +86,7 @@ def split_command(machine: Machine, value: str) -> list[str]:
     else:
         parts = value.split()
     parts = [p.strip('"') for p in parts]
-    while len(parts) > 1 and last_path_part(parts[0]).lower().removesuffix(".exe") in _WRAPPERS:
+    while len(parts) > 1 and program_name(parts[0]) in _WRAPPERS:
         parts = parts[1:]
     return parts
 

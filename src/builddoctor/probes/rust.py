@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._compat.tomllib import TOMLDecodeError, loads
 from .._parallel import map_all
-from .._text import last_path_part
+from .._text import last_path_part, program_name
 from ..binfmt import HEAD_BYTES
 from ..facts import RustFacts
 from ..machine import Machine
@@ -42,7 +42,7 @@ def _rustup_version(text: str) -> str:
     be "rustup.exe"; the version is the second word and must start with a digit."""
     lines = text.lstrip().splitlines()
     words = lines[0].split(None, 1) if lines else []
-    if len(words) == 2 and last_path_part(words[0]).lower() in ("rustup", "rustup.exe") and words[1][:1].isdigit():
+    if len(words) == 2 and program_name(words[0]) == "rustup" and words[1][:1].isdigit():
         return words[1].split()[0]
     return ""
 
@@ -198,7 +198,7 @@ def _is_proxy(machine: Machine, program: str, rustup: str, rustup_head: bytes | 
     proxies) and the same binary as rustup (`rustup_head`, its first bytes: a hard link, or a symlink
     since rustup 1.28). A distro's own rustc in the same folder (/usr/bin beside a packaged rustup) is
     a different binary."""
-    name = last_path_part(program).lower().removesuffix(".exe")
+    name = program_name(program)
     if name not in ("rustc", "cargo") or _folder(program) != _folder(rustup) or rustup_head is None:
         return False
     return machine.read_head(program, HEAD_BYTES) == rustup_head

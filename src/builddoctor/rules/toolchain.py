@@ -6,7 +6,7 @@ import re
 
 from .._data import table
 from .._regex import lazy
-from .._text import last_path_part
+from .._text import program_name
 from ..facts import Facts, version_tuple
 from ..target import Target
 from .model import ERROR, WARNING, Finding, Fix, Layer
@@ -29,13 +29,9 @@ def _c_build(facts: Facts) -> bool:
     return bool(p and p.kind in ("setuptools-ext",))
 
 
-def _base(program: str) -> str:
-    return last_path_part(program).lower().removesuffix(".exe")
-
-
 def _available(facts: Facts, names: tuple[str, ...]) -> str:
     on_path = {p.name for p in facts.path.programs}
-    tools = {_base(t.program) for t in facts.toolchain.tools if t.path}
+    tools = {program_name(t.program) for t in facts.toolchain.tools if t.path}
     return next((n for n in names if n in on_path or n in tools), "")
 
 
@@ -85,8 +81,8 @@ def sysconfig_tool_rules(facts: Facts, target: Target | None) -> list[Finding]:
     providers = []
     for m in missing:
         if m not in build_machine:  # no package puts a program at the build machine's /tools/... path
-            providers.append(next(ing for rx, ing in _PROVIDER if rx.match(_base(m.program))))
-    names = ", ".join(sorted({_base(m.program) for m in missing if m not in build_machine}))
+            providers.append(next(ing for rx, ing in _PROVIDER if rx.match(program_name(m.program))))
+    names = ", ".join(sorted({program_name(m.program) for m in missing if m not in build_machine}))
     pkg = install_fix(facts, sorted(set(providers)), f"installs {names}", 25)
     if pkg:
         fixes.append(pkg)
